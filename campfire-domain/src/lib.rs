@@ -1,0 +1,47 @@
+//! Campfire's domain: the entities and values of an organisation's chat, and the rules
+//! that govern them, as pure functions.
+//!
+//! Architecture Invariant: this crate performs no I/O, never reads a clock and never draws
+//! random numbers. Times and random bytes are inputs. It depends on no async runtime,
+//! database, HTTP or JSON crate (`cargo xtask layering` enforces this).
+//!
+//! Values are valid by construction: a [`RoomName`], [`EmailAddress`], [`BoostContent`],
+//! [`MessageBody`], [`JoinCode`] or [`BotKey`] that exists has passed its constructor's checks.
+
+mod avatar;
+mod codes;
+mod direct;
+mod entities;
+mod error;
+mod event;
+mod ids;
+mod mention;
+mod names;
+pub mod password;
+mod play;
+mod policy;
+mod time;
+mod unread;
+
+pub use avatar::{AVATAR_COLOURS, Avatar, avatar_colour, initials};
+pub use codes::{BotKey, BotToken, JoinCode, TOKEN_ALPHABET};
+pub use direct::DirectRoomKey;
+pub use entities::{
+    Account, Ban, Boost, Involvement, Membership, Mention, Message, PushSubscription, RecentSearch,
+    Role, Room, RoomKind, Session, User, UserStatus, Webhook,
+};
+pub use error::ValueError;
+pub use event::{Event, EventKind, EventParts};
+pub use ids::{
+    AccountId, BanId, BoostId, EventSeq, MessageId, PushSubscriptionId, RoomId, SessionId, UserId,
+    WebhookId,
+};
+pub use mention::extract_mentions;
+pub use names::{
+    AccountName, Bio, BoostContent, ClientMessageId, CustomCss, EmailAddress, MessageBody,
+    PersonName, RoomName,
+};
+pub use play::{PlayDisplay, Sound};
+pub use policy::{Action, Actor, Denied, RoomFacts, authorize};
+pub use time::Timestamp;
+pub use unread::{Recipient, marks_unread, should_push};

@@ -1,0 +1,149 @@
+//! The inputs and outputs of store operations.
+
+use campfire_domain::{
+    Account, AccountName, Bio, BotToken, ClientMessageId, EmailAddress, EventSeq, JoinCode,
+    Message, MessageBody, MessageId, PersonName, Role, Room, RoomName, Timestamp, User, UserId,
+};
+
+/// Everything first run creates: the account, its first administrator and the first room.
+#[derive(Debug, Clone)]
+pub struct FirstRun {
+    /// The account's name ("Campfire").
+    pub account_name: AccountName,
+    /// The first join code.
+    pub join_code: JoinCode,
+    /// The first administrator.
+    pub admin: NewPerson,
+    /// The first open room ("All Talk").
+    pub first_room: RoomName,
+    /// Now.
+    pub at: Timestamp,
+}
+
+/// What first run created.
+#[derive(Debug, Clone)]
+pub struct SetUp {
+    /// The account.
+    pub account: Account,
+    /// The first administrator.
+    pub admin: User,
+    /// The first open room.
+    pub room: Room,
+}
+
+/// A person signing up or created by an administrator.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    /// Display name.
+    pub name: PersonName,
+    /// Sign-in address.
+    pub email: EmailAddress,
+    /// The argon2id PHC string (hashed before the store is called, never on the writer).
+    pub password_hash: String,
+    /// Member or administrator.
+    pub role: Role,
+    /// Bio.
+    pub bio: Bio,
+}
+
+/// A bot created by an administrator.
+#[derive(Debug, Clone)]
+pub struct NewBot {
+    /// Display name.
+    pub name: PersonName,
+    /// The secret part of its key.
+    pub token: BotToken,
+    /// Where to POST messages that concern it (B3).
+    pub webhook_url: Option<String>,
+}
+
+/// Who is in a shared room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomMembers {
+    /// An open room: every active user.
+    Everyone,
+    /// A closed room: exactly these users.
+    Only(Vec<UserId>),
+}
+
+/// A shared room being created.
+#[derive(Debug, Clone)]
+pub struct NewRoom {
+    /// Its name.
+    pub name: RoomName,
+    /// Open, or closed with chosen members (the creator is always added).
+    pub members: RoomMembers,
+    /// Who creates it.
+    pub creator: UserId,
+    /// Now.
+    pub at: Timestamp,
+}
+
+/// A message being posted.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Where.
+    pub room: campfire_domain::RoomId,
+    /// Who.
+    pub author: UserId,
+    /// The client's id for it: posting the same id twice creates one message.
+    pub client_message_id: ClientMessageId,
+    /// Content.
+    pub body: MessageBody,
+    /// Users mentioned (already resolved to ids and filtered to room members).
+    pub mentions: Vec<UserId>,
+    /// Members looking at the room right now: the message does not make it unread for them (R4).
+    pub looking: Vec<UserId>,
+    /// Now.
+    pub at: Timestamp,
+}
+
+/// The result of posting.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    /// The message (the earlier one if this was a retry).
+    pub message: Message,
+    /// False when the client message id was already used: nothing new was written.
+    pub created: bool,
+}
+
+/// A sign-in.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Who signed in.
+    pub user: UserId,
+    /// Hash of the cookie token.
+    pub token_hash: String,
+    /// The browser's user agent.
+    pub user_agent: String,
+    /// The client's address.
+    pub ip: String,
+    /// Now.
+    pub at: Timestamp,
+}
+
+/// Which page of a room's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The newest messages.
+    Latest,
+    /// Messages older than this one.
+    Before(MessageId),
+    /// Messages newer than this one.
+    After(MessageId),
+}
+
+/// Counts for `campfire-cli stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Users of every role and status.
+    pub users: u64,
+    /// Rooms of every kind.
+    pub rooms: u64,
+    /// Messages.
+    pub messages: u64,
+    /// Events in the log.
+    pub events: u64,
+    /// The newest event's sequence number.
+    pub last_event: EventSeq,
+}

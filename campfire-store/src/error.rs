@@ -1,0 +1,41 @@
+//! The store's error type: the variants callers branch on, and a boxed backend cause.
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The operation contradicts what is stored.
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
+    /// Stored data could not be read back as a valid value (a corrupt or foreign database).
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    /// The database failed (I/O, locking, …). The cause is boxed so adapter types stay inside.
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Conflicts a caller can explain to a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// First run already happened: there is an account.
+    #[error("this Campfire is already set up")]
+    AlreadySetUp,
+    /// First run has not happened yet.
+    #[error("this Campfire is not set up yet")]
+    NotSetUp,
+    /// An active user already has this email address.
+    #[error("that email address is already in use")]
+    EmailTaken,
+    /// A user referred to does not exist or is not active.
+    #[error("one of the people chosen is not an active user")]
+    UnknownUser,
+    /// The room is of the wrong kind for this operation (a direct room cannot be converted).
+    #[error("that can't be done to a room of this kind")]
+    WrongRoomKind,
+    /// The user is of the wrong kind (a bot cannot become an administrator, and vice versa).
+    #[error("that can't be done to a user of this kind")]
+    WrongUserKind,
+}

@@ -1,0 +1,30 @@
+//! Campfire's storage: the [`Store`] trait in domain words, an in-memory [`MemoryStore`], and
+//! (with the `sqlite` feature, on by default) the [`SqliteStore`] on sea-orm.
+//!
+//! Every write that changes what clients see appends its event to the sequenced log **in the
+//! same transaction**, so the log and the data never disagree. One conformance suite
+//! (`tests/conformance`) runs against every adapter.
+//!
+//! Architecture Invariant: sea-orm types (`DbErr`, connections, rows) never leave the `sqlite`
+//! module. The store authorizes nothing: callers check `campfire_domain::authorize` first. It
+//! does keep the data whole: every operation is all-or-nothing.
+
+mod commands;
+mod error;
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod store;
+
+pub use commands::{
+    FirstRun, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted, RoomMembers, SetUp,
+    Stats,
+};
+pub use error::{Conflict, StoreError};
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteStore, StoreOptions};
+pub use store::Store;
+
+/// The largest history page a caller may ask for; larger requests are clamped.
+pub const MAX_PAGE: u32 = 200;

@@ -1,0 +1,580 @@
+//! An in-memory store: the reference behaviour of the [`Store`] port, and a fast store for tests
+//! of the layers above.
+//!
+//! Every operation takes one lock, checks everything it needs before changing anything, then
+//! applies its changes and appends its events: the in-memory equivalent of a transaction.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use campfire_domain::{
+    Account, AccountId, BotToken, ClientMessageId, CustomCss, DirectRoomKey, EmailAddress, Event,
+    EventKind, EventSeq, Involvement, JoinCode, Membership, Message, MessageId, Recipient, Role,
+    Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook,
+    WebhookId, marks_unread,
+};
+
+use crate::{
+    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page,
+    Posted, RoomMembers, SetUp, Stats, Store, StoreError,
+};
+
+/// A [`Store`] that keeps everything in memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    account: Option<Account>,
+    users: BTreeMap<UserId, User>,
+    password_hashes: HashMap<UserId, String>,
+    webhooks: BTreeMap<UserId, Webhook>,
+    sessions: BTreeMap<SessionId, Session>,
+    rooms: BTreeMap<RoomId, Room>,
+    memberships: BTreeMap<(RoomId, UserId), Membership>,
+    messages: BTreeMap<MessageId, Message>,
+    client_ids: HashMap<(UserId, ClientMessageId), MessageId>,
+    events: Vec<Event>,
+    last_id: i64,
+}
+
+impl State {
+    /// Ids come from one counter: unique per table, which is all the store promises.
+    fn next_id(&mut self) -> i64 {
+        self.last_id += 1;
+        self.last_id
+    }
+
+    fn append(&mut self, kind: EventKind, at: Timestamp) {
+        let seq = EventSeq(i64::try_from(self.events.len()).unwrap_or(i64::MAX) + 1);
+        self.events.push(Event { seq, kind, at });
+    }
+
+    fn active_user(&self, id: UserId) -> Result<&User, StoreError> {
+        match self.users.get(&id) {
+            Some(user) if user.is_active() => Ok(user),
+            _ => Err(Conflict::UnknownUser.into()),
+        }
+    }
+
+    fn check_email_free(&self, email: &EmailAddress) -> Result<(), StoreError> {
+        let taken = self
+            .users
+            .values()
+            .any(|u| u.is_active() && u.email.as_ref() == Some(email));
+        if taken {
+            Err(Conflict::EmailTaken.into())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn add_member(&mut self, room: RoomId, kind: RoomKind, user: UserId, at: Timestamp) {
+        if self.memberships.contains_key(&(room, user)) {
+            return;
+        }
+        self.memberships.insert(
+            (room, user),
+            Membership {
+                room,
+                user,
+                involvement: Involvement::default_for(kind),
+                unread_since: None,
+                created_at: at,
+            },
+        );
+        self.append(EventKind::MembershipAdded { room, user }, at);
+    }
+
+    fn remove_member(&mut self, room: RoomId, user: UserId, at: Timestamp) {
+        if self.memberships.remove(&(room, user)).is_some() {
+            self.append(EventKind::MembershipRemoved { room, user }, at);
+        }
+    }
+
+    fn active_user_ids(&self) -> Vec<UserId> {
+        self.users.values().filter(|u| u.is_active()).map(|u| u.id).collect()
+    }
+
+    /// Inserts a user and makes them a member of every open room.
+    fn insert_user(&mut self, user: User, at: Timestamp) -> User {
+        self.users.insert(user.id, user.clone());
+        self.append(EventKind::UserJoined { user: user.id }, at);
+        let open: Vec<RoomId> = self
+            .rooms
+            .values()
+            .filter(|r| r.kind == RoomKind::Open)
+            .map(|r| r.id)
+            .collect();
+        for room in open {
+            self.add_member(room, RoomKind::Open, user.id, at);
+        }
+        user
+    }
+
+    fn insert_room(&mut self, room: Room, members: &[UserId], at: Timestamp) -> Room {
+        self.rooms.insert(room.id, room.clone());
+        self.append(EventKind::RoomCreated { room: room.id }, at);
+        for member in members {
+            self.add_member(room.id, room.kind, *member, at);
+        }
+        room
+    }
+
+    /// The members a shared room should have, checked: every chosen user must be active.
+    fn resolve_members(
+        &self,
+        members: &RoomMembers,
+        creator: Option<UserId>,
+    ) -> Result<(RoomKind, Vec<UserId>), StoreError> {
+        match members {
+            RoomMembers::Everyone => Ok((RoomKind::Open, self.active_user_ids())),
+            RoomMembers::Only(chosen) => {
+                let mut ids: Vec<UserId> = chosen.iter().copied().chain(creator).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in &ids {
+                    self.active_user(*id)?;
+                }
+                Ok((RoomKind::Closed, ids))
+            }
+        }
+    }
+
+    fn room(&self, id: RoomId) -> Result<&Room, StoreError> {
+        self.rooms.get(&id).ok_or(StoreError::NotFound("room"))
+    }
+
+    fn user(&self, id: UserId) -> Result<&User, StoreError> {
+        self.users.get(&id).ok_or(StoreError::NotFound("user"))
+    }
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave half a change behind (every operation
+        // checks before it changes), so a poisoned lock is still consistent.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn clamp(limit: u32) -> usize {
+    usize::try_from(limit.clamp(1, MAX_PAGE)).unwrap_or(1)
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn set_up(&self, first_run: FirstRun) -> Result<SetUp, StoreError> {
+        let mut s = self.lock();
+        if s.account.is_some() {
+            return Err(Conflict::AlreadySetUp.into());
+        }
+        let at = first_run.at;
+        let account = Account {
+            id: AccountId(1),
+            name: first_run.account_name,
+            join_code: first_run.join_code,
+            custom_css: CustomCss::default(),
+            only_admins_create_rooms: false,
+            created_at: at,
+        };
+        s.account = Some(account.clone());
+        s.append(EventKind::AccountUpdated, at);
+        let id = UserId(s.next_id());
+        let admin = person(id, first_run.admin, Role::Administrator, &mut s, at);
+        let room = Room {
+            id: RoomId(s.next_id()),
+            name: Some(first_run.first_room),
+            kind: RoomKind::Open,
+            creator: admin.id,
+            direct_key: None,
+            created_at: at,
+            last_active_at: at,
+        };
+        let room = s.insert_room(room, &[admin.id], at);
+        Ok(SetUp { account, admin, room })
+    }
+
+    async fn account(&self) -> Result<Option<Account>, StoreError> {
+        Ok(self.lock().account.clone())
+    }
+
+    async fn rotate_join_code(&self, code: JoinCode, at: Timestamp) -> Result<Account, StoreError> {
+        let mut s = self.lock();
+        let account = s.account.as_mut().ok_or(Conflict::NotSetUp)?;
+        account.join_code = code;
+        let account = account.clone();
+        s.append(EventKind::AccountUpdated, at);
+        Ok(account)
+    }
+
+    async fn create_person(&self, new: NewPerson, at: Timestamp) -> Result<User, StoreError> {
+        let mut s = self.lock();
+        if new.role == Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        s.check_email_free(&new.email)?;
+        let id = UserId(s.next_id());
+        let role = new.role;
+        Ok(person(id, new, role, &mut s, at))
+    }
+
+    async fn create_bot(&self, bot: NewBot, at: Timestamp) -> Result<User, StoreError> {
+        let mut s = self.lock();
+        let id = UserId(s.next_id());
+        let user = User {
+            id,
+            name: bot.name,
+            email: None,
+            role: Role::Bot,
+            status: UserStatus::Active,
+            bio: Default::default(),
+            bot_token: Some(bot.token),
+            created_at: at,
+        };
+        if let Some(url) = bot.webhook_url {
+            let webhook = Webhook { id: WebhookId(s.next_id()), bot: id, url };
+            s.webhooks.insert(id, webhook);
+        }
+        Ok(s.insert_user(user, at))
+    }
+
+    async fn user(&self, id: UserId) -> Result<User, StoreError> {
+        self.lock().user(id).cloned()
+    }
+
+    async fn active_user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
+        let s = self.lock();
+        Ok(s.users
+            .values()
+            .find(|u| u.is_active() && u.email.as_ref() == Some(email))
+            .cloned())
+    }
+
+    async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
+        let s = self.lock();
+        s.user(id)?;
+        Ok(s.password_hashes.get(&id).cloned())
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(self.lock().users.values().cloned().collect())
+    }
+
+    async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
+        let mut s = self.lock();
+        let user = s.users.get_mut(&id).ok_or(StoreError::NotFound("user"))?;
+        if user.role == Role::Bot || role == Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        user.role = role;
+        let user = user.clone();
+        s.append(EventKind::UserUpdated { user: id }, at);
+        Ok(user)
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.user(id)?.role == Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        s.password_hashes.insert(id, password_hash);
+        s.sessions.retain(|_, session| session.user != id);
+        Ok(())
+    }
+
+    async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError> {
+        let mut s = self.lock();
+        let user = s.users.get_mut(&id).ok_or(StoreError::NotFound("user"))?;
+        if user.role != Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        user.bot_token = Some(token);
+        Ok(user.clone())
+    }
+
+    async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError> {
+        Ok(self.lock().webhooks.get(&bot).cloned())
+    }
+
+    async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if !s.user(id)?.is_active() {
+            return Ok(());
+        }
+        s.sessions.retain(|_, session| session.user != id);
+        let shared: Vec<RoomId> = s
+            .memberships
+            .keys()
+            .filter(|(room, user)| {
+                *user == id && s.rooms.get(room).is_some_and(|r| r.kind != RoomKind::Direct)
+            })
+            .map(|(room, _)| *room)
+            .collect();
+        for room in shared {
+            s.remove_member(room, id, at);
+        }
+        if let Some(user) = s.users.get_mut(&id) {
+            user.status = UserStatus::Deactivated;
+        }
+        s.append(EventKind::UserDeactivated { user: id }, at);
+        Ok(())
+    }
+
+    async fn create_session(&self, new: NewSession) -> Result<Session, StoreError> {
+        let mut s = self.lock();
+        s.active_user(new.user)?;
+        let session = Session {
+            id: SessionId(s.next_id()),
+            user: new.user,
+            token_hash: new.token_hash,
+            user_agent: new.user_agent,
+            ip: new.ip,
+            created_at: new.at,
+            last_active_at: new.at,
+        };
+        s.sessions.insert(session.id, session.clone());
+        Ok(session)
+    }
+
+    async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        let s = self.lock();
+        Ok(s.sessions.values().find(|x| x.token_hash == token_hash).cloned())
+    }
+
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError> {
+        let s = self.lock();
+        let mut sessions: Vec<Session> =
+            s.sessions.values().filter(|x| x.user == user).cloned().collect();
+        sessions.sort_by_key(|x| std::cmp::Reverse(x.id));
+        Ok(sessions)
+    }
+
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
+        self.lock().sessions.remove(&id);
+        Ok(())
+    }
+
+    async fn create_room(&self, new: NewRoom) -> Result<Room, StoreError> {
+        let mut s = self.lock();
+        s.active_user(new.creator)?;
+        let (kind, members) = s.resolve_members(&new.members, Some(new.creator))?;
+        let room = Room {
+            id: RoomId(s.next_id()),
+            name: Some(new.name),
+            kind,
+            creator: new.creator,
+            direct_key: None,
+            created_at: new.at,
+            last_active_at: new.at,
+        };
+        Ok(s.insert_room(room, &members, new.at))
+    }
+
+    async fn find_or_create_direct_room(
+        &self,
+        creator: UserId,
+        key: DirectRoomKey,
+        at: Timestamp,
+    ) -> Result<(Room, bool), StoreError> {
+        let mut s = self.lock();
+        if let Some(room) = s.rooms.values().find(|r| r.direct_key.as_ref() == Some(&key)) {
+            return Ok((room.clone(), false));
+        }
+        for member in key.members() {
+            s.active_user(*member)?;
+        }
+        let members = key.members().to_vec();
+        let room = Room {
+            id: RoomId(s.next_id()),
+            name: None,
+            kind: RoomKind::Direct,
+            creator,
+            direct_key: Some(key),
+            created_at: at,
+            last_active_at: at,
+        };
+        Ok((s.insert_room(room, &members, at), true))
+    }
+
+    async fn direct_room(&self, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
+        let s = self.lock();
+        Ok(s.rooms.values().find(|r| r.direct_key.as_ref() == Some(key)).cloned())
+    }
+
+    async fn room(&self, id: RoomId) -> Result<Room, StoreError> {
+        self.lock().room(id).cloned()
+    }
+
+    async fn rooms(&self) -> Result<Vec<Room>, StoreError> {
+        Ok(self.lock().rooms.values().cloned().collect())
+    }
+
+    async fn convert_room(
+        &self,
+        id: RoomId,
+        members: RoomMembers,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
+        let mut s = self.lock();
+        let room = s.room(id)?.clone();
+        if room.kind == RoomKind::Direct {
+            return Err(Conflict::WrongRoomKind.into());
+        }
+        let (kind, wanted) = s.resolve_members(&members, None)?;
+        let current: Vec<UserId> = s
+            .memberships
+            .keys()
+            .filter(|(r, _)| *r == id)
+            .map(|(_, u)| *u)
+            .collect();
+        if kind != room.kind {
+            if let Some(r) = s.rooms.get_mut(&id) {
+                r.kind = kind;
+            }
+            s.append(EventKind::RoomConverted { room: id }, at);
+        }
+        for user in current.iter().filter(|u| !wanted.contains(u)) {
+            s.remove_member(id, *user, at);
+        }
+        for user in wanted.iter().filter(|u| !current.contains(u)) {
+            s.add_member(id, kind, *user, at);
+        }
+        s.room(id).cloned()
+    }
+
+    async fn membership(&self, room: RoomId, user: UserId) -> Result<Option<Membership>, StoreError> {
+        Ok(self.lock().memberships.get(&(room, user)).cloned())
+    }
+
+    async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError> {
+        let s = self.lock();
+        Ok(s.memberships.values().filter(|m| m.room == room).cloned().collect())
+    }
+
+    async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
+        let s = self.lock();
+        Ok(s.memberships.values().filter(|m| m.user == user).cloned().collect())
+    }
+
+    async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let membership = s
+            .memberships
+            .get_mut(&(room, user))
+            .ok_or(StoreError::NotFound("membership"))?;
+        if membership.unread_since.take().is_some() {
+            s.append(EventKind::RoomRead { room, user }, at);
+        }
+        Ok(())
+    }
+
+    async fn post_message(&self, new: NewMessage) -> Result<Posted, StoreError> {
+        let mut s = self.lock();
+        let retry = (new.author, new.client_message_id.clone());
+        if let Some(message) = s.client_ids.get(&retry).and_then(|id| s.messages.get(id)) {
+            return Ok(Posted { message: message.clone(), created: false });
+        }
+        s.room(new.room)?;
+        s.user(new.author)?;
+        for mentioned in &new.mentions {
+            s.user(*mentioned).map_err(|_| Conflict::UnknownUser)?;
+        }
+        let mut mentions = new.mentions;
+        mentions.sort_unstable();
+        mentions.dedup();
+        let message = Message {
+            id: MessageId(s.next_id()),
+            room: new.room,
+            author: new.author,
+            client_message_id: new.client_message_id,
+            body: new.body,
+            mentions,
+            created_at: new.at,
+            edited_at: None,
+        };
+        for membership in s.memberships.values_mut().filter(|m| m.room == new.room) {
+            let recipient = Recipient {
+                user: membership.user,
+                involvement: membership.involvement,
+                looking_at_room: new.looking.contains(&membership.user),
+                connected_to_room: false,
+                mentioned: message.mentions.contains(&membership.user),
+            };
+            if membership.unread_since.is_none() && marks_unread(new.author, &recipient) {
+                membership.unread_since = Some(new.at);
+            }
+        }
+        if let Some(room) = s.rooms.get_mut(&new.room) {
+            room.last_active_at = new.at;
+        }
+        s.client_ids.insert(retry, message.id);
+        s.messages.insert(message.id, message.clone());
+        s.append(EventKind::MessageCreated { room: new.room, message: message.id }, new.at);
+        Ok(Posted { message, created: true })
+    }
+
+    async fn message(&self, id: MessageId) -> Result<Message, StoreError> {
+        self.lock().messages.get(&id).cloned().ok_or(StoreError::NotFound("message"))
+    }
+
+    async fn messages(&self, room: RoomId, page: Page, limit: u32) -> Result<Vec<Message>, StoreError> {
+        let s = self.lock();
+        s.room(room)?;
+        let limit = clamp(limit);
+        let in_room = s.messages.values().filter(|m| m.room == room);
+        let mut page: Vec<Message> = match page {
+            Page::Latest => in_room.rev().take(limit).cloned().collect(),
+            Page::Before(id) => in_room.rev().filter(|m| m.id < id).take(limit).cloned().collect(),
+            Page::After(id) => in_room.filter(|m| m.id > id).take(limit).cloned().collect(),
+        };
+        page.sort_by_key(|m| m.id);
+        Ok(page)
+    }
+
+    async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let s = self.lock();
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        Ok(s.events.iter().filter(|e| e.seq > after).take(limit).copied().collect())
+    }
+
+    async fn last_event_seq(&self) -> Result<EventSeq, StoreError> {
+        Ok(self.lock().events.last().map_or(EventSeq(0), |e| e.seq))
+    }
+
+    async fn stats(&self) -> Result<Stats, StoreError> {
+        let s = self.lock();
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        Ok(Stats {
+            users: count(s.users.len()),
+            rooms: count(s.rooms.len()),
+            messages: count(s.messages.len()),
+            events: count(s.events.len()),
+            last_event: s.events.last().map_or(EventSeq(0), |e| e.seq),
+        })
+    }
+}
+
+/// Inserts a person (the caller has checked their email is free).
+fn person(id: UserId, new: NewPerson, role: Role, s: &mut State, at: Timestamp) -> User {
+    let user = User {
+        id,
+        name: new.name,
+        email: Some(new.email),
+        role,
+        status: UserStatus::Active,
+        bio: new.bio,
+        bot_token: None,
+        created_at: at,
+    };
+    s.password_hashes.insert(id, new.password_hash);
+    s.insert_user(user, at)
+}

@@ -1,0 +1,148 @@
+//! Reading rows back into domain values. A row that does not parse is reported as corrupt data,
+//! never trusted.
+
+use campfire_domain::{
+    Account, AccountId, AccountName, Bio, BoostId, BotToken, ClientMessageId, CustomCss,
+    DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode, Membership,
+    Message, MessageBody, MessageId, PersonName, Role, Room, RoomId, RoomKind, RoomName, Session,
+    SessionId, Timestamp, User, UserId, UserStatus, ValueError,
+};
+use sea_orm::QueryResult;
+
+use super::{int, opt_int, opt_text, text};
+use crate::StoreError;
+
+pub(super) const ACCOUNT: &str =
+    "SELECT id, name, join_code, custom_css, only_admins_create_rooms, created_at FROM account";
+pub(super) const USER: &str =
+    "SELECT id, name, email, role, status, bio, bot_token, created_at FROM users";
+pub(super) const SESSION: &str =
+    "SELECT id, user_id, token_hash, user_agent, ip, created_at, last_active_at FROM sessions";
+pub(super) const ROOM: &str =
+    "SELECT id, name, kind, creator_id, direct_key, created_at, last_active_at FROM rooms";
+pub(super) const MEMBERSHIP: &str =
+    "SELECT room_id, user_id, involvement, unread_since, created_at FROM memberships";
+pub(super) const MESSAGE: &str = "SELECT m.id, m.room_id, m.author_id, m.client_message_id, \
+     m.body_html, m.body_plain, m.created_at, m.edited_at, \
+     (SELECT group_concat(user_id) FROM mentions WHERE message_id = m.id) FROM messages m";
+pub(super) const EVENT: &str =
+    "SELECT seq, kind, room_id, user_id, message_id, boost_id, created_at FROM events";
+
+fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {error}"))
+}
+
+fn value<T>(what: &str, parsed: Result<T, ValueError>) -> Result<T, StoreError> {
+    parsed.map_err(|e| corrupt(what, e))
+}
+
+fn named<T>(what: &str, raw: &str, parsed: Option<T>) -> Result<T, StoreError> {
+    parsed.ok_or_else(|| corrupt(what, format!("unknown value {raw:?}")))
+}
+
+pub(super) fn account(row: &QueryResult) -> Result<Account, StoreError> {
+    Ok(Account {
+        id: AccountId(int(row, 0)?),
+        name: value("account name", AccountName::new(&text(row, 1)?))?,
+        join_code: value("join code", JoinCode::parse(&text(row, 2)?))?,
+        custom_css: value("custom css", CustomCss::new(&text(row, 3)?))?,
+        only_admins_create_rooms: int(row, 4)? != 0,
+        created_at: Timestamp(int(row, 5)?),
+    })
+}
+
+pub(super) fn user(row: &QueryResult) -> Result<User, StoreError> {
+    let role = text(row, 3)?;
+    let status = text(row, 4)?;
+    Ok(User {
+        id: UserId(int(row, 0)?),
+        name: value("user name", PersonName::new(&text(row, 1)?))?,
+        email: opt_text(row, 2)?
+            .map(|e| value("email", EmailAddress::new(&e)))
+            .transpose()?,
+        role: named("role", &role, Role::parse(&role))?,
+        status: named("status", &status, UserStatus::parse(&status))?,
+        bio: value("bio", Bio::new(&text(row, 5)?))?,
+        bot_token: opt_text(row, 6)?
+            .map(|t| value("bot token", BotToken::parse(&t)))
+            .transpose()?,
+        created_at: Timestamp(int(row, 7)?),
+    })
+}
+
+pub(super) fn session(row: &QueryResult) -> Result<Session, StoreError> {
+    Ok(Session {
+        id: SessionId(int(row, 0)?),
+        user: UserId(int(row, 1)?),
+        token_hash: text(row, 2)?,
+        user_agent: text(row, 3)?,
+        ip: text(row, 4)?,
+        created_at: Timestamp(int(row, 5)?),
+        last_active_at: Timestamp(int(row, 6)?),
+    })
+}
+
+pub(super) fn room(row: &QueryResult) -> Result<Room, StoreError> {
+    let kind = text(row, 2)?;
+    Ok(Room {
+        id: RoomId(int(row, 0)?),
+        name: opt_text(row, 1)?
+            .map(|n| value("room name", RoomName::new(&n)))
+            .transpose()?,
+        kind: named("room kind", &kind, RoomKind::parse(&kind))?,
+        creator: UserId(int(row, 3)?),
+        direct_key: opt_text(row, 4)?
+            .map(|k| value("direct room key", DirectRoomKey::parse(&k)))
+            .transpose()?,
+        created_at: Timestamp(int(row, 5)?),
+        last_active_at: Timestamp(int(row, 6)?),
+    })
+}
+
+pub(super) fn membership(row: &QueryResult) -> Result<Membership, StoreError> {
+    let involvement = text(row, 2)?;
+    Ok(Membership {
+        room: RoomId(int(row, 0)?),
+        user: UserId(int(row, 1)?),
+        involvement: named("involvement", &involvement, Involvement::parse(&involvement))?,
+        unread_since: opt_int(row, 3)?.map(Timestamp),
+        created_at: Timestamp(int(row, 4)?),
+    })
+}
+
+pub(super) fn message(row: &QueryResult) -> Result<Message, StoreError> {
+    let mentions = opt_text(row, 8)?
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<UserId>().map_err(|e| corrupt("mention", e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut mentions = mentions;
+    mentions.sort_unstable();
+    Ok(Message {
+        id: MessageId(int(row, 0)?),
+        room: RoomId(int(row, 1)?),
+        author: UserId(int(row, 2)?),
+        client_message_id: value("client message id", ClientMessageId::new(&text(row, 3)?))?,
+        body: value("message body", MessageBody::new(&text(row, 4)?, &text(row, 5)?))?,
+        mentions,
+        created_at: Timestamp(int(row, 6)?),
+        edited_at: opt_int(row, 7)?.map(Timestamp),
+    })
+}
+
+pub(super) fn event(row: &QueryResult) -> Result<Event, StoreError> {
+    let name = text(row, 1)?;
+    let kind = EventKind::from_parts(
+        &name,
+        opt_int(row, 2)?.map(RoomId),
+        opt_int(row, 3)?.map(UserId),
+        opt_int(row, 4)?.map(MessageId),
+        opt_int(row, 5)?.map(BoostId),
+    );
+    Ok(Event {
+        seq: EventSeq(int(row, 0)?),
+        kind: named("event", &name, kind)?,
+        at: Timestamp(int(row, 6)?),
+    })
+}

@@ -1,0 +1,662 @@
+//! `Store` for [`SqliteStore`]: each method is one transaction on the writer, or one query on a
+//! reader.
+
+use async_trait::async_trait;
+use campfire_domain::{
+    Account, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement,
+    JoinCode, Membership, Message, MessageId, Role, Room, RoomId, RoomKind, Session, SessionId,
+    Timestamp, User, UserId, UserStatus, Webhook, WebhookId,
+};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
+
+use super::{
+    SqliteStore, backend, execute, finish, int, map_unique, opt_int, query, query_one, rows,
+    statement, text,
+};
+use crate::{
+    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page,
+    Posted, RoomMembers, SetUp, Stats, Store, StoreError,
+};
+
+/// Appends an event inside the caller's transaction.
+async fn append(tx: &DatabaseTransaction, kind: EventKind, at: Timestamp) -> Result<(), StoreError> {
+    let p = kind.parts();
+    execute(
+        tx,
+        "INSERT INTO events (kind, room_id, user_id, message_id, boost_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            p.name.into(),
+            p.room.map(|r| r.0).into(),
+            p.user.map(|u| u.0).into(),
+            p.message.map(|m| m.0).into(),
+            p.boost.map(|b| b.0).into(),
+            at.0.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn add_member(
+    tx: &DatabaseTransaction,
+    room: RoomId,
+    kind: RoomKind,
+    user: UserId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let inserted = tx
+        .execute_raw(statement(
+            "INSERT OR IGNORE INTO memberships (room_id, user_id, involvement, created_at) VALUES (?, ?, ?, ?)",
+            [room.0.into(), user.0.into(), Involvement::default_for(kind).as_str().into(), at.0.into()],
+        ))
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Conflict::UnknownUser.into(),
+            _ => backend(e),
+        })?;
+    if inserted.rows_affected() > 0 {
+        append(tx, EventKind::MembershipAdded { room, user }, at).await?;
+    }
+    Ok(())
+}
+
+async fn remove_member(tx: &DatabaseTransaction, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+    let removed = tx
+        .execute_raw(statement(
+            "DELETE FROM memberships WHERE room_id = ? AND user_id = ?",
+            [room.0.into(), user.0.into()],
+        ))
+        .await
+        .map_err(backend)?;
+    if removed.rows_affected() > 0 {
+        append(tx, EventKind::MembershipRemoved { room, user }, at).await?;
+    }
+    Ok(())
+}
+
+async fn ids<C: ConnectionTrait, const N: usize>(conn: &C, sql: &str, values: [Value; N]) -> Result<Vec<i64>, StoreError> {
+    query(conn, sql, values).await?.iter().map(|r| int(r, 0)).collect()
+}
+
+async fn active_user_ids(tx: &DatabaseTransaction) -> Result<Vec<UserId>, StoreError> {
+    Ok(ids(tx, "SELECT id FROM users WHERE status = 'active' ORDER BY id", []).await?.into_iter().map(UserId).collect())
+}
+
+async fn check_active(tx: &DatabaseTransaction, user: UserId) -> Result<(), StoreError> {
+    let row = query_one(tx, "SELECT 1 FROM users WHERE id = ? AND status = 'active'", [user.0.into()]).await?;
+    row.map(|_| ()).ok_or_else(|| Conflict::UnknownUser.into())
+}
+
+/// The members a shared room should have; every chosen user must be active.
+async fn resolve_members(
+    tx: &DatabaseTransaction,
+    members: &RoomMembers,
+    creator: Option<UserId>,
+) -> Result<(RoomKind, Vec<UserId>), StoreError> {
+    match members {
+        RoomMembers::Everyone => Ok((RoomKind::Open, active_user_ids(tx).await?)),
+        RoomMembers::Only(chosen) => {
+            let mut ids: Vec<UserId> = chosen.iter().copied().chain(creator).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in &ids {
+                check_active(tx, *id).await?;
+            }
+            Ok((RoomKind::Closed, ids))
+        }
+    }
+}
+
+async fn insert_user(tx: &DatabaseTransaction, user: &User, password_hash: Option<&str>) -> Result<UserId, StoreError> {
+    let inserted = tx
+        .execute_raw(statement(
+            "INSERT INTO users (name, email, password_hash, role, status, bio, bot_token, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+            [
+                user.name.as_str().into(),
+                user.email.as_ref().map(|e| e.as_str().to_owned()).into(),
+                password_hash.map(str::to_owned).into(),
+                user.role.as_str().into(),
+                user.bio.as_str().into(),
+                user.bot_token.as_ref().map(|t| t.as_str().to_owned()).into(),
+                user.created_at.0.into(),
+            ],
+        ))
+        .await
+        // The partial unique index on active emails is the race-free check, even against
+        // another process writing at the same time.
+        .map_err(map_unique(Conflict::EmailTaken))?;
+    let id = i64::try_from(inserted.last_insert_id()).unwrap_or(i64::MAX);
+    let id = UserId(id);
+    append(tx, EventKind::UserJoined { user: id }, user.created_at).await?;
+    let open = ids(tx, "SELECT id FROM rooms WHERE kind = 'open' ORDER BY id", []).await?;
+    for room in open {
+        add_member(tx, RoomId(room), RoomKind::Open, id, user.created_at).await?;
+    }
+    Ok(id)
+}
+
+async fn email_free(tx: &DatabaseTransaction, email: &EmailAddress) -> Result<(), StoreError> {
+    let row = query_one(tx, "SELECT 1 FROM users WHERE email = ? AND status = 'active'", [email.as_str().into()]).await?;
+    match row {
+        Some(_) => Err(Conflict::EmailTaken.into()),
+        None => Ok(()),
+    }
+}
+
+async fn insert_room(
+    tx: &DatabaseTransaction,
+    room: &Room,
+    members: &[UserId],
+) -> Result<RoomId, StoreError> {
+    let id = RoomId(
+        execute(
+            tx,
+            "INSERT INTO rooms (name, kind, creator_id, direct_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                room.name.as_ref().map(|n| n.as_str().to_owned()).into(),
+                room.kind.as_str().into(),
+                room.creator.0.into(),
+                room.direct_key.as_ref().map(ToString::to_string).into(),
+                room.created_at.0.into(),
+                room.last_active_at.0.into(),
+            ],
+        )
+        .await?,
+    );
+    append(tx, EventKind::RoomCreated { room: id }, room.created_at).await?;
+    for member in members {
+        add_member(tx, id, room.kind, *member, room.created_at).await?;
+    }
+    Ok(id)
+}
+
+async fn user_in<C: ConnectionTrait>(conn: &C, id: UserId) -> Result<User, StoreError> {
+    let row = query_one(conn, &format!("{} WHERE id = ?", rows::USER), [id.0.into()]).await?;
+    rows::user(&row.ok_or(StoreError::NotFound("user"))?)
+}
+
+async fn room_in<C: ConnectionTrait>(conn: &C, id: RoomId) -> Result<Room, StoreError> {
+    let row = query_one(conn, &format!("{} WHERE id = ?", rows::ROOM), [id.0.into()]).await?;
+    rows::room(&row.ok_or(StoreError::NotFound("room"))?)
+}
+
+async fn account_in<C: ConnectionTrait>(conn: &C) -> Result<Option<Account>, StoreError> {
+    query_one(conn, rows::ACCOUNT, []).await?.as_ref().map(rows::account).transpose()
+}
+
+async fn message_in<C: ConnectionTrait>(conn: &C, id: MessageId) -> Result<Message, StoreError> {
+    let row = query_one(conn, &format!("{} WHERE m.id = ?", rows::MESSAGE), [id.0.into()]).await?;
+    rows::message(&row.ok_or(StoreError::NotFound("message"))?)
+}
+
+fn person_row(new: &crate::NewPerson, role: Role, at: Timestamp) -> User {
+    User {
+        id: UserId(0),
+        name: new.name.clone(),
+        email: Some(new.email.clone()),
+        role,
+        status: UserStatus::Active,
+        bio: new.bio.clone(),
+        bot_token: None,
+        created_at: at,
+    }
+}
+
+impl SqliteStore {
+    async fn set_up_in(&self, tx: &DatabaseTransaction, first_run: FirstRun) -> Result<SetUp, StoreError> {
+        if account_in(tx).await?.is_some() {
+            return Err(Conflict::AlreadySetUp.into());
+        }
+        let at = first_run.at;
+        // The account's `CHECK (id = 1)` primary key makes a concurrent second first run fail here.
+        tx.execute_raw(statement(
+            "INSERT INTO account (id, name, join_code, created_at) VALUES (1, ?, ?, ?)",
+            [first_run.account_name.as_str().into(), first_run.join_code.as_str().into(), at.0.into()],
+        ))
+        .await
+        .map_err(map_unique(Conflict::AlreadySetUp))?;
+        append(tx, EventKind::AccountUpdated, at).await?;
+        email_free(tx, &first_run.admin.email).await?;
+        let admin = insert_user(tx, &person_row(&first_run.admin, Role::Administrator, at), Some(&first_run.admin.password_hash)).await?;
+        let room = Room {
+            id: RoomId(0),
+            name: Some(first_run.first_room),
+            kind: RoomKind::Open,
+            creator: admin,
+            direct_key: None,
+            created_at: at,
+            last_active_at: at,
+        };
+        let room = insert_room(tx, &room, &[admin]).await?;
+        Ok(SetUp {
+            account: account_in(tx).await?.ok_or(StoreError::NotFound("account"))?,
+            admin: user_in(tx, admin).await?,
+            room: room_in(tx, room).await?,
+        })
+    }
+
+    async fn deactivate_in(&self, tx: &DatabaseTransaction, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        if !user_in(tx, id).await?.is_active() {
+            return Ok(());
+        }
+        for sql in [
+            "DELETE FROM sessions WHERE user_id = ?",
+            "DELETE FROM push_subscriptions WHERE user_id = ?",
+            "DELETE FROM recent_searches WHERE user_id = ?",
+        ] {
+            execute(tx, sql, [id.0.into()]).await?;
+        }
+        let shared = ids(
+            tx,
+            "SELECT m.room_id FROM memberships m JOIN rooms r ON r.id = m.room_id \
+             WHERE m.user_id = ? AND r.kind != 'direct' ORDER BY m.room_id",
+            [id.0.into()],
+        )
+        .await?;
+        for room in shared {
+            remove_member(tx, RoomId(room), id, at).await?;
+        }
+        // Leaving the 'active' status takes the email out of the partial unique index: freed.
+        execute(tx, "UPDATE users SET status = 'deactivated' WHERE id = ?", [id.0.into()]).await?;
+        append(tx, EventKind::UserDeactivated { user: id }, at).await
+    }
+
+    async fn convert_in(&self, tx: &DatabaseTransaction, id: RoomId, members: RoomMembers, at: Timestamp) -> Result<Room, StoreError> {
+        let room = room_in(tx, id).await?;
+        if room.kind == RoomKind::Direct {
+            return Err(Conflict::WrongRoomKind.into());
+        }
+        let (kind, wanted) = resolve_members(tx, &members, None).await?;
+        let current: Vec<UserId> = ids(tx, "SELECT user_id FROM memberships WHERE room_id = ?", [id.0.into()])
+            .await?
+            .into_iter()
+            .map(UserId)
+            .collect();
+        if kind != room.kind {
+            execute(tx, "UPDATE rooms SET kind = ? WHERE id = ?", [kind.as_str().into(), id.0.into()]).await?;
+            append(tx, EventKind::RoomConverted { room: id }, at).await?;
+        }
+        for user in current.iter().filter(|u| !wanted.contains(u)) {
+            remove_member(tx, id, *user, at).await?;
+        }
+        for user in wanted.iter().filter(|u| !current.contains(u)) {
+            add_member(tx, id, kind, *user, at).await?;
+        }
+        room_in(tx, id).await
+    }
+
+    async fn post_in(&self, tx: &DatabaseTransaction, new: NewMessage) -> Result<Posted, StoreError> {
+        let retry = query_one(
+            tx,
+            "SELECT id FROM messages WHERE author_id = ? AND client_message_id = ?",
+            [new.author.0.into(), new.client_message_id.as_str().into()],
+        )
+        .await?;
+        if let Some(row) = retry {
+            let message = message_in(tx, MessageId(int(&row, 0)?)).await?;
+            return Ok(Posted { message, created: false });
+        }
+        room_in(tx, new.room).await?;
+        user_in(tx, new.author).await?;
+        let id = MessageId(
+            execute(
+                tx,
+                "INSERT INTO messages (room_id, author_id, client_message_id, body_html, body_plain, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    new.room.0.into(),
+                    new.author.0.into(),
+                    new.client_message_id.as_str().into(),
+                    new.body.html().into(),
+                    new.body.plain().into(),
+                    new.at.0.into(),
+                ],
+            )
+            .await?,
+        );
+        let mut mentions = new.mentions.clone();
+        mentions.sort_unstable();
+        mentions.dedup();
+        for user in &mentions {
+            tx.execute_raw(statement("INSERT INTO mentions (message_id, user_id) VALUES (?, ?)", [id.0.into(), user.0.into()]))
+                .await
+                .map_err(|e| match e.sql_err() {
+                    Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Conflict::UnknownUser.into(),
+                    _ => backend(e),
+                })?;
+        }
+        // R4 (campfire_domain::marks_unread): every member but the author, unless invisible or
+        // looking at the room right now. Expressed in SQL so one statement marks a whole room;
+        // the conformance suite holds it to the same behaviour as the memory store's use of the rule.
+        let looking = new.looking.iter().map(|u| u.0.to_string()).collect::<Vec<_>>().join(",");
+        execute(
+            tx,
+            "UPDATE memberships SET unread_since = ? \
+             WHERE room_id = ? AND user_id != ? AND involvement != 'invisible' AND unread_since IS NULL \
+             AND user_id NOT IN (SELECT value FROM json_each('[' || ? || ']'))",
+            [new.at.0.into(), new.room.0.into(), new.author.0.into(), looking.into()],
+        )
+        .await?;
+        execute(tx, "UPDATE rooms SET last_active_at = ? WHERE id = ?", [new.at.0.into(), new.room.0.into()]).await?;
+        append(tx, EventKind::MessageCreated { room: new.room, message: id }, new.at).await?;
+        Ok(Posted { message: message_in(tx, id).await?, created: true })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn set_up(&self, first_run: FirstRun) -> Result<SetUp, StoreError> {
+        let tx = self.begin().await?;
+        let result = self.set_up_in(&tx, first_run).await;
+        finish(tx, result).await
+    }
+
+    async fn account(&self) -> Result<Option<Account>, StoreError> {
+        account_in(&self.readers).await
+    }
+
+    async fn rotate_join_code(&self, code: JoinCode, at: Timestamp) -> Result<Account, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let changed = tx
+                .execute_raw(statement("UPDATE account SET join_code = ? WHERE id = 1", [code.as_str().into()]))
+                .await
+                .map_err(backend)?;
+            if changed.rows_affected() == 0 {
+                return Err(Conflict::NotSetUp.into());
+            }
+            append(&tx, EventKind::AccountUpdated, at).await?;
+            account_in(&tx).await?.ok_or(StoreError::from(Conflict::NotSetUp))
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn create_person(&self, person: NewPerson, at: Timestamp) -> Result<User, StoreError> {
+        if person.role == Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        let tx = self.begin().await?;
+        let result = async {
+            email_free(&tx, &person.email).await?;
+            let id = insert_user(&tx, &person_row(&person, person.role, at), Some(&person.password_hash)).await?;
+            user_in(&tx, id).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn create_bot(&self, bot: NewBot, at: Timestamp) -> Result<User, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let row = User {
+                id: UserId(0),
+                name: bot.name.clone(),
+                email: None,
+                role: Role::Bot,
+                status: UserStatus::Active,
+                bio: Default::default(),
+                bot_token: Some(bot.token.clone()),
+                created_at: at,
+            };
+            let id = insert_user(&tx, &row, None).await?;
+            if let Some(url) = &bot.webhook_url {
+                execute(&tx, "INSERT INTO webhooks (bot_id, url) VALUES (?, ?)", [id.0.into(), url.as_str().into()]).await?;
+            }
+            user_in(&tx, id).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn user(&self, id: UserId) -> Result<User, StoreError> {
+        user_in(&self.readers, id).await
+    }
+
+    async fn active_user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
+        let sql = format!("{} WHERE email = ? AND status = 'active'", rows::USER);
+        query_one(&self.readers, &sql, [email.as_str().into()]).await?.as_ref().map(rows::user).transpose()
+    }
+
+    async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
+        let row = query_one(&self.readers, "SELECT password_hash FROM users WHERE id = ?", [id.0.into()]).await?;
+        super::opt_text(&row.ok_or(StoreError::NotFound("user"))?, 0)
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        query(&self.readers, &format!("{} ORDER BY id", rows::USER), []).await?.iter().map(rows::user).collect()
+    }
+
+    async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let user = user_in(&tx, id).await?;
+            if user.role == Role::Bot || role == Role::Bot {
+                return Err(Conflict::WrongUserKind.into());
+            }
+            execute(&tx, "UPDATE users SET role = ? WHERE id = ?", [role.as_str().into(), id.0.into()]).await?;
+            append(&tx, EventKind::UserUpdated { user: id }, at).await?;
+            user_in(&tx, id).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            if user_in(&tx, id).await?.role == Role::Bot {
+                return Err(Conflict::WrongUserKind.into());
+            }
+            execute(&tx, "UPDATE users SET password_hash = ? WHERE id = ?", [password_hash.into(), id.0.into()]).await?;
+            execute(&tx, "DELETE FROM sessions WHERE user_id = ?", [id.0.into()]).await?;
+            Ok(())
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            if user_in(&tx, id).await?.role != Role::Bot {
+                return Err(Conflict::WrongUserKind.into());
+            }
+            execute(&tx, "UPDATE users SET bot_token = ? WHERE id = ?", [token.as_str().into(), id.0.into()]).await?;
+            user_in(&tx, id).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError> {
+        let row = query_one(&self.readers, "SELECT id, bot_id, url FROM webhooks WHERE bot_id = ?", [bot.0.into()]).await?;
+        row.map(|r| Ok(Webhook { id: WebhookId(int(&r, 0)?), bot: UserId(int(&r, 1)?), url: text(&r, 2)? }))
+            .transpose()
+    }
+
+    async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = self.deactivate_in(&tx, id, at).await;
+        finish(tx, result).await
+    }
+
+    async fn create_session(&self, new: NewSession) -> Result<Session, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            check_active(&tx, new.user).await?;
+            let id = execute(
+                &tx,
+                "INSERT INTO sessions (user_id, token_hash, user_agent, ip, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [new.user.0.into(), new.token_hash.as_str().into(), new.user_agent.as_str().into(), new.ip.as_str().into(), new.at.0.into(), new.at.0.into()],
+            )
+            .await?;
+            let row = query_one(&tx, &format!("{} WHERE id = ?", rows::SESSION), [id.into()]).await?;
+            rows::session(&row.ok_or(StoreError::NotFound("session"))?)
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        let sql = format!("{} WHERE token_hash = ?", rows::SESSION);
+        query_one(&self.readers, &sql, [token_hash.into()]).await?.as_ref().map(rows::session).transpose()
+    }
+
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError> {
+        let sql = format!("{} WHERE user_id = ? ORDER BY id DESC", rows::SESSION);
+        query(&self.readers, &sql, [user.0.into()]).await?.iter().map(rows::session).collect()
+    }
+
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = execute(&tx, "DELETE FROM sessions WHERE id = ?", [id.0.into()]).await.map(|_| ());
+        finish(tx, result).await
+    }
+
+    async fn create_room(&self, new: NewRoom) -> Result<Room, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            check_active(&tx, new.creator).await?;
+            let (kind, members) = resolve_members(&tx, &new.members, Some(new.creator)).await?;
+            let room = Room {
+                id: RoomId(0),
+                name: Some(new.name.clone()),
+                kind,
+                creator: new.creator,
+                direct_key: None,
+                created_at: new.at,
+                last_active_at: new.at,
+            };
+            let id = insert_room(&tx, &room, &members).await?;
+            room_in(&tx, id).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn find_or_create_direct_room(&self, creator: UserId, key: DirectRoomKey, at: Timestamp) -> Result<(Room, bool), StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            if let Some(room) = direct_in(&tx, &key).await? {
+                return Ok((room, false));
+            }
+            for member in key.members() {
+                check_active(&tx, *member).await?;
+            }
+            let room = Room {
+                id: RoomId(0),
+                name: None,
+                kind: RoomKind::Direct,
+                creator,
+                direct_key: Some(key.clone()),
+                created_at: at,
+                last_active_at: at,
+            };
+            let id = insert_room(&tx, &room, key.members()).await?;
+            Ok((room_in(&tx, id).await?, true))
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn direct_room(&self, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
+        direct_in(&self.readers, key).await
+    }
+
+    async fn room(&self, id: RoomId) -> Result<Room, StoreError> {
+        room_in(&self.readers, id).await
+    }
+
+    async fn rooms(&self) -> Result<Vec<Room>, StoreError> {
+        query(&self.readers, &format!("{} ORDER BY id", rows::ROOM), []).await?.iter().map(rows::room).collect()
+    }
+
+    async fn convert_room(&self, id: RoomId, members: RoomMembers, at: Timestamp) -> Result<Room, StoreError> {
+        let tx = self.begin().await?;
+        let result = self.convert_in(&tx, id, members, at).await;
+        finish(tx, result).await
+    }
+
+    async fn membership(&self, room: RoomId, user: UserId) -> Result<Option<Membership>, StoreError> {
+        let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
+        query_one(&self.readers, &sql, [room.0.into(), user.0.into()]).await?.as_ref().map(rows::membership).transpose()
+    }
+
+    async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError> {
+        let sql = format!("{} WHERE room_id = ? ORDER BY user_id", rows::MEMBERSHIP);
+        query(&self.readers, &sql, [room.0.into()]).await?.iter().map(rows::membership).collect()
+    }
+
+    async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
+        let sql = format!("{} WHERE user_id = ? ORDER BY room_id", rows::MEMBERSHIP);
+        query(&self.readers, &sql, [user.0.into()]).await?.iter().map(rows::membership).collect()
+    }
+
+    async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let row = query_one(&tx, "SELECT unread_since FROM memberships WHERE room_id = ? AND user_id = ?", [room.0.into(), user.0.into()])
+                .await?
+                .ok_or(StoreError::NotFound("membership"))?;
+            if opt_int(&row, 0)?.is_some() {
+                execute(&tx, "UPDATE memberships SET unread_since = NULL WHERE room_id = ? AND user_id = ?", [room.0.into(), user.0.into()]).await?;
+                append(&tx, EventKind::RoomRead { room, user }, at).await?;
+            }
+            Ok(())
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn post_message(&self, message: NewMessage) -> Result<Posted, StoreError> {
+        let tx = self.begin().await?;
+        let result = self.post_in(&tx, message).await;
+        finish(tx, result).await
+    }
+
+    async fn message(&self, id: MessageId) -> Result<Message, StoreError> {
+        message_in(&self.readers, id).await
+    }
+
+    async fn messages(&self, room: RoomId, page: Page, limit: u32) -> Result<Vec<Message>, StoreError> {
+        room_in(&self.readers, room).await?;
+        let limit = i64::from(limit.clamp(1, MAX_PAGE));
+        let (sql, values): (String, [Value; 3]) = match page {
+            Page::Latest => (format!("{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?", rows::MESSAGE), [room.0.into(), i64::MAX.into(), limit.into()]),
+            Page::Before(id) => (format!("{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?", rows::MESSAGE), [room.0.into(), id.0.into(), limit.into()]),
+            Page::After(id) => (format!("{} WHERE m.room_id = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?", rows::MESSAGE), [room.0.into(), id.0.into(), limit.into()]),
+        };
+        let mut page = query(&self.readers, &sql, values).await?.iter().map(rows::message).collect::<Result<Vec<_>, _>>()?;
+        page.sort_by_key(|m| m.id);
+        Ok(page)
+    }
+
+    async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
+        let sql = format!("{} WHERE seq > ? ORDER BY seq LIMIT ?", rows::EVENT);
+        query(&self.readers, &sql, [after.0.into(), i64::from(limit).into()]).await?.iter().map(rows::event).collect()
+    }
+
+    async fn last_event_seq(&self) -> Result<EventSeq, StoreError> {
+        let row = query_one(&self.readers, "SELECT COALESCE(MAX(seq), 0) FROM events", []).await?;
+        Ok(EventSeq(row.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0)))
+    }
+
+    async fn stats(&self) -> Result<Stats, StoreError> {
+        let row = query_one(
+            &self.readers,
+            "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM rooms), (SELECT COUNT(*) FROM messages), \
+             (SELECT COUNT(*) FROM events), (SELECT COALESCE(MAX(seq), 0) FROM events)",
+            [],
+        )
+        .await?
+        .ok_or(StoreError::NotFound("stats"))?;
+        let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
+        Ok(Stats { users: count(0)?, rooms: count(1)?, messages: count(2)?, events: count(3)?, last_event: EventSeq(int(&row, 4)?) })
+    }
+}
+
+async fn direct_in<C: ConnectionTrait>(conn: &C, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
+    let sql = format!("{} WHERE direct_key = ?", rows::ROOM);
+    query_one(conn, &sql, [key.to_string().into()]).await?.as_ref().map(rows::room).transpose()
+}
+

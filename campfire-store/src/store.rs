@@ -1,0 +1,157 @@
+//! The store port, in domain words.
+
+use async_trait::async_trait;
+use campfire_domain::{
+    Account, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq, JoinCode, Membership,
+    Message, MessageId, Role, Room, RoomId, Session, SessionId, Timestamp, User, UserId, Webhook,
+};
+
+use crate::{
+    FirstRun, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted, RoomMembers, SetUp,
+    Stats, StoreError,
+};
+
+/// Everything Campfire keeps. Each method is one transaction: it happens whole or not at all, and
+/// the events it appends are visible exactly when its changes are.
+#[async_trait]
+pub trait Store: Send + Sync {
+    // --- Account (A1, A2, A11) ---
+
+    /// First run: creates the account, the first administrator and the first open room with them
+    /// in it. Of two concurrent first runs exactly one succeeds; the other gets
+    /// [`Conflict::AlreadySetUp`](crate::Conflict::AlreadySetUp).
+    async fn set_up(&self, first_run: FirstRun) -> Result<SetUp, StoreError>;
+
+    /// The account, or `None` before first run.
+    async fn account(&self) -> Result<Option<Account>, StoreError>;
+
+    /// Replaces the join code; the old one stops working at once.
+    async fn rotate_join_code(&self, code: JoinCode, at: Timestamp)
+    -> Result<Account, StoreError>;
+
+    // --- Users (A6, A7, B1) ---
+
+    /// Adds a person, who joins every open room.
+    async fn create_person(&self, person: NewPerson, at: Timestamp) -> Result<User, StoreError>;
+
+    /// Adds a bot, which joins every open room like anyone else.
+    async fn create_bot(&self, bot: NewBot, at: Timestamp) -> Result<User, StoreError>;
+
+    /// A user by id, whatever their status.
+    async fn user(&self, id: UserId) -> Result<User, StoreError>;
+
+    /// The active user with this email address.
+    async fn active_user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError>;
+
+    /// A person's password hash (`None` for bots).
+    async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError>;
+
+    /// Every user, in id order.
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// Makes a person a member or an administrator. Bots stay bots.
+    async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError>;
+
+    /// Replaces a person's password hash and ends all their sessions.
+    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError>;
+
+    /// Gives a bot a new token; the old key stops working at once.
+    async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError>;
+
+    /// A bot's webhook, if it has one.
+    async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError>;
+
+    /// A7 in one step: ends their sessions, removes their memberships (except direct rooms), push
+    /// subscriptions and recent searches, and frees their email. Their messages stay.
+    async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError>;
+
+    // --- Sessions (A3, A4) ---
+
+    /// Records a sign-in.
+    async fn create_session(&self, session: NewSession) -> Result<Session, StoreError>;
+
+    /// The session whose token hashes to this, if it exists.
+    async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
+
+    /// A user's sessions, newest first.
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError>;
+
+    /// Ends a session.
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError>;
+
+    // --- Rooms and memberships (R1–R4) ---
+
+    /// Creates an open or closed room.
+    async fn create_room(&self, room: NewRoom) -> Result<Room, StoreError>;
+
+    /// The direct room of exactly these people, creating it if there is none.
+    /// Returns the room and whether it was created.
+    async fn find_or_create_direct_room(
+        &self,
+        creator: UserId,
+        key: DirectRoomKey,
+        at: Timestamp,
+    ) -> Result<(Room, bool), StoreError>;
+
+    /// The direct room of exactly these people, found through an index.
+    async fn direct_room(&self, key: &DirectRoomKey) -> Result<Option<Room>, StoreError>;
+
+    /// A room by id.
+    async fn room(&self, id: RoomId) -> Result<Room, StoreError>;
+
+    /// Every room, in id order.
+    async fn rooms(&self) -> Result<Vec<Room>, StoreError>;
+
+    /// Converts a shared room: to open (every active user joins) or to closed with exactly the
+    /// chosen members (everyone else is cut off). Direct rooms are never converted.
+    async fn convert_room(
+        &self,
+        id: RoomId,
+        members: RoomMembers,
+        at: Timestamp,
+    ) -> Result<Room, StoreError>;
+
+    /// One user's membership of a room.
+    async fn membership(&self, room: RoomId, user: UserId)
+    -> Result<Option<Membership>, StoreError>;
+
+    /// A room's members, in user id order.
+    async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError>;
+
+    /// A user's memberships, in room id order.
+    async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError>;
+
+    /// Clears a room's unread state for a user (every device of theirs learns through the event).
+    async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError>;
+
+    // --- Messages (M1, M3) ---
+
+    /// Posts a message, idempotently on (author, client message id), marking the room unread
+    /// for every member the unread rule says (R4).
+    async fn post_message(&self, message: NewMessage) -> Result<Posted, StoreError>;
+
+    /// A message by id.
+    async fn message(&self, id: MessageId) -> Result<Message, StoreError>;
+
+    /// A page of a room's history, oldest first within the page, at most `limit`
+    /// (clamped to [`MAX_PAGE`](crate::MAX_PAGE)).
+    async fn messages(
+        &self,
+        room: RoomId,
+        page: Page,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+
+    // --- The event log ---
+
+    /// Events after `after`, in sequence order, at most `limit`.
+    async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError>;
+
+    /// The newest event's sequence number (0 when the log is empty).
+    async fn last_event_seq(&self) -> Result<EventSeq, StoreError>;
+
+    // --- Operations ---
+
+    /// Counts of what is stored.
+    async fn stats(&self) -> Result<Stats, StoreError>;
+}

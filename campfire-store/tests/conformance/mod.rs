@@ -1,0 +1,459 @@
+//! The store conformance suite: written once, run against every adapter through
+//! [`conformance_tests!`]. Each case states a promise of the `Store` trait as a user of it would
+//! check it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::sync::Arc;
+
+use campfire_domain::{
+    AccountName, Bio, BotToken, ClientMessageId, DirectRoomKey, EmailAddress, EventKind, EventSeq,
+    Involvement, JoinCode, MessageBody, PersonName, Role, RoomId, RoomKind, RoomName, Timestamp,
+    User, UserId, UserStatus,
+};
+use campfire_store::{
+    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
+    RoomMembers, SetUp, Store, StoreError,
+};
+
+/// Generates one `#[tokio::test]` per case of the suite for the store made by `$make` (an async
+/// fn returning `(Arc<dyn Store>, guard)`; the guard keeps e.g. a temporary directory alive).
+/// Every case is listed here once, so every adapter runs all of them.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:path) => {
+        $crate::conformance_tests!(@cases $make:
+            first_run_creates_the_account_its_admin_and_all_talk,
+            first_run_is_race_safe,
+            posting_is_idempotent_on_author_and_client_message_id,
+            history_pages_before_and_after_a_message,
+            direct_rooms_are_found_by_their_exact_member_set,
+            a_new_user_joins_every_open_room,
+            closed_rooms_open_up_and_open_rooms_close_down,
+            unread_is_marked_for_others_and_cleared_by_reading,
+            deactivation_happens_in_one_step,
+            event_sequence_numbers_increase_in_commit_order_without_gaps,
+            a_failed_operation_leaves_nothing_half_written,
+            emails_belong_to_one_active_user,
+            roles_change_for_people_not_bots,
+            join_codes_rotate,
+            sessions_are_listed_and_ended
+        );
+    };
+    (@cases $make:path: $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let (store, _guard) = $make().await;
+                conformance::$case(store).await;
+            }
+        )*
+    };
+}
+
+pub type Shared = Arc<dyn Store>;
+
+fn at(ms: i64) -> Timestamp {
+    Timestamp(1_700_000_000_000 + ms)
+}
+
+fn first_run(email: &str) -> FirstRun {
+    FirstRun {
+        account_name: AccountName::new("Campfire").unwrap(),
+        join_code: JoinCode::parse("AAAA-BBBB-CCCC").unwrap(),
+        admin: new_person("Ada Admin", email, Role::Administrator),
+        first_room: RoomName::new("All Talk").unwrap(),
+        at: at(0),
+    }
+}
+
+fn new_person(name: &str, email: &str, role: Role) -> NewPerson {
+    NewPerson {
+        name: PersonName::new(name).unwrap(),
+        email: EmailAddress::new(email).unwrap(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
+        role,
+        bio: Bio::default(),
+    }
+}
+
+async fn set_up(store: &Shared) -> SetUp {
+    store.set_up(first_run("ada@example.com")).await.unwrap()
+}
+
+async fn person(store: &Shared, name: &str) -> User {
+    let email = format!("{}@example.com", name.to_lowercase());
+    store.create_person(new_person(name, &email, Role::Member), at(1)).await.unwrap()
+}
+
+async fn closed_room(store: &Shared, name: &str, creator: UserId, members: &[UserId]) -> RoomId {
+    let room = NewRoom {
+        name: RoomName::new(name).unwrap(),
+        members: RoomMembers::Only(members.to_vec()),
+        creator,
+        at: at(2),
+    };
+    store.create_room(room).await.unwrap().id
+}
+
+fn message(room: RoomId, author: UserId, client_id: &str, text: &str) -> NewMessage {
+    NewMessage {
+        room,
+        author,
+        client_message_id: ClientMessageId::new(client_id).unwrap(),
+        body: MessageBody::from_plain(text).unwrap(),
+        mentions: vec![],
+        looking: vec![],
+        at: at(10),
+    }
+}
+
+async fn post(store: &Shared, room: RoomId, author: UserId, client_id: &str) -> Posted {
+    store.post_message(message(room, author, client_id, client_id)).await.unwrap()
+}
+
+async fn member_ids(store: &Shared, room: RoomId) -> Vec<UserId> {
+    store.members(room).await.unwrap().iter().map(|m| m.user).collect()
+}
+
+async fn events_since(store: &Shared, after: EventSeq) -> Vec<EventKind> {
+    store.events_after(after, 10_000).await.unwrap().into_iter().map(|e| e.kind).collect()
+}
+
+pub async fn first_run_creates_the_account_its_admin_and_all_talk(store: Shared) {
+    assert!(store.account().await.unwrap().is_none());
+    let setup = set_up(&store).await;
+    assert_eq!(setup.account.name.as_str(), "Campfire");
+    assert_eq!(setup.admin.role, Role::Administrator);
+    assert_eq!(setup.room.kind, RoomKind::Open);
+    assert_eq!(setup.room.name.as_ref().unwrap().as_str(), "All Talk");
+    assert_eq!(member_ids(&store, setup.room.id).await, vec![setup.admin.id]);
+    assert_eq!(store.account().await.unwrap(), Some(setup.account));
+    let events = events_since(&store, EventSeq(0)).await;
+    assert!(events.contains(&EventKind::UserJoined { user: setup.admin.id }));
+    assert!(events.contains(&EventKind::RoomCreated { room: setup.room.id }));
+}
+
+pub async fn first_run_is_race_safe(store: Shared) {
+    let attempts: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move { store.set_up(first_run(&format!("admin{i}@example.com"))).await })
+        })
+        .collect();
+    let mut won = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict(Conflict::AlreadySetUp)) => {}
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one first run succeeds");
+    assert_eq!(store.users().await.unwrap().len(), 1);
+    assert_eq!(store.rooms().await.unwrap().len(), 1);
+}
+
+pub async fn posting_is_idempotent_on_author_and_client_message_id(store: Shared) {
+    let setup = set_up(&store).await;
+    let bob = person(&store, "Bob").await;
+    let first = post(&store, setup.room.id, setup.admin.id, "msg-1").await;
+    assert!(first.created);
+    let seq = store.last_event_seq().await.unwrap();
+    let retry = store.post_message(message(setup.room.id, setup.admin.id, "msg-1", "different text")).await.unwrap();
+    assert!(!retry.created);
+    assert_eq!(retry.message, first.message, "the retry returns the first message unchanged");
+    assert_eq!(store.last_event_seq().await.unwrap(), seq, "a retry appends no event");
+    // The same client id from another author is another message.
+    let other = post(&store, setup.room.id, bob.id, "msg-1").await;
+    assert!(other.created);
+    assert_ne!(other.message.id, first.message.id);
+    assert_eq!(store.stats().await.unwrap().messages, 2);
+}
+
+pub async fn history_pages_before_and_after_a_message(store: Shared) {
+    let setup = set_up(&store).await;
+    let room = setup.room.id;
+    let other_room = closed_room(&store, "Elsewhere", setup.admin.id, &[]).await;
+    let mut ids = Vec::new();
+    for i in 0..25 {
+        ids.push(post(&store, room, setup.admin.id, &format!("m{i}")).await.message.id);
+        post(&store, other_room, setup.admin.id, &format!("o{i}")).await;
+    }
+    let page_ids = |page: Vec<campfire_domain::Message>| page.iter().map(|m| m.id).collect::<Vec<_>>();
+    let latest = page_ids(store.messages(room, Page::Latest, 10).await.unwrap());
+    assert_eq!(latest, ids[15..]);
+    let before = page_ids(store.messages(room, Page::Before(ids[15]), 10).await.unwrap());
+    assert_eq!(before, ids[5..15]);
+    let oldest = page_ids(store.messages(room, Page::Before(ids[5]), 10).await.unwrap());
+    assert_eq!(oldest, ids[..5]);
+    let after = page_ids(store.messages(room, Page::After(ids[4]), 3).await.unwrap());
+    assert_eq!(after, ids[5..8]);
+    assert!(store.messages(room, Page::After(ids[24]), 10).await.unwrap().is_empty());
+    // Huge limits are clamped, not obeyed.
+    assert!(store.messages(room, Page::Latest, u32::MAX).await.unwrap().len() <= MAX_PAGE as usize);
+    assert!(matches!(store.messages(RoomId(999_999), Page::Latest, 10).await, Err(StoreError::NotFound(_))));
+}
+
+pub async fn direct_rooms_are_found_by_their_exact_member_set(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, bob, cat) = (setup.admin.id, person(&store, "Bob").await.id, person(&store, "Cat").await.id);
+    let pair = DirectRoomKey::new([ada, bob]).unwrap();
+    let trio = DirectRoomKey::new([ada, bob, cat]).unwrap();
+    assert_eq!(store.direct_room(&pair).await.unwrap(), None);
+    let (ab, created) = store.find_or_create_direct_room(ada, pair.clone(), at(3)).await.unwrap();
+    assert!(created);
+    let (abc, _) = store.find_or_create_direct_room(bob, trio.clone(), at(3)).await.unwrap();
+    assert_ne!(ab.id, abc.id);
+    let (again, created) = store.find_or_create_direct_room(bob, DirectRoomKey::new([bob, ada]).unwrap(), at(4)).await.unwrap();
+    assert!(!created);
+    assert_eq!(again.id, ab.id);
+    assert_eq!(store.direct_room(&trio).await.unwrap().map(|r| r.id), Some(abc.id));
+    assert_eq!(store.direct_room(&DirectRoomKey::new([ada, cat]).unwrap()).await.unwrap(), None);
+    assert_eq!(member_ids(&store, ab.id).await, vec![ada, bob]);
+    let membership = store.membership(ab.id, bob).await.unwrap().unwrap();
+    assert_eq!(membership.involvement, Involvement::Everything);
+}
+
+pub async fn a_new_user_joins_every_open_room(store: Shared) {
+    let setup = set_up(&store).await;
+    let open = store
+        .create_room(NewRoom {
+            name: RoomName::new("Watercooler").unwrap(),
+            members: RoomMembers::Everyone,
+            creator: setup.admin.id,
+            at: at(2),
+        })
+        .await
+        .unwrap();
+    let closed = closed_room(&store, "Secret", setup.admin.id, &[]).await;
+    let bob = person(&store, "Bob").await;
+    let bot = store
+        .create_bot(NewBot { name: PersonName::new("Robo").unwrap(), token: BotToken::parse("AbCdEf123456").unwrap(), webhook_url: None }, at(3))
+        .await
+        .unwrap();
+    for user in [bob.id, bot.id] {
+        let rooms: Vec<RoomId> = store.memberships_of(user).await.unwrap().iter().map(|m| m.room).collect();
+        assert_eq!(rooms, vec![setup.room.id, open.id], "member of every open room and no other");
+    }
+    assert_eq!(member_ids(&store, closed).await, vec![setup.admin.id]);
+    assert_eq!(member_ids(&store, open.id).await, vec![setup.admin.id, bob.id, bot.id]);
+}
+
+pub async fn closed_rooms_open_up_and_open_rooms_close_down(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, bob, cat) = (setup.admin.id, person(&store, "Bob").await.id, person(&store, "Cat").await.id);
+    let room = closed_room(&store, "Plans", ada, &[bob]).await;
+    assert_eq!(member_ids(&store, room).await, vec![ada, bob]);
+
+    let seq = store.last_event_seq().await.unwrap();
+    let opened = store.convert_room(room, RoomMembers::Everyone, at(5)).await.unwrap();
+    assert_eq!(opened.kind, RoomKind::Open);
+    assert_eq!(member_ids(&store, room).await, vec![ada, bob, cat]);
+    let events = events_since(&store, seq).await;
+    assert!(events.contains(&EventKind::RoomConverted { room }));
+    assert!(events.contains(&EventKind::MembershipAdded { room, user: cat }));
+
+    let seq = store.last_event_seq().await.unwrap();
+    let closed = store.convert_room(room, RoomMembers::Only(vec![bob]), at(6)).await.unwrap();
+    assert_eq!(closed.kind, RoomKind::Closed);
+    assert_eq!(member_ids(&store, room).await, vec![bob], "exactly the chosen users stay");
+    let events = events_since(&store, seq).await;
+    assert!(events.contains(&EventKind::MembershipRemoved { room, user: ada }));
+    assert!(events.contains(&EventKind::MembershipRemoved { room, user: cat }));
+
+    let (direct, _) = store.find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob]).unwrap(), at(7)).await.unwrap();
+    assert!(matches!(
+        store.convert_room(direct.id, RoomMembers::Everyone, at(8)).await,
+        Err(StoreError::Conflict(Conflict::WrongRoomKind))
+    ));
+}
+
+pub async fn unread_is_marked_for_others_and_cleared_by_reading(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, bob, cat) = (setup.admin.id, person(&store, "Bob").await.id, person(&store, "Cat").await.id);
+    let room = setup.room.id;
+    let mut new = message(room, ada, "hello", "hello");
+    new.looking = vec![cat];
+    store.post_message(new).await.unwrap();
+    let unread = |user| {
+        let store = store.clone();
+        async move { store.membership(room, user).await.unwrap().unwrap().is_unread() }
+    };
+    assert!(!unread(ada).await, "never unread for the author");
+    assert!(unread(bob).await, "unread for a member who is not looking");
+    assert!(!unread(cat).await, "not unread for a member looking at the room");
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.mark_read(room, bob, at(20)).await.unwrap();
+    assert!(!unread(bob).await);
+    assert_eq!(events_since(&store, seq).await, vec![EventKind::RoomRead { room, user: bob }]);
+    store.mark_read(room, bob, at(21)).await.unwrap();
+    assert_eq!(events_since(&store, seq).await.len(), 1, "reading a read room changes nothing");
+    assert!(matches!(store.mark_read(RoomId(424_242), bob, at(22)).await, Err(StoreError::NotFound(_))));
+}
+
+pub async fn deactivation_happens_in_one_step(store: Shared) {
+    let setup = set_up(&store).await;
+    let ada = setup.admin.id;
+    let bob = person(&store, "Bob").await;
+    let closed = closed_room(&store, "Plans", ada, &[bob.id]).await;
+    let (direct, _) = store.find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob.id]).unwrap(), at(3)).await.unwrap();
+    let said = post(&store, closed, bob.id, "bye").await.message;
+    store
+        .create_session(NewSession { user: bob.id, token_hash: "h1".into(), user_agent: "ua".into(), ip: "10.0.0.1".into(), at: at(4) })
+        .await
+        .unwrap();
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.deactivate_user(bob.id, at(30)).await.unwrap();
+
+    assert_eq!(store.user(bob.id).await.unwrap().status, UserStatus::Deactivated);
+    assert!(store.sessions_of(bob.id).await.unwrap().is_empty(), "sessions ended");
+    assert_eq!(store.session_by_token_hash("h1").await.unwrap(), None);
+    let rooms: Vec<RoomId> = store.memberships_of(bob.id).await.unwrap().iter().map(|m| m.room).collect();
+    assert_eq!(rooms, vec![direct.id], "only the direct room membership stays");
+    assert_eq!(store.message(said.id).await.unwrap(), said, "messages stay");
+    let events = events_since(&store, seq).await;
+    assert!(events.contains(&EventKind::MembershipRemoved { room: closed, user: bob.id }));
+    assert!(events.contains(&EventKind::MembershipRemoved { room: setup.room.id, user: bob.id }));
+    assert_eq!(events.last(), Some(&EventKind::UserDeactivated { user: bob.id }));
+    // The email is free for a new sign-up.
+    let email = EmailAddress::new("bob@example.com").unwrap();
+    assert_eq!(store.active_user_by_email(&email).await.unwrap(), None);
+    let again = store.create_person(new_person("Bob Again", "bob@example.com", Role::Member), at(40)).await.unwrap();
+    assert_ne!(again.id, bob.id);
+    // Deactivating twice changes nothing more.
+    let seq = store.last_event_seq().await.unwrap();
+    store.deactivate_user(bob.id, at(50)).await.unwrap();
+    assert_eq!(store.last_event_seq().await.unwrap(), seq);
+}
+
+pub async fn event_sequence_numbers_increase_in_commit_order_without_gaps(store: Shared) {
+    let setup = set_up(&store).await;
+    let room = setup.room.id;
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let store = store.clone();
+            let author = setup.admin.id;
+            tokio::spawn(async move {
+                for i in 0..40 {
+                    store.post_message(message(room, author, &format!("w{w}-{i}"), "x")).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    // A reader tails the log while the writers run: it must never see a gap (a later event
+    // visible before an earlier one).
+    let reader = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut last = EventSeq(0);
+            let mut seen = 0;
+            while seen < 160 {
+                for event in store.events_after(last, 50).await.unwrap() {
+                    assert_eq!(event.seq.0, last.0 + 1, "gap after {last:?}");
+                    last = event.seq;
+                    if matches!(event.kind, EventKind::MessageCreated { .. }) {
+                        seen += 1;
+                    }
+                }
+                tokio::task::yield_now().await;
+            }
+            last
+        })
+    };
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let tailed = reader.await.unwrap();
+    assert_eq!(tailed, store.last_event_seq().await.unwrap());
+    // Commit order: message ids (assigned in their transactions) rise with event order.
+    let created: Vec<i64> = store
+        .events_after(EventSeq(0), 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::MessageCreated { message, .. } => Some(message.0),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created.len(), 160);
+    assert!(created.windows(2).all(|w| w[0] < w[1]));
+}
+
+pub async fn a_failed_operation_leaves_nothing_half_written(store: Shared) {
+    let setup = set_up(&store).await;
+    let before = store.stats().await.unwrap();
+    // A closed room with one unknown member fails after the room itself would have been written.
+    let bad_room = NewRoom {
+        name: RoomName::new("Half").unwrap(),
+        members: RoomMembers::Only(vec![setup.admin.id, UserId(987_654)]),
+        creator: setup.admin.id,
+        at: at(5),
+    };
+    assert!(matches!(store.create_room(bad_room).await, Err(StoreError::Conflict(Conflict::UnknownUser))));
+    // A message mentioning an unknown user fails after the message row would have been written.
+    let bob = person(&store, "Bob").await;
+    let before_post = store.stats().await.unwrap();
+    let mut bad_post = message(setup.room.id, setup.admin.id, "half", "hi");
+    bad_post.mentions = vec![UserId(987_654)];
+    assert!(store.post_message(bad_post).await.is_err());
+    let after = store.stats().await.unwrap();
+    assert_eq!(after.rooms, before.rooms);
+    assert_eq!(after.messages, before_post.messages);
+    assert_eq!(after.last_event, before_post.last_event, "no event from the failed writes");
+    assert!(!store.membership(setup.room.id, bob.id).await.unwrap().unwrap().is_unread(), "no unread mark either");
+    // The same client id still works afterwards: nothing of the failed post was kept.
+    assert!(post(&store, setup.room.id, setup.admin.id, "half").await.created);
+}
+
+pub async fn emails_belong_to_one_active_user(store: Shared) {
+    set_up(&store).await;
+    let taken = store.create_person(new_person("Imposter", "ADA@example.com", Role::Member), at(3)).await;
+    assert!(matches!(taken, Err(StoreError::Conflict(Conflict::EmailTaken))));
+    let found = store.active_user_by_email(&EmailAddress::new("ada@example.com").unwrap()).await.unwrap();
+    assert_eq!(found.map(|u| u.name.to_string()), Some("Ada Admin".to_owned()));
+}
+
+pub async fn roles_change_for_people_not_bots(store: Shared) {
+    let setup = set_up(&store).await;
+    let bob = person(&store, "Bob").await;
+    let bot = store
+        .create_bot(NewBot { name: PersonName::new("Robo").unwrap(), token: BotToken::parse("AbCdEf123456").unwrap(), webhook_url: Some("http://bots.example/hook".into()) }, at(3))
+        .await
+        .unwrap();
+    assert_eq!(store.set_role(bob.id, Role::Administrator, at(4)).await.unwrap().role, Role::Administrator);
+    assert!(matches!(store.set_role(bot.id, Role::Administrator, at(4)).await, Err(StoreError::Conflict(Conflict::WrongUserKind))));
+    assert!(matches!(store.set_role(setup.admin.id, Role::Bot, at(4)).await, Err(StoreError::Conflict(Conflict::WrongUserKind))));
+    assert_eq!(store.webhook(bot.id).await.unwrap().map(|w| w.url), Some("http://bots.example/hook".to_owned()));
+    let rotated = store.rotate_bot_token(bot.id, BotToken::parse("ZzZzZz999999").unwrap()).await.unwrap();
+    assert_eq!(rotated.bot_token.unwrap().as_str(), "ZzZzZz999999");
+    assert!(store.rotate_bot_token(bob.id, BotToken::parse("ZzZzZz999999").unwrap()).await.is_err());
+}
+
+pub async fn join_codes_rotate(store: Shared) {
+    let code = JoinCode::parse("ZZZZ-YYYY-XXXX").unwrap();
+    assert!(matches!(store.rotate_join_code(code.clone(), at(1)).await, Err(StoreError::Conflict(Conflict::NotSetUp))));
+    set_up(&store).await;
+    let seq = store.last_event_seq().await.unwrap();
+    assert_eq!(store.rotate_join_code(code.clone(), at(2)).await.unwrap().join_code, code);
+    assert_eq!(store.account().await.unwrap().unwrap().join_code, code);
+    assert_eq!(events_since(&store, seq).await, vec![EventKind::AccountUpdated]);
+}
+
+pub async fn sessions_are_listed_and_ended(store: Shared) {
+    let setup = set_up(&store).await;
+    let ada = setup.admin.id;
+    let new = |hash: &str| NewSession { user: ada, token_hash: hash.into(), user_agent: "Firefox".into(), ip: "10.0.0.2".into(), at: at(3) };
+    let one = store.create_session(new("one")).await.unwrap();
+    let two = store.create_session(new("two")).await.unwrap();
+    assert_eq!(store.session_by_token_hash("two").await.unwrap(), Some(two.clone()));
+    assert_eq!(store.sessions_of(ada).await.unwrap(), vec![two.clone(), one.clone()]);
+    store.delete_session(one.id).await.unwrap();
+    assert_eq!(store.sessions_of(ada).await.unwrap(), vec![two]);
+    store.set_password(ada, "$argon2id$new".into()).await.unwrap();
+    assert!(store.sessions_of(ada).await.unwrap().is_empty(), "a new password ends every session");
+    assert_eq!(store.password_hash(ada).await.unwrap().as_deref(), Some("$argon2id$new"));
+}

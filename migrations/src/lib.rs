@@ -1,0 +1,23 @@
+//! Forward-only migrations of Campfire's database schema, on sea-orm-migration.
+//!
+//! API Boundary: the schema these produce is what every store adapter reads and writes, and what
+//! `campfire-cli backup` files contain. `schema.sql` beside this crate is its committed snapshot; a
+//! test fails when the migrations and the snapshot drift apart.
+//!
+//! Architecture Invariant: migrations only go forward. A released migration is never edited; a
+//! change is a new migration.
+
+pub use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::{MigrationTrait, async_trait};
+
+mod m20261125_000001_initial;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_initial::Migration)]
+    }
+}

@@ -1,0 +1,78 @@
+//! `cargo xtask ci`: the full gate, run step by step and failing fast.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+/// One CI step: a short name (for headers and errors) and what it runs.
+struct Step {
+    name: &'static str,
+    run: fn(&Path) -> Result<()>,
+}
+
+/// The steps, in order: cheap checks first so the common failures surface
+/// in seconds rather than after a full clippy/test build.
+const STEPS: &[Step] = &[
+    Step {
+        name: "fmt",
+        run: |root| run_cargo(root, &["fmt", "--all", "--", "--check"]),
+    },
+    Step {
+        name: "layering",
+        run: crate::layering::check,
+    },
+    Step {
+        name: "clippy",
+        run: |root| {
+            let args = [
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ];
+            run_cargo(root, &args)
+        },
+    },
+    Step {
+        name: "test",
+        run: |root| run_cargo(root, &["test", "--workspace", "--locked"]),
+    },
+    // Further steps (e.g. the frontend build and tests) go here, as more
+    // `Step` entries; `run` needs no changes.
+];
+
+/// Runs every step in order, stopping at the first failure.
+pub fn run(root: &Path) -> Result<()> {
+    let total = Instant::now();
+    for step in STEPS {
+        println!("== xtask ci: {} ==", step.name);
+        let started = Instant::now();
+        let result = (step.run)(root);
+        let secs = started.elapsed().as_secs_f64();
+        result.with_context(|| format!("ci step `{}` failed after {secs:.1}s", step.name))?;
+        println!("== xtask ci: {} ok ({secs:.1}s) ==", step.name);
+    }
+    println!(
+        "== xtask ci: all {} steps passed ({:.1}s) ==",
+        STEPS.len(),
+        total.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Runs `cargo <args>` with inherited stdio, failing on a non-zero exit.
+fn run_cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let shown = format!("cargo {}", args.join(" "));
+    let status = crate::cargo(root)
+        .args(args)
+        .status()
+        .with_context(|| format!("failed to start `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` exited with {status}");
+    }
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Layering check: inner crates must not pull in I/O and infrastructure crates.
+//!
+//! The rules are a const table checked against `cargo tree` (normal and build
+//! edges only: dev-dependencies may use anything for testing). Parsing and
+//! checking are pure functions so the rules themselves are unit tested.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// How far down the dependency graph a rule looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every crate reachable through normal and build dependencies.
+    Transitive,
+    /// Only the crate's own direct normal and build dependencies.
+    Direct,
+}
+
+/// A crate that must not depend on any of `forbidden`, and why.
+#[derive(Debug)]
+pub struct Rule {
+    /// The package the rule applies to; it must be a workspace member.
+    pub krate: &'static str,
+    /// Whether indirect dependencies count.
+    pub scope: Scope,
+    /// Package names the crate must not depend on.
+    pub forbidden: &'static [&'static str],
+    /// Short reason shown with every violation.
+    pub reason: &'static str,
+}
+
+/// Runtime, network, database, search and serialization crates.
+const IO_CRATES: &[&str] = &["tokio", "hyper", "sea-orm", "tantivy", "serde_json"];
+
+/// The layering rules of the workspace.
+pub const RULES: &[Rule] = &[
+    Rule {
+        krate: "campfire-domain",
+        scope: Scope::Transitive,
+        forbidden: IO_CRATES,
+        reason: "the domain performs no I/O",
+    },
+    Rule {
+        krate: "campfire-coord",
+        scope: Scope::Transitive,
+        forbidden: IO_CRATES,
+        reason: "coordination is sans-IO",
+    },
+    // Direct only: HTTP legitimately reaches sea-orm through campfire-store
+    // (and later tantivy through campfire-search); what is forbidden is
+    // using those engines itself instead of the store and search APIs.
+    Rule {
+        krate: "campfire-http",
+        scope: Scope::Direct,
+        forbidden: &["sea-orm", "tantivy"],
+        reason: "HTTP uses storage and search only through campfire-store and campfire-search",
+    },
+    Rule {
+        krate: "campfire-cli",
+        scope: Scope::Transitive,
+        forbidden: &["hyper"],
+        reason: "the admin CLI works on the store, not over HTTP",
+    },
+];
+
+/// Package names in `cargo tree --prefix none --format "{p}"` output.
+///
+/// Each line is `name vX.Y.Z`, optionally followed by ` (path)`,
+/// ` (proc-macro)` or ` (*)`; the name is always the first word.
+pub fn crate_names(tree_output: &str) -> BTreeSet<String> {
+    tree_output
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// One message per forbidden crate of `rule` present in `names`.
+pub fn violations(rule: &Rule, names: &BTreeSet<String>) -> Vec<String> {
+    let Rule { krate, reason, .. } = rule;
+    let how = match rule.scope {
+        Scope::Transitive => "depends on",
+        Scope::Direct => "depends directly on",
+    };
+    rule.forbidden
+        .iter()
+        .filter(|forbidden| names.contains(**forbidden))
+        .map(|forbidden| format!("{krate} {how} {forbidden} (forbidden: {reason})"))
+        .collect()
+}
+
+/// Checks every rule against the real dependency graph of the workspace.
+pub fn check(root: &Path) -> Result<()> {
+    let mut found = Vec::new();
+    for rule in RULES {
+        let names = crate_names(&dependency_tree(root, rule)?);
+        // cargo tree lists the root package first; if it is absent the output
+        // format changed, and an unparsed tree must not read as "no violations".
+        if !names.contains(rule.krate) {
+            bail!(
+                "`cargo tree -p {}` did not list the crate itself",
+                rule.krate
+            );
+        }
+        found.extend(violations(rule, &names));
+    }
+    if !found.is_empty() {
+        bail!("layering check failed:\n  {}", found.join("\n  "));
+    }
+    println!("layering: {} rules ok", RULES.len());
+    Ok(())
+}
+
+/// Raw `cargo tree` output for the rule's crate, at the rule's depth.
+fn dependency_tree(root: &Path, rule: &Rule) -> Result<String> {
+    let mut cmd = crate::cargo(root);
+    cmd.args(["tree", "-p", rule.krate, "-e", "normal,build"])
+        .args(["--prefix", "none", "--format", "{p}"]);
+    if rule.scope == Scope::Direct {
+        cmd.args(["--depth", "1"]);
+    }
+    let output = cmd.output().context("failed to start `cargo tree`")?;
+    // A crate missing from the workspace makes cargo tree fail; surface that
+    // rather than skipping the rule.
+    if !output.status.success() {
+        bail!(
+            "`cargo tree -p {}` failed (is it still a workspace member?): {}",
+            rule.krate,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    String::from_utf8(output.stdout).context("`cargo tree` printed non-UTF-8 output")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trimmed real output of `cargo tree -p campfire-domain ...`.
+    const DOMAIN_TREE: &str = "\
+campfire-domain v0.1.0 (/work/main/campfire-domain)
+argon2 v0.6.0
+blake2 v0.11.0
+hybrid-array v0.4.15 (*)
+thiserror v2.0.21
+thiserror-impl v2.0.21 (proc-macro)
+
+";
+
+    fn rule(krate: &str) -> &'static Rule {
+        RULES.iter().find(|rule| rule.krate == krate).unwrap()
+    }
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn parses_sample_output() {
+        let expected = set(&[
+            "argon2",
+            "blake2",
+            "campfire-domain",
+            "hybrid-array",
+            "thiserror",
+            "thiserror-impl",
+        ]);
+        assert_eq!(crate_names(DOMAIN_TREE), expected);
+    }
+
+    #[test]
+    fn parses_path_variant_line() {
+        let names = crate_names("campfire-domain v0.1.0 (/work/my dir/campfire-domain) (*)\n");
+        assert_eq!(names, set(&["campfire-domain"]));
+    }
+
+    #[test]
+    fn clean_tree_passes() {
+        assert!(violations(rule("campfire-domain"), &crate_names(DOMAIN_TREE)).is_empty());
+    }
+
+    #[test]
+    fn adding_tokio_to_domain_is_a_violation() {
+        let mut names = crate_names(DOMAIN_TREE);
+        names.insert("tokio".to_owned());
+        assert_eq!(
+            violations(rule("campfire-domain"), &names),
+            ["campfire-domain depends on tokio (forbidden: the domain performs no I/O)"]
+        );
+    }
+
+    #[test]
+    fn direct_rule_names_its_scope() {
+        let found = violations(rule("campfire-http"), &set(&["campfire-http", "sea-orm"]));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("campfire-http depends directly on sea-orm"));
+    }
+
+    #[test]
+    fn layering_check_passes_on_current_workspace() {
+        check(&crate::workspace_root().unwrap()).unwrap();
+    }
+}

@@ -1,0 +1,65 @@
+//! Project automation for Campfire, run as `cargo xtask <command>`.
+//!
+//! Kept dependency-free (besides `anyhow`) so it builds fast and never
+//! becomes a reason for CI to be slow or flaky.
+
+mod ci;
+mod layering;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  ci         fmt check, layering check, clippy and tests, failing fast
+  layering   check that crates do not depend on forbidden crates
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["ci"] => workspace_root().and_then(|root| ci::run(&root)),
+        ["layering"] => workspace_root().and_then(|root| layering::check(&root)),
+        ["help" | "-h" | "--help"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` prints the whole context chain on one line, e.g.
+            // "ci step `clippy` failed: `cargo clippy ...` exited with ...".
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask's manifest lives one directory below it.
+pub fn workspace_root() -> Result<PathBuf> {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask's manifest directory has no parent")
+}
+
+/// A `cargo` command running in the workspace root.
+///
+/// Prefers `$CARGO` (set by `cargo run` and `cargo test`) so nested commands
+/// use the same toolchain that launched xtask.
+pub fn cargo(root: &Path) -> Command {
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(program);
+    cmd.current_dir(root);
+    cmd
+}
