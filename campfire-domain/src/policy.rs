@@ -324,10 +324,12 @@ mod tests {
         authorize(&actor, &action(act, kind, member, mine))
     }
 
-    /// (role, room kind, member?, mine?, action, expected) for an active actor. Account-level
-    /// actions ignore the room columns.
+    /// One row: (role, room kind, member?, mine?, action, expected).
+    type Row = (Role, RoomKind, bool, bool, Act, Result<(), Denied>);
+
+    /// The expected decision for an active actor. Account-level actions ignore the room columns.
     #[rustfmt::skip]
-    const TABLE: &[(Role, RoomKind, bool, bool, Act, Result<(), Denied>)] = &[
+    const TABLE: &[Row] = &[
         // Account-level administration: administrators only.
         (M, O, IN, THEIRS, Act::Settings, FB),
         (M, O, IN, THEIRS, Act::JoinCode, FB),

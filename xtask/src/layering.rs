@@ -48,12 +48,11 @@ pub const RULES: &[Rule] = &[
         forbidden: IO_CRATES,
         reason: "coordination is sans-IO",
     },
-    // Direct only: HTTP legitimately reaches sea-orm through campfire-store
-    // (and later tantivy through campfire-search); what is forbidden is
-    // using those engines itself instead of the store and search APIs.
+    // Transitive: campfire-http uses campfire-store and campfire-search with their default
+    // features off (traits and in-memory adapters only), so no path reaches the engines.
     Rule {
         krate: "campfire-http",
-        scope: Scope::Direct,
+        scope: Scope::Transitive,
         forbidden: &["sea-orm", "tantivy"],
         reason: "HTTP uses storage and search only through campfire-store and campfire-search",
     },
