@@ -13,7 +13,11 @@ fn alphanumerics(random: impl IntoIterator<Item = u8>, len: usize) -> Option<Str
     let out: String = random
         .into_iter()
         .filter(|b| *b < LIMIT)
-        .filter_map(|b| TOKEN_ALPHABET.get(usize::from(b % 62)).map(|c| char::from(*c)))
+        .filter_map(|b| {
+            TOKEN_ALPHABET
+                .get(usize::from(b % 62))
+                .map(|c| char::from(*c))
+        })
         .take(len)
         .collect();
     (out.len() == len).then_some(out)
@@ -57,7 +61,7 @@ impl JoinCode {
 
 impl std::fmt::Display for JoinCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 
@@ -145,7 +149,14 @@ mod tests {
     #[test]
     fn join_codes_have_three_groups_of_four() {
         assert!(JoinCode::parse("AbC1-dEf2-GhI3").is_ok());
-        for bad in ["", "ABCD-EFGH", "ABCD-EFGH-IJK", "ABCD-EFGH-IJKL-MNOP", "AB_D-EFGH-IJKL", "ABCDEFGHIJKL"] {
+        for bad in [
+            "",
+            "ABCD-EFGH",
+            "ABCD-EFGH-IJK",
+            "ABCD-EFGH-IJKL-MNOP",
+            "AB_D-EFGH-IJKL",
+            "ABCDEFGHIJKL",
+        ] {
             assert!(JoinCode::parse(bad).is_err(), "{bad:?} was accepted");
         }
         let code = JoinCode::from_random((0u8..=255).cycle().take(64)).unwrap();
@@ -157,7 +168,10 @@ mod tests {
         // Bytes >= 248 are skipped: twelve of them yield nothing.
         assert_eq!(BotToken::from_random([255u8; 30]), None);
         assert_eq!(JoinCode::from_random([0u8; 11]), None);
-        assert_eq!(BotToken::from_random([0u8; 12]).unwrap().as_str(), "AAAAAAAAAAAA");
+        assert_eq!(
+            BotToken::from_random([0u8; 12]).unwrap().as_str(),
+            "AAAAAAAAAAAA"
+        );
     }
 
     #[test]
@@ -165,7 +179,17 @@ mod tests {
         let key = BotKey::parse("42-AbCdEf123456").unwrap();
         assert_eq!(key.user, UserId(42));
         assert_eq!(key.to_string(), "42-AbCdEf123456");
-        for bad in ["", "42", "42-", "-AbCdEf123456", "x2-AbCdEf123456", "42-short", "42-AbCdEf1234567", "0-AbCdEf123456", "+4-AbCdEf123456"] {
+        for bad in [
+            "",
+            "42",
+            "42-",
+            "-AbCdEf123456",
+            "x2-AbCdEf123456",
+            "42-short",
+            "42-AbCdEf1234567",
+            "0-AbCdEf123456",
+            "+4-AbCdEf123456",
+        ] {
             assert!(BotKey::parse(bad).is_err(), "{bad:?} was accepted");
         }
         // The secret never shows in debug output.

@@ -82,7 +82,10 @@ mod tests {
         let ab = DirectRoomKey::new([UserId(9), UserId(2), UserId(9)]).unwrap();
         assert_eq!(ab.to_string(), "2,9");
         assert_eq!(ab, DirectRoomKey::new([UserId(2), UserId(9)]).unwrap());
-        assert_ne!(ab, DirectRoomKey::new([UserId(2), UserId(9), UserId(4)]).unwrap());
+        assert_ne!(
+            ab,
+            DirectRoomKey::new([UserId(2), UserId(9), UserId(4)]).unwrap()
+        );
         assert!(DirectRoomKey::new([UserId(2), UserId(2)]).is_err());
         assert!(DirectRoomKey::parse("9,2").is_err());
         assert!(DirectRoomKey::parse("2,x").is_err());

@@ -370,7 +370,11 @@ mod tests {
         for role in [Role::Member, Role::Administrator, Role::Bot] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
-        for status in [UserStatus::Active, UserStatus::Deactivated, UserStatus::Banned] {
+        for status in [
+            UserStatus::Active,
+            UserStatus::Deactivated,
+            UserStatus::Banned,
+        ] {
             assert_eq!(UserStatus::parse(status.as_str()), Some(status));
         }
         for kind in [RoomKind::Open, RoomKind::Closed, RoomKind::Direct] {

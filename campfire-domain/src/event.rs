@@ -155,22 +155,89 @@ impl EventKind {
             ..EventParts::default()
         };
         match *self {
-            MessageCreated { room, message } => EventParts { room: Some(room), message: Some(message), ..p("message_created") },
-            MessageEdited { room, message } => EventParts { room: Some(room), message: Some(message), ..p("message_edited") },
-            MessageDeleted { room, message } => EventParts { room: Some(room), message: Some(message), ..p("message_deleted") },
-            BoostAdded { room, message, boost } => EventParts { room: Some(room), message: Some(message), boost: Some(boost), ..p("boost_added") },
-            BoostRemoved { room, message, boost } => EventParts { room: Some(room), message: Some(message), boost: Some(boost), ..p("boost_removed") },
-            RoomCreated { room } => EventParts { room: Some(room), ..p("room_created") },
-            RoomRenamed { room } => EventParts { room: Some(room), ..p("room_renamed") },
-            RoomConverted { room } => EventParts { room: Some(room), ..p("room_converted") },
-            RoomDeleted { room } => EventParts { room: Some(room), ..p("room_deleted") },
-            MembershipAdded { room, user } => EventParts { room: Some(room), user: Some(user), ..p("membership_added") },
-            MembershipRemoved { room, user } => EventParts { room: Some(room), user: Some(user), ..p("membership_removed") },
-            InvolvementChanged { room, user } => EventParts { room: Some(room), user: Some(user), ..p("involvement_changed") },
-            RoomRead { room, user } => EventParts { room: Some(room), user: Some(user), ..p("room_read") },
-            UserJoined { user } => EventParts { user: Some(user), ..p("user_joined") },
-            UserUpdated { user } => EventParts { user: Some(user), ..p("user_updated") },
-            UserDeactivated { user } => EventParts { user: Some(user), ..p("user_deactivated") },
+            MessageCreated { room, message } => EventParts {
+                room: Some(room),
+                message: Some(message),
+                ..p("message_created")
+            },
+            MessageEdited { room, message } => EventParts {
+                room: Some(room),
+                message: Some(message),
+                ..p("message_edited")
+            },
+            MessageDeleted { room, message } => EventParts {
+                room: Some(room),
+                message: Some(message),
+                ..p("message_deleted")
+            },
+            BoostAdded {
+                room,
+                message,
+                boost,
+            } => EventParts {
+                room: Some(room),
+                message: Some(message),
+                boost: Some(boost),
+                ..p("boost_added")
+            },
+            BoostRemoved {
+                room,
+                message,
+                boost,
+            } => EventParts {
+                room: Some(room),
+                message: Some(message),
+                boost: Some(boost),
+                ..p("boost_removed")
+            },
+            RoomCreated { room } => EventParts {
+                room: Some(room),
+                ..p("room_created")
+            },
+            RoomRenamed { room } => EventParts {
+                room: Some(room),
+                ..p("room_renamed")
+            },
+            RoomConverted { room } => EventParts {
+                room: Some(room),
+                ..p("room_converted")
+            },
+            RoomDeleted { room } => EventParts {
+                room: Some(room),
+                ..p("room_deleted")
+            },
+            MembershipAdded { room, user } => EventParts {
+                room: Some(room),
+                user: Some(user),
+                ..p("membership_added")
+            },
+            MembershipRemoved { room, user } => EventParts {
+                room: Some(room),
+                user: Some(user),
+                ..p("membership_removed")
+            },
+            InvolvementChanged { room, user } => EventParts {
+                room: Some(room),
+                user: Some(user),
+                ..p("involvement_changed")
+            },
+            RoomRead { room, user } => EventParts {
+                room: Some(room),
+                user: Some(user),
+                ..p("room_read")
+            },
+            UserJoined { user } => EventParts {
+                user: Some(user),
+                ..p("user_joined")
+            },
+            UserUpdated { user } => EventParts {
+                user: Some(user),
+                ..p("user_updated")
+            },
+            UserDeactivated { user } => EventParts {
+                user: Some(user),
+                ..p("user_deactivated")
+            },
             AccountUpdated => p("account_updated"),
         }
     }
@@ -185,19 +252,48 @@ impl EventKind {
     ) -> Option<EventKind> {
         use EventKind::*;
         let kind = match name {
-            "message_created" => MessageCreated { room: room?, message: message? },
-            "message_edited" => MessageEdited { room: room?, message: message? },
-            "message_deleted" => MessageDeleted { room: room?, message: message? },
-            "boost_added" => BoostAdded { room: room?, message: message?, boost: boost? },
-            "boost_removed" => BoostRemoved { room: room?, message: message?, boost: boost? },
+            "message_created" => MessageCreated {
+                room: room?,
+                message: message?,
+            },
+            "message_edited" => MessageEdited {
+                room: room?,
+                message: message?,
+            },
+            "message_deleted" => MessageDeleted {
+                room: room?,
+                message: message?,
+            },
+            "boost_added" => BoostAdded {
+                room: room?,
+                message: message?,
+                boost: boost?,
+            },
+            "boost_removed" => BoostRemoved {
+                room: room?,
+                message: message?,
+                boost: boost?,
+            },
             "room_created" => RoomCreated { room: room? },
             "room_renamed" => RoomRenamed { room: room? },
             "room_converted" => RoomConverted { room: room? },
             "room_deleted" => RoomDeleted { room: room? },
-            "membership_added" => MembershipAdded { room: room?, user: user? },
-            "membership_removed" => MembershipRemoved { room: room?, user: user? },
-            "involvement_changed" => InvolvementChanged { room: room?, user: user? },
-            "room_read" => RoomRead { room: room?, user: user? },
+            "membership_added" => MembershipAdded {
+                room: room?,
+                user: user?,
+            },
+            "membership_removed" => MembershipRemoved {
+                room: room?,
+                user: user?,
+            },
+            "involvement_changed" => InvolvementChanged {
+                room: room?,
+                user: user?,
+            },
+            "room_read" => RoomRead {
+                room: room?,
+                user: user?,
+            },
             "user_joined" => UserJoined { user: user? },
             "user_updated" => UserUpdated { user: user? },
             "user_deactivated" => UserDeactivated { user: user? },
@@ -205,7 +301,15 @@ impl EventKind {
             _ => return None,
         };
         // Extra columns mean the row was not written by `parts`.
-        (kind.parts() == EventParts { name: kind.parts().name, room, user, message, boost }).then_some(kind)
+        (kind.parts()
+            == EventParts {
+                name: kind.parts().name,
+                room,
+                user,
+                message,
+                boost,
+            })
+        .then_some(kind)
     }
 }
 
@@ -217,11 +321,28 @@ mod tests {
     fn every_kind_round_trips_through_its_columns() {
         let (r, u, m, b) = (RoomId(1), UserId(2), MessageId(3), BoostId(4));
         let all = [
-            EventKind::MessageCreated { room: r, message: m },
-            EventKind::MessageEdited { room: r, message: m },
-            EventKind::MessageDeleted { room: r, message: m },
-            EventKind::BoostAdded { room: r, message: m, boost: b },
-            EventKind::BoostRemoved { room: r, message: m, boost: b },
+            EventKind::MessageCreated {
+                room: r,
+                message: m,
+            },
+            EventKind::MessageEdited {
+                room: r,
+                message: m,
+            },
+            EventKind::MessageDeleted {
+                room: r,
+                message: m,
+            },
+            EventKind::BoostAdded {
+                room: r,
+                message: m,
+                boost: b,
+            },
+            EventKind::BoostRemoved {
+                room: r,
+                message: m,
+                boost: b,
+            },
             EventKind::RoomCreated { room: r },
             EventKind::RoomRenamed { room: r },
             EventKind::RoomConverted { room: r },
@@ -239,10 +360,19 @@ mod tests {
         for kind in all {
             let p = kind.parts();
             assert!(names.insert(p.name), "duplicate name {}", p.name);
-            assert_eq!(EventKind::from_parts(p.name, p.room, p.user, p.message, p.boost), Some(kind));
+            assert_eq!(
+                EventKind::from_parts(p.name, p.room, p.user, p.message, p.boost),
+                Some(kind)
+            );
         }
-        assert_eq!(EventKind::from_parts("room_created", None, None, None, None), None);
-        assert_eq!(EventKind::from_parts("account_updated", Some(r), None, None, None), None);
+        assert_eq!(
+            EventKind::from_parts("room_created", None, None, None, None),
+            None
+        );
+        assert_eq!(
+            EventKind::from_parts("account_updated", Some(r), None, None, None),
+            None
+        );
         assert_eq!(EventKind::from_parts("nope", None, None, None, None), None);
     }
 }

@@ -20,9 +20,11 @@ pub const MIN_CHARS: usize = 8;
 pub const MAX_BYTES: usize = 1024;
 
 fn hasher() -> Result<Argon2<'static>, ValueError> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).map_err(|_| ValueError::Malformed {
-        what: "password hashing parameters",
-        why: "they were rejected by argon2",
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).map_err(|_| {
+        ValueError::Malformed {
+            what: "password hashing parameters",
+            why: "they were rejected by argon2",
+        }
     })?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
@@ -74,7 +76,10 @@ mod tests {
     #[test]
     fn a_hash_verifies_its_password_only() {
         let stored = hash("correct horse", [7; 16]).unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("correct horse", &stored));
         assert!(!verify("correct horsE", &stored));
         assert!(!verify("correct horse", "not a hash"));
@@ -85,5 +90,4 @@ mod tests {
         assert!(hash("short", [0; 16]).is_err());
         assert!(hash(&"x".repeat(MAX_BYTES + 1), [0; 16]).is_err());
     }
-
 }

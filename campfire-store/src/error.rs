@@ -35,6 +35,9 @@ pub enum Conflict {
     /// The room is of the wrong kind for this operation (a direct room cannot be converted).
     #[error("that can't be done to a room of this kind")]
     WrongRoomKind,
+    /// A running server holds the data directory.
+    #[error("a Campfire server is using this data directory; stop it first")]
+    DatabaseInUse,
     /// The user is of the wrong kind (a bot cannot become an administrator, and vice versa).
     #[error("that can't be done to a user of this kind")]
     WrongUserKind,

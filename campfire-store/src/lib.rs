@@ -23,7 +23,7 @@ pub use commands::{
 pub use error::{Conflict, StoreError};
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteStore, StoreOptions};
+pub use sqlite::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock, SqliteStore, StoreOptions};
 pub use store::Store;
 
 /// The largest history page a caller may ask for; larger requests are clamped.

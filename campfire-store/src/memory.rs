@@ -16,8 +16,8 @@ use campfire_domain::{
 };
 
 use crate::{
-    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page,
-    Posted, RoomMembers, SetUp, Stats, Store, StoreError,
+    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
+    RoomMembers, SetUp, Stats, Store, StoreError,
 };
 
 /// A [`Store`] that keeps everything in memory.
@@ -96,7 +96,11 @@ impl State {
     }
 
     fn active_user_ids(&self) -> Vec<UserId> {
-        self.users.values().filter(|u| u.is_active()).map(|u| u.id).collect()
+        self.users
+            .values()
+            .filter(|u| u.is_active())
+            .map(|u| u.id)
+            .collect()
     }
 
     /// Inserts a user and makes them a member of every open room.
@@ -162,7 +166,9 @@ impl MemoryStore {
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave half a change behind (every operation
         // checks before it changes), so a poisoned lock is still consistent.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -200,7 +206,11 @@ impl Store for MemoryStore {
             last_active_at: at,
         };
         let room = s.insert_room(room, &[admin.id], at);
-        Ok(SetUp { account, admin, room })
+        Ok(SetUp {
+            account,
+            admin,
+            room,
+        })
     }
 
     async fn account(&self) -> Result<Option<Account>, StoreError> {
@@ -241,7 +251,11 @@ impl Store for MemoryStore {
             created_at: at,
         };
         if let Some(url) = bot.webhook_url {
-            let webhook = Webhook { id: WebhookId(s.next_id()), bot: id, url };
+            let webhook = Webhook {
+                id: WebhookId(s.next_id()),
+                bot: id,
+                url,
+            };
             s.webhooks.insert(id, webhook);
         }
         Ok(s.insert_user(user, at))
@@ -315,7 +329,10 @@ impl Store for MemoryStore {
             .memberships
             .keys()
             .filter(|(room, user)| {
-                *user == id && s.rooms.get(room).is_some_and(|r| r.kind != RoomKind::Direct)
+                *user == id
+                    && s.rooms
+                        .get(room)
+                        .is_some_and(|r| r.kind != RoomKind::Direct)
             })
             .map(|(room, _)| *room)
             .collect();
@@ -347,13 +364,20 @@ impl Store for MemoryStore {
 
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
         let s = self.lock();
-        Ok(s.sessions.values().find(|x| x.token_hash == token_hash).cloned())
+        Ok(s.sessions
+            .values()
+            .find(|x| x.token_hash == token_hash)
+            .cloned())
     }
 
     async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError> {
         let s = self.lock();
-        let mut sessions: Vec<Session> =
-            s.sessions.values().filter(|x| x.user == user).cloned().collect();
+        let mut sessions: Vec<Session> = s
+            .sessions
+            .values()
+            .filter(|x| x.user == user)
+            .cloned()
+            .collect();
         sessions.sort_by_key(|x| std::cmp::Reverse(x.id));
         Ok(sessions)
     }
@@ -386,7 +410,11 @@ impl Store for MemoryStore {
         at: Timestamp,
     ) -> Result<(Room, bool), StoreError> {
         let mut s = self.lock();
-        if let Some(room) = s.rooms.values().find(|r| r.direct_key.as_ref() == Some(&key)) {
+        if let Some(room) = s
+            .rooms
+            .values()
+            .find(|r| r.direct_key.as_ref() == Some(&key))
+        {
             return Ok((room.clone(), false));
         }
         for member in key.members() {
@@ -407,7 +435,10 @@ impl Store for MemoryStore {
 
     async fn direct_room(&self, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
         let s = self.lock();
-        Ok(s.rooms.values().find(|r| r.direct_key.as_ref() == Some(key)).cloned())
+        Ok(s.rooms
+            .values()
+            .find(|r| r.direct_key.as_ref() == Some(key))
+            .cloned())
     }
 
     async fn room(&self, id: RoomId) -> Result<Room, StoreError> {
@@ -451,18 +482,30 @@ impl Store for MemoryStore {
         s.room(id).cloned()
     }
 
-    async fn membership(&self, room: RoomId, user: UserId) -> Result<Option<Membership>, StoreError> {
+    async fn membership(
+        &self,
+        room: RoomId,
+        user: UserId,
+    ) -> Result<Option<Membership>, StoreError> {
         Ok(self.lock().memberships.get(&(room, user)).cloned())
     }
 
     async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError> {
         let s = self.lock();
-        Ok(s.memberships.values().filter(|m| m.room == room).cloned().collect())
+        Ok(s.memberships
+            .values()
+            .filter(|m| m.room == room)
+            .cloned()
+            .collect())
     }
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
         let s = self.lock();
-        Ok(s.memberships.values().filter(|m| m.user == user).cloned().collect())
+        Ok(s.memberships
+            .values()
+            .filter(|m| m.user == user)
+            .cloned()
+            .collect())
     }
 
     async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
@@ -481,7 +524,10 @@ impl Store for MemoryStore {
         let mut s = self.lock();
         let retry = (new.author, new.client_message_id.clone());
         if let Some(message) = s.client_ids.get(&retry).and_then(|id| s.messages.get(id)) {
-            return Ok(Posted { message: message.clone(), created: false });
+            return Ok(Posted {
+                message: message.clone(),
+                created: false,
+            });
         }
         s.room(new.room)?;
         s.user(new.author)?;
@@ -518,22 +564,45 @@ impl Store for MemoryStore {
         }
         s.client_ids.insert(retry, message.id);
         s.messages.insert(message.id, message.clone());
-        s.append(EventKind::MessageCreated { room: new.room, message: message.id }, new.at);
-        Ok(Posted { message, created: true })
+        s.append(
+            EventKind::MessageCreated {
+                room: new.room,
+                message: message.id,
+            },
+            new.at,
+        );
+        Ok(Posted {
+            message,
+            created: true,
+        })
     }
 
     async fn message(&self, id: MessageId) -> Result<Message, StoreError> {
-        self.lock().messages.get(&id).cloned().ok_or(StoreError::NotFound("message"))
+        self.lock()
+            .messages
+            .get(&id)
+            .cloned()
+            .ok_or(StoreError::NotFound("message"))
     }
 
-    async fn messages(&self, room: RoomId, page: Page, limit: u32) -> Result<Vec<Message>, StoreError> {
+    async fn messages(
+        &self,
+        room: RoomId,
+        page: Page,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
         let s = self.lock();
         s.room(room)?;
         let limit = clamp(limit);
         let in_room = s.messages.values().filter(|m| m.room == room);
         let mut page: Vec<Message> = match page {
             Page::Latest => in_room.rev().take(limit).cloned().collect(),
-            Page::Before(id) => in_room.rev().filter(|m| m.id < id).take(limit).cloned().collect(),
+            Page::Before(id) => in_room
+                .rev()
+                .filter(|m| m.id < id)
+                .take(limit)
+                .cloned()
+                .collect(),
             Page::After(id) => in_room.filter(|m| m.id > id).take(limit).cloned().collect(),
         };
         page.sort_by_key(|m| m.id);
@@ -543,7 +612,12 @@ impl Store for MemoryStore {
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
         let s = self.lock();
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        Ok(s.events.iter().filter(|e| e.seq > after).take(limit).copied().collect())
+        Ok(s.events
+            .iter()
+            .filter(|e| e.seq > after)
+            .take(limit)
+            .copied()
+            .collect())
     }
 
     async fn last_event_seq(&self) -> Result<EventSeq, StoreError> {

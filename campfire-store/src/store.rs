@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq, JoinCode, Membership,
-    Message, MessageId, Role, Room, RoomId, Session, SessionId, Timestamp, User, UserId, Webhook,
+    Account, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq, JoinCode, Membership, Message,
+    MessageId, Role, Room, RoomId, Session, SessionId, Timestamp, User, UserId, Webhook,
 };
 
 use crate::{
@@ -26,8 +26,7 @@ pub trait Store: Send + Sync {
     async fn account(&self) -> Result<Option<Account>, StoreError>;
 
     /// Replaces the join code; the old one stops working at once.
-    async fn rotate_join_code(&self, code: JoinCode, at: Timestamp)
-    -> Result<Account, StoreError>;
+    async fn rotate_join_code(&self, code: JoinCode, at: Timestamp) -> Result<Account, StoreError>;
 
     // --- Users (A6, A7, B1) ---
 
@@ -112,8 +111,11 @@ pub trait Store: Send + Sync {
     ) -> Result<Room, StoreError>;
 
     /// One user's membership of a room.
-    async fn membership(&self, room: RoomId, user: UserId)
-    -> Result<Option<Membership>, StoreError>;
+    async fn membership(
+        &self,
+        room: RoomId,
+        user: UserId,
+    ) -> Result<Option<Membership>, StoreError>;
 
     /// A room's members, in user id order.
     async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError>;

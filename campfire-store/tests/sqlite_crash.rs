@@ -5,7 +5,12 @@
 //! acknowledgement after each commit. The parent kills the child with SIGKILL at a random moment,
 //! reopens the database and checks it, many times over.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -32,14 +37,21 @@ fn main() {
 }
 
 fn now() -> Timestamp {
-    Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64)
+    Timestamp(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    )
 }
 
 /// Posts messages until killed, acknowledging each one on stdout after its commit.
 fn child(db: &Path, prefix: &str) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let store = SqliteStore::open(db, StoreOptions::default()).await.unwrap();
+        let store = SqliteStore::open(db, StoreOptions::default())
+            .await
+            .unwrap();
         let room = store.rooms().await.unwrap()[0].id;
         let users: Vec<UserId> = store.users().await.unwrap().iter().map(|u| u.id).collect();
         let mut out = std::io::stdout().lock();
@@ -94,16 +106,24 @@ async fn parent() {
         for line in lines.map_while(Result::ok) {
             acked.insert(line);
         }
-        assert!(this_round > 0, "round {round}: the child acknowledged nothing");
+        assert!(
+            this_round > 0,
+            "round {round}: the child acknowledged nothing"
+        );
         check(&db, room, admin, &acked).await;
-        println!("sqlite_crash: round {round}: {} acknowledged so far, all present", acked.len());
+        println!(
+            "sqlite_crash: round {round}: {} acknowledged so far, all present",
+            acked.len()
+        );
     }
     println!("{ROUNDS} passed, 0 failed");
 }
 
 /// Account, an admin, All Talk, and a second person. Returns All Talk and the admin.
 async fn seed(db: &Path) -> (RoomId, UserId) {
-    let store = SqliteStore::open(db, StoreOptions::default()).await.unwrap();
+    let store = SqliteStore::open(db, StoreOptions::default())
+        .await
+        .unwrap();
     let person = |name: &str, email: &str| NewPerson {
         name: PersonName::new(name).unwrap(),
         email: EmailAddress::new(email).unwrap(),
@@ -121,14 +141,19 @@ async fn seed(db: &Path) -> (RoomId, UserId) {
         })
         .await
         .unwrap();
-    store.create_person(person("Bob", "bob@example.com"), now()).await.unwrap();
+    store
+        .create_person(person("Bob", "bob@example.com"), now())
+        .await
+        .unwrap();
     store.close().await.unwrap();
     (setup.room.id, setup.admin.id)
 }
 
 /// Every acknowledged message is there exactly once, and the log agrees with the data.
 async fn check(db: &Path, room: RoomId, admin: UserId, acked: &BTreeSet<String>) {
-    let store = SqliteStore::open(db, StoreOptions::default()).await.unwrap();
+    let store = SqliteStore::open(db, StoreOptions::default())
+        .await
+        .unwrap();
     store.integrity_check().await.unwrap();
     let mut stored = Vec::new();
     let mut page = Page::After(campfire_domain::MessageId(0));
@@ -137,13 +162,27 @@ async fn check(db: &Path, room: RoomId, admin: UserId, acked: &BTreeSet<String>)
         let Some(last) = batch.last() else { break };
         page = Page::After(last.id);
         for message in &batch {
-            assert_eq!(message.body.plain(), format!("message {}", message.client_message_id.as_str()));
-            assert_eq!(message.mentions, vec![admin], "mentions written with their message");
+            assert_eq!(
+                message.body.plain(),
+                format!("message {}", message.client_message_id.as_str())
+            );
+            assert_eq!(
+                message.mentions,
+                vec![admin],
+                "mentions written with their message"
+            );
         }
         stored.extend(batch);
     }
-    let ids: BTreeSet<String> = stored.iter().map(|m| m.client_message_id.as_str().to_owned()).collect();
-    assert_eq!(ids.len(), stored.len(), "a message is stored more than once");
+    let ids: BTreeSet<String> = stored
+        .iter()
+        .map(|m| m.client_message_id.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        stored.len(),
+        "a message is stored more than once"
+    );
     let missing: Vec<_> = acked.difference(&ids).collect();
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
     // At most one unacknowledged message per round (the one in flight at the kill).
@@ -161,7 +200,10 @@ async fn check(db: &Path, room: RoomId, admin: UserId, acked: &BTreeSet<String>)
         })
         .collect();
     let stored_ids: Vec<_> = stored.iter().map(|m| m.id).collect();
-    assert_eq!(created, stored_ids, "one event per message, in commit order");
+    assert_eq!(
+        created, stored_ids,
+        "one event per message, in commit order"
+    );
     store.close().await.unwrap();
 }
 
@@ -169,7 +211,13 @@ fn seed_rng() -> u64 {
     std::env::var("CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1)
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        })
 }
 
 /// xorshift64: enough randomness to vary the kill moment; the seed is printed to replay a run.

@@ -20,7 +20,9 @@ async fn migrated_schema_matches_the_committed_snapshot() {
         ))
         .await
         .unwrap();
-    let mut actual = String::from("-- Generated from the migrations by tests/schema_snapshot.rs. Do not edit.\n");
+    let mut actual = String::from(
+        "-- Generated from the migrations by tests/schema_snapshot.rs. Do not edit.\n",
+    );
     for row in rows {
         let sql: String = row.try_get_by_index(2).unwrap();
         actual.push_str(&sql);
@@ -44,5 +46,10 @@ async fn migrating_twice_is_a_no_op() {
     let db = Database::connect("sqlite::memory:").await.unwrap();
     Migrator::up(&db, None).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
-    assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+    assert!(
+        Migrator::get_pending_migrations(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

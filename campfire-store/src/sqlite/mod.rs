@@ -8,8 +8,11 @@
 //! Another process (`campfire-cli` while the server runs) opens its own writer; `BEGIN IMMEDIATE`
 //! and the busy timeout serialise the two.
 
+mod data_dir;
 mod rows;
 mod write;
+
+pub use data_dir::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -60,7 +63,11 @@ impl SqliteStore {
         let writer = connect(&url, 1, &options).await?;
         Migrator::up(&writer, None).await.map_err(backend)?;
         let readers = connect(&url, options.readers.max(1), &options).await?;
-        Ok(SqliteStore { writer, readers, path: path.to_owned() })
+        Ok(SqliteStore {
+            writer,
+            readers,
+            path: path.to_owned(),
+        })
     }
 
     /// The database file.
@@ -71,9 +78,9 @@ impl SqliteStore {
     /// Writes a consistent copy of the database to `target` while others keep writing
     /// (`VACUUM INTO` reads one snapshot). The target must not exist.
     pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
-        let target = target.to_str().ok_or_else(|| {
-            StoreError::Backend("the backup path is not valid UTF-8".into())
-        })?;
+        let target = target
+            .to_str()
+            .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?;
         self.readers
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Sqlite,
@@ -126,9 +133,17 @@ impl SqliteStore {
     }
 }
 
-async fn connect(url: &str, connections: u32, options: &StoreOptions) -> Result<DatabaseConnection, StoreError> {
+async fn connect(
+    url: &str,
+    connections: u32,
+    options: &StoreOptions,
+) -> Result<DatabaseConnection, StoreError> {
     let busy = options.busy_timeout;
-    let synchronous = if options.synchronous_full { SqliteSynchronous::Full } else { SqliteSynchronous::Normal };
+    let synchronous = if options.synchronous_full {
+        SqliteSynchronous::Full
+    } else {
+        SqliteSynchronous::Normal
+    };
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(connections)
         .min_connections(1)
@@ -145,7 +160,10 @@ async fn connect(url: &str, connections: u32, options: &StoreOptions) -> Result<
 }
 
 /// Commits `result`'s transaction if it succeeded, rolls back otherwise.
-async fn finish<T>(tx: DatabaseTransaction, result: Result<T, StoreError>) -> Result<T, StoreError> {
+async fn finish<T>(
+    tx: DatabaseTransaction,
+    result: Result<T, StoreError>,
+) -> Result<T, StoreError> {
     match result {
         Ok(value) => {
             tx.commit().await.map_err(backend)?;
@@ -180,7 +198,9 @@ async fn query<C: ConnectionTrait, const N: usize>(
     sql: &str,
     values: [Value; N],
 ) -> Result<Vec<QueryResult>, StoreError> {
-    conn.query_all_raw(statement(sql, values)).await.map_err(backend)
+    conn.query_all_raw(statement(sql, values))
+        .await
+        .map_err(backend)
 }
 
 async fn query_one<C: ConnectionTrait, const N: usize>(
@@ -188,7 +208,9 @@ async fn query_one<C: ConnectionTrait, const N: usize>(
     sql: &str,
     values: [Value; N],
 ) -> Result<Option<QueryResult>, StoreError> {
-    conn.query_one_raw(statement(sql, values)).await.map_err(backend)
+    conn.query_one_raw(statement(sql, values))
+        .await
+        .map_err(backend)
 }
 
 /// Runs a statement; returns the id of the row it inserted, if any.
@@ -197,7 +219,10 @@ async fn execute<C: ConnectionTrait, const N: usize>(
     sql: &str,
     values: [Value; N],
 ) -> Result<i64, StoreError> {
-    let result = conn.execute_raw(statement(sql, values)).await.map_err(backend)?;
+    let result = conn
+        .execute_raw(statement(sql, values))
+        .await
+        .map_err(backend)?;
     Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
 }
 

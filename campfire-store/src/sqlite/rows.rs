@@ -104,7 +104,11 @@ pub(super) fn membership(row: &QueryResult) -> Result<Membership, StoreError> {
     Ok(Membership {
         room: RoomId(int(row, 0)?),
         user: UserId(int(row, 1)?),
-        involvement: named("involvement", &involvement, Involvement::parse(&involvement))?,
+        involvement: named(
+            "involvement",
+            &involvement,
+            Involvement::parse(&involvement),
+        )?,
         unread_since: opt_int(row, 3)?.map(Timestamp),
         created_at: Timestamp(int(row, 4)?),
     })
@@ -124,7 +128,10 @@ pub(super) fn message(row: &QueryResult) -> Result<Message, StoreError> {
         room: RoomId(int(row, 1)?),
         author: UserId(int(row, 2)?),
         client_message_id: value("client message id", ClientMessageId::new(&text(row, 3)?))?,
-        body: value("message body", MessageBody::new(&text(row, 4)?, &text(row, 5)?))?,
+        body: value(
+            "message body",
+            MessageBody::new(&text(row, 4)?, &text(row, 5)?),
+        )?,
         mentions,
         created_at: Timestamp(int(row, 6)?),
         edited_at: opt_int(row, 7)?.map(Timestamp),

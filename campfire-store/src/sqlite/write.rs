@@ -14,12 +14,16 @@ use super::{
     statement, text,
 };
 use crate::{
-    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page,
-    Posted, RoomMembers, SetUp, Stats, Store, StoreError,
+    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
+    RoomMembers, SetUp, Stats, Store, StoreError,
 };
 
 /// Appends an event inside the caller's transaction.
-async fn append(tx: &DatabaseTransaction, kind: EventKind, at: Timestamp) -> Result<(), StoreError> {
+async fn append(
+    tx: &DatabaseTransaction,
+    kind: EventKind,
+    at: Timestamp,
+) -> Result<(), StoreError> {
     let p = kind.parts();
     execute(
         tx,
@@ -60,7 +64,12 @@ async fn add_member(
     Ok(())
 }
 
-async fn remove_member(tx: &DatabaseTransaction, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+async fn remove_member(
+    tx: &DatabaseTransaction,
+    room: RoomId,
+    user: UserId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
     let removed = tx
         .execute_raw(statement(
             "DELETE FROM memberships WHERE room_id = ? AND user_id = ?",
@@ -74,16 +83,37 @@ async fn remove_member(tx: &DatabaseTransaction, room: RoomId, user: UserId, at:
     Ok(())
 }
 
-async fn ids<C: ConnectionTrait, const N: usize>(conn: &C, sql: &str, values: [Value; N]) -> Result<Vec<i64>, StoreError> {
-    query(conn, sql, values).await?.iter().map(|r| int(r, 0)).collect()
+async fn ids<C: ConnectionTrait, const N: usize>(
+    conn: &C,
+    sql: &str,
+    values: [Value; N],
+) -> Result<Vec<i64>, StoreError> {
+    query(conn, sql, values)
+        .await?
+        .iter()
+        .map(|r| int(r, 0))
+        .collect()
 }
 
 async fn active_user_ids(tx: &DatabaseTransaction) -> Result<Vec<UserId>, StoreError> {
-    Ok(ids(tx, "SELECT id FROM users WHERE status = 'active' ORDER BY id", []).await?.into_iter().map(UserId).collect())
+    Ok(ids(
+        tx,
+        "SELECT id FROM users WHERE status = 'active' ORDER BY id",
+        [],
+    )
+    .await?
+    .into_iter()
+    .map(UserId)
+    .collect())
 }
 
 async fn check_active(tx: &DatabaseTransaction, user: UserId) -> Result<(), StoreError> {
-    let row = query_one(tx, "SELECT 1 FROM users WHERE id = ? AND status = 'active'", [user.0.into()]).await?;
+    let row = query_one(
+        tx,
+        "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
+        [user.0.into()],
+    )
+    .await?;
     row.map(|_| ()).ok_or_else(|| Conflict::UnknownUser.into())
 }
 
@@ -107,7 +137,11 @@ async fn resolve_members(
     }
 }
 
-async fn insert_user(tx: &DatabaseTransaction, user: &User, password_hash: Option<&str>) -> Result<UserId, StoreError> {
+async fn insert_user(
+    tx: &DatabaseTransaction,
+    user: &User,
+    password_hash: Option<&str>,
+) -> Result<UserId, StoreError> {
     let inserted = tx
         .execute_raw(statement(
             "INSERT INTO users (name, email, password_hash, role, status, bio, bot_token, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
@@ -128,7 +162,12 @@ async fn insert_user(tx: &DatabaseTransaction, user: &User, password_hash: Optio
     let id = i64::try_from(inserted.last_insert_id()).unwrap_or(i64::MAX);
     let id = UserId(id);
     append(tx, EventKind::UserJoined { user: id }, user.created_at).await?;
-    let open = ids(tx, "SELECT id FROM rooms WHERE kind = 'open' ORDER BY id", []).await?;
+    let open = ids(
+        tx,
+        "SELECT id FROM rooms WHERE kind = 'open' ORDER BY id",
+        [],
+    )
+    .await?;
     for room in open {
         add_member(tx, RoomId(room), RoomKind::Open, id, user.created_at).await?;
     }
@@ -136,7 +175,12 @@ async fn insert_user(tx: &DatabaseTransaction, user: &User, password_hash: Optio
 }
 
 async fn email_free(tx: &DatabaseTransaction, email: &EmailAddress) -> Result<(), StoreError> {
-    let row = query_one(tx, "SELECT 1 FROM users WHERE email = ? AND status = 'active'", [email.as_str().into()]).await?;
+    let row = query_one(
+        tx,
+        "SELECT 1 FROM users WHERE email = ? AND status = 'active'",
+        [email.as_str().into()],
+    )
+    .await?;
     match row {
         Some(_) => Err(Conflict::EmailTaken.into()),
         None => Ok(()),
@@ -181,11 +225,20 @@ async fn room_in<C: ConnectionTrait>(conn: &C, id: RoomId) -> Result<Room, Store
 }
 
 async fn account_in<C: ConnectionTrait>(conn: &C) -> Result<Option<Account>, StoreError> {
-    query_one(conn, rows::ACCOUNT, []).await?.as_ref().map(rows::account).transpose()
+    query_one(conn, rows::ACCOUNT, [])
+        .await?
+        .as_ref()
+        .map(rows::account)
+        .transpose()
 }
 
 async fn message_in<C: ConnectionTrait>(conn: &C, id: MessageId) -> Result<Message, StoreError> {
-    let row = query_one(conn, &format!("{} WHERE m.id = ?", rows::MESSAGE), [id.0.into()]).await?;
+    let row = query_one(
+        conn,
+        &format!("{} WHERE m.id = ?", rows::MESSAGE),
+        [id.0.into()],
+    )
+    .await?;
     rows::message(&row.ok_or(StoreError::NotFound("message"))?)
 }
 
@@ -203,7 +256,11 @@ fn person_row(new: &crate::NewPerson, role: Role, at: Timestamp) -> User {
 }
 
 impl SqliteStore {
-    async fn set_up_in(&self, tx: &DatabaseTransaction, first_run: FirstRun) -> Result<SetUp, StoreError> {
+    async fn set_up_in(
+        &self,
+        tx: &DatabaseTransaction,
+        first_run: FirstRun,
+    ) -> Result<SetUp, StoreError> {
         if account_in(tx).await?.is_some() {
             return Err(Conflict::AlreadySetUp.into());
         }
@@ -211,13 +268,22 @@ impl SqliteStore {
         // The account's `CHECK (id = 1)` primary key makes a concurrent second first run fail here.
         tx.execute_raw(statement(
             "INSERT INTO account (id, name, join_code, created_at) VALUES (1, ?, ?, ?)",
-            [first_run.account_name.as_str().into(), first_run.join_code.as_str().into(), at.0.into()],
+            [
+                first_run.account_name.as_str().into(),
+                first_run.join_code.as_str().into(),
+                at.0.into(),
+            ],
         ))
         .await
         .map_err(map_unique(Conflict::AlreadySetUp))?;
         append(tx, EventKind::AccountUpdated, at).await?;
         email_free(tx, &first_run.admin.email).await?;
-        let admin = insert_user(tx, &person_row(&first_run.admin, Role::Administrator, at), Some(&first_run.admin.password_hash)).await?;
+        let admin = insert_user(
+            tx,
+            &person_row(&first_run.admin, Role::Administrator, at),
+            Some(&first_run.admin.password_hash),
+        )
+        .await?;
         let room = Room {
             id: RoomId(0),
             name: Some(first_run.first_room),
@@ -229,13 +295,20 @@ impl SqliteStore {
         };
         let room = insert_room(tx, &room, &[admin]).await?;
         Ok(SetUp {
-            account: account_in(tx).await?.ok_or(StoreError::NotFound("account"))?,
+            account: account_in(tx)
+                .await?
+                .ok_or(StoreError::NotFound("account"))?,
             admin: user_in(tx, admin).await?,
             room: room_in(tx, room).await?,
         })
     }
 
-    async fn deactivate_in(&self, tx: &DatabaseTransaction, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+    async fn deactivate_in(
+        &self,
+        tx: &DatabaseTransaction,
+        id: UserId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         if !user_in(tx, id).await?.is_active() {
             return Ok(());
         }
@@ -257,23 +330,43 @@ impl SqliteStore {
             remove_member(tx, RoomId(room), id, at).await?;
         }
         // Leaving the 'active' status takes the email out of the partial unique index: freed.
-        execute(tx, "UPDATE users SET status = 'deactivated' WHERE id = ?", [id.0.into()]).await?;
+        execute(
+            tx,
+            "UPDATE users SET status = 'deactivated' WHERE id = ?",
+            [id.0.into()],
+        )
+        .await?;
         append(tx, EventKind::UserDeactivated { user: id }, at).await
     }
 
-    async fn convert_in(&self, tx: &DatabaseTransaction, id: RoomId, members: RoomMembers, at: Timestamp) -> Result<Room, StoreError> {
+    async fn convert_in(
+        &self,
+        tx: &DatabaseTransaction,
+        id: RoomId,
+        members: RoomMembers,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
         let room = room_in(tx, id).await?;
         if room.kind == RoomKind::Direct {
             return Err(Conflict::WrongRoomKind.into());
         }
         let (kind, wanted) = resolve_members(tx, &members, None).await?;
-        let current: Vec<UserId> = ids(tx, "SELECT user_id FROM memberships WHERE room_id = ?", [id.0.into()])
-            .await?
-            .into_iter()
-            .map(UserId)
-            .collect();
+        let current: Vec<UserId> = ids(
+            tx,
+            "SELECT user_id FROM memberships WHERE room_id = ?",
+            [id.0.into()],
+        )
+        .await?
+        .into_iter()
+        .map(UserId)
+        .collect();
         if kind != room.kind {
-            execute(tx, "UPDATE rooms SET kind = ? WHERE id = ?", [kind.as_str().into(), id.0.into()]).await?;
+            execute(
+                tx,
+                "UPDATE rooms SET kind = ? WHERE id = ?",
+                [kind.as_str().into(), id.0.into()],
+            )
+            .await?;
             append(tx, EventKind::RoomConverted { room: id }, at).await?;
         }
         for user in current.iter().filter(|u| !wanted.contains(u)) {
@@ -285,7 +378,11 @@ impl SqliteStore {
         room_in(tx, id).await
     }
 
-    async fn post_in(&self, tx: &DatabaseTransaction, new: NewMessage) -> Result<Posted, StoreError> {
+    async fn post_in(
+        &self,
+        tx: &DatabaseTransaction,
+        new: NewMessage,
+    ) -> Result<Posted, StoreError> {
         let retry = query_one(
             tx,
             "SELECT id FROM messages WHERE author_id = ? AND client_message_id = ?",
@@ -294,7 +391,10 @@ impl SqliteStore {
         .await?;
         if let Some(row) = retry {
             let message = message_in(tx, MessageId(int(&row, 0)?)).await?;
-            return Ok(Posted { message, created: false });
+            return Ok(Posted {
+                message,
+                created: false,
+            });
         }
         room_in(tx, new.room).await?;
         user_in(tx, new.author).await?;
@@ -317,17 +417,27 @@ impl SqliteStore {
         mentions.sort_unstable();
         mentions.dedup();
         for user in &mentions {
-            tx.execute_raw(statement("INSERT INTO mentions (message_id, user_id) VALUES (?, ?)", [id.0.into(), user.0.into()]))
-                .await
-                .map_err(|e| match e.sql_err() {
-                    Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Conflict::UnknownUser.into(),
-                    _ => backend(e),
-                })?;
+            tx.execute_raw(statement(
+                "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
+                [id.0.into(), user.0.into()],
+            ))
+            .await
+            .map_err(|e| match e.sql_err() {
+                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+                    Conflict::UnknownUser.into()
+                }
+                _ => backend(e),
+            })?;
         }
         // R4 (campfire_domain::marks_unread): every member but the author, unless invisible or
         // looking at the room right now. Expressed in SQL so one statement marks a whole room;
         // the conformance suite holds it to the same behaviour as the memory store's use of the rule.
-        let looking = new.looking.iter().map(|u| u.0.to_string()).collect::<Vec<_>>().join(",");
+        let looking = new
+            .looking
+            .iter()
+            .map(|u| u.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         execute(
             tx,
             "UPDATE memberships SET unread_since = ? \
@@ -336,9 +446,25 @@ impl SqliteStore {
             [new.at.0.into(), new.room.0.into(), new.author.0.into(), looking.into()],
         )
         .await?;
-        execute(tx, "UPDATE rooms SET last_active_at = ? WHERE id = ?", [new.at.0.into(), new.room.0.into()]).await?;
-        append(tx, EventKind::MessageCreated { room: new.room, message: id }, new.at).await?;
-        Ok(Posted { message: message_in(tx, id).await?, created: true })
+        execute(
+            tx,
+            "UPDATE rooms SET last_active_at = ? WHERE id = ?",
+            [new.at.0.into(), new.room.0.into()],
+        )
+        .await?;
+        append(
+            tx,
+            EventKind::MessageCreated {
+                room: new.room,
+                message: id,
+            },
+            new.at,
+        )
+        .await?;
+        Ok(Posted {
+            message: message_in(tx, id).await?,
+            created: true,
+        })
     }
 }
 
@@ -358,14 +484,19 @@ impl Store for SqliteStore {
         let tx = self.begin().await?;
         let result = async {
             let changed = tx
-                .execute_raw(statement("UPDATE account SET join_code = ? WHERE id = 1", [code.as_str().into()]))
+                .execute_raw(statement(
+                    "UPDATE account SET join_code = ? WHERE id = 1",
+                    [code.as_str().into()],
+                ))
                 .await
                 .map_err(backend)?;
             if changed.rows_affected() == 0 {
                 return Err(Conflict::NotSetUp.into());
             }
             append(&tx, EventKind::AccountUpdated, at).await?;
-            account_in(&tx).await?.ok_or(StoreError::from(Conflict::NotSetUp))
+            account_in(&tx)
+                .await?
+                .ok_or(StoreError::from(Conflict::NotSetUp))
         }
         .await;
         finish(tx, result).await
@@ -378,7 +509,12 @@ impl Store for SqliteStore {
         let tx = self.begin().await?;
         let result = async {
             email_free(&tx, &person.email).await?;
-            let id = insert_user(&tx, &person_row(&person, person.role, at), Some(&person.password_hash)).await?;
+            let id = insert_user(
+                &tx,
+                &person_row(&person, person.role, at),
+                Some(&person.password_hash),
+            )
+            .await?;
             user_in(&tx, id).await
         }
         .await;
@@ -400,7 +536,12 @@ impl Store for SqliteStore {
             };
             let id = insert_user(&tx, &row, None).await?;
             if let Some(url) = &bot.webhook_url {
-                execute(&tx, "INSERT INTO webhooks (bot_id, url) VALUES (?, ?)", [id.0.into(), url.as_str().into()]).await?;
+                execute(
+                    &tx,
+                    "INSERT INTO webhooks (bot_id, url) VALUES (?, ?)",
+                    [id.0.into(), url.as_str().into()],
+                )
+                .await?;
             }
             user_in(&tx, id).await
         }
@@ -414,16 +555,29 @@ impl Store for SqliteStore {
 
     async fn active_user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
         let sql = format!("{} WHERE email = ? AND status = 'active'", rows::USER);
-        query_one(&self.readers, &sql, [email.as_str().into()]).await?.as_ref().map(rows::user).transpose()
+        query_one(&self.readers, &sql, [email.as_str().into()])
+            .await?
+            .as_ref()
+            .map(rows::user)
+            .transpose()
     }
 
     async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
-        let row = query_one(&self.readers, "SELECT password_hash FROM users WHERE id = ?", [id.0.into()]).await?;
+        let row = query_one(
+            &self.readers,
+            "SELECT password_hash FROM users WHERE id = ?",
+            [id.0.into()],
+        )
+        .await?;
         super::opt_text(&row.ok_or(StoreError::NotFound("user"))?, 0)
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        query(&self.readers, &format!("{} ORDER BY id", rows::USER), []).await?.iter().map(rows::user).collect()
+        query(&self.readers, &format!("{} ORDER BY id", rows::USER), [])
+            .await?
+            .iter()
+            .map(rows::user)
+            .collect()
     }
 
     async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
@@ -433,7 +587,12 @@ impl Store for SqliteStore {
             if user.role == Role::Bot || role == Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
-            execute(&tx, "UPDATE users SET role = ? WHERE id = ?", [role.as_str().into(), id.0.into()]).await?;
+            execute(
+                &tx,
+                "UPDATE users SET role = ? WHERE id = ?",
+                [role.as_str().into(), id.0.into()],
+            )
+            .await?;
             append(&tx, EventKind::UserUpdated { user: id }, at).await?;
             user_in(&tx, id).await
         }
@@ -447,7 +606,12 @@ impl Store for SqliteStore {
             if user_in(&tx, id).await?.role == Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
-            execute(&tx, "UPDATE users SET password_hash = ? WHERE id = ?", [password_hash.into(), id.0.into()]).await?;
+            execute(
+                &tx,
+                "UPDATE users SET password_hash = ? WHERE id = ?",
+                [password_hash.into(), id.0.into()],
+            )
+            .await?;
             execute(&tx, "DELETE FROM sessions WHERE user_id = ?", [id.0.into()]).await?;
             Ok(())
         }
@@ -461,7 +625,12 @@ impl Store for SqliteStore {
             if user_in(&tx, id).await?.role != Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
-            execute(&tx, "UPDATE users SET bot_token = ? WHERE id = ?", [token.as_str().into(), id.0.into()]).await?;
+            execute(
+                &tx,
+                "UPDATE users SET bot_token = ? WHERE id = ?",
+                [token.as_str().into(), id.0.into()],
+            )
+            .await?;
             user_in(&tx, id).await
         }
         .await;
@@ -469,9 +638,20 @@ impl Store for SqliteStore {
     }
 
     async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError> {
-        let row = query_one(&self.readers, "SELECT id, bot_id, url FROM webhooks WHERE bot_id = ?", [bot.0.into()]).await?;
-        row.map(|r| Ok(Webhook { id: WebhookId(int(&r, 0)?), bot: UserId(int(&r, 1)?), url: text(&r, 2)? }))
-            .transpose()
+        let row = query_one(
+            &self.readers,
+            "SELECT id, bot_id, url FROM webhooks WHERE bot_id = ?",
+            [bot.0.into()],
+        )
+        .await?;
+        row.map(|r| {
+            Ok(Webhook {
+                id: WebhookId(int(&r, 0)?),
+                bot: UserId(int(&r, 1)?),
+                url: text(&r, 2)?,
+            })
+        })
+        .transpose()
     }
 
     async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
@@ -499,17 +679,27 @@ impl Store for SqliteStore {
 
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
         let sql = format!("{} WHERE token_hash = ?", rows::SESSION);
-        query_one(&self.readers, &sql, [token_hash.into()]).await?.as_ref().map(rows::session).transpose()
+        query_one(&self.readers, &sql, [token_hash.into()])
+            .await?
+            .as_ref()
+            .map(rows::session)
+            .transpose()
     }
 
     async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError> {
         let sql = format!("{} WHERE user_id = ? ORDER BY id DESC", rows::SESSION);
-        query(&self.readers, &sql, [user.0.into()]).await?.iter().map(rows::session).collect()
+        query(&self.readers, &sql, [user.0.into()])
+            .await?
+            .iter()
+            .map(rows::session)
+            .collect()
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
         let tx = self.begin().await?;
-        let result = execute(&tx, "DELETE FROM sessions WHERE id = ?", [id.0.into()]).await.map(|_| ());
+        let result = execute(&tx, "DELETE FROM sessions WHERE id = ?", [id.0.into()])
+            .await
+            .map(|_| ());
         finish(tx, result).await
     }
 
@@ -534,7 +724,12 @@ impl Store for SqliteStore {
         finish(tx, result).await
     }
 
-    async fn find_or_create_direct_room(&self, creator: UserId, key: DirectRoomKey, at: Timestamp) -> Result<(Room, bool), StoreError> {
+    async fn find_or_create_direct_room(
+        &self,
+        creator: UserId,
+        key: DirectRoomKey,
+        at: Timestamp,
+    ) -> Result<(Room, bool), StoreError> {
         let tx = self.begin().await?;
         let result = async {
             if let Some(room) = direct_in(&tx, &key).await? {
@@ -568,38 +763,72 @@ impl Store for SqliteStore {
     }
 
     async fn rooms(&self) -> Result<Vec<Room>, StoreError> {
-        query(&self.readers, &format!("{} ORDER BY id", rows::ROOM), []).await?.iter().map(rows::room).collect()
+        query(&self.readers, &format!("{} ORDER BY id", rows::ROOM), [])
+            .await?
+            .iter()
+            .map(rows::room)
+            .collect()
     }
 
-    async fn convert_room(&self, id: RoomId, members: RoomMembers, at: Timestamp) -> Result<Room, StoreError> {
+    async fn convert_room(
+        &self,
+        id: RoomId,
+        members: RoomMembers,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
         let tx = self.begin().await?;
         let result = self.convert_in(&tx, id, members, at).await;
         finish(tx, result).await
     }
 
-    async fn membership(&self, room: RoomId, user: UserId) -> Result<Option<Membership>, StoreError> {
+    async fn membership(
+        &self,
+        room: RoomId,
+        user: UserId,
+    ) -> Result<Option<Membership>, StoreError> {
         let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
-        query_one(&self.readers, &sql, [room.0.into(), user.0.into()]).await?.as_ref().map(rows::membership).transpose()
+        query_one(&self.readers, &sql, [room.0.into(), user.0.into()])
+            .await?
+            .as_ref()
+            .map(rows::membership)
+            .transpose()
     }
 
     async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError> {
         let sql = format!("{} WHERE room_id = ? ORDER BY user_id", rows::MEMBERSHIP);
-        query(&self.readers, &sql, [room.0.into()]).await?.iter().map(rows::membership).collect()
+        query(&self.readers, &sql, [room.0.into()])
+            .await?
+            .iter()
+            .map(rows::membership)
+            .collect()
     }
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
         let sql = format!("{} WHERE user_id = ? ORDER BY room_id", rows::MEMBERSHIP);
-        query(&self.readers, &sql, [user.0.into()]).await?.iter().map(rows::membership).collect()
+        query(&self.readers, &sql, [user.0.into()])
+            .await?
+            .iter()
+            .map(rows::membership)
+            .collect()
     }
 
     async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
         let tx = self.begin().await?;
         let result = async {
-            let row = query_one(&tx, "SELECT unread_since FROM memberships WHERE room_id = ? AND user_id = ?", [room.0.into(), user.0.into()])
-                .await?
-                .ok_or(StoreError::NotFound("membership"))?;
+            let row = query_one(
+                &tx,
+                "SELECT unread_since FROM memberships WHERE room_id = ? AND user_id = ?",
+                [room.0.into(), user.0.into()],
+            )
+            .await?
+            .ok_or(StoreError::NotFound("membership"))?;
             if opt_int(&row, 0)?.is_some() {
-                execute(&tx, "UPDATE memberships SET unread_since = NULL WHERE room_id = ? AND user_id = ?", [room.0.into(), user.0.into()]).await?;
+                execute(
+                    &tx,
+                    "UPDATE memberships SET unread_since = NULL WHERE room_id = ? AND user_id = ?",
+                    [room.0.into(), user.0.into()],
+                )
+                .await?;
                 append(&tx, EventKind::RoomRead { room, user }, at).await?;
             }
             Ok(())
@@ -618,27 +847,69 @@ impl Store for SqliteStore {
         message_in(&self.readers, id).await
     }
 
-    async fn messages(&self, room: RoomId, page: Page, limit: u32) -> Result<Vec<Message>, StoreError> {
+    async fn messages(
+        &self,
+        room: RoomId,
+        page: Page,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
         room_in(&self.readers, room).await?;
         let limit = i64::from(limit.clamp(1, MAX_PAGE));
         let (sql, values): (String, [Value; 3]) = match page {
-            Page::Latest => (format!("{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?", rows::MESSAGE), [room.0.into(), i64::MAX.into(), limit.into()]),
-            Page::Before(id) => (format!("{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?", rows::MESSAGE), [room.0.into(), id.0.into(), limit.into()]),
-            Page::After(id) => (format!("{} WHERE m.room_id = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?", rows::MESSAGE), [room.0.into(), id.0.into(), limit.into()]),
+            Page::Latest => (
+                format!(
+                    "{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
+                    rows::MESSAGE
+                ),
+                [room.0.into(), i64::MAX.into(), limit.into()],
+            ),
+            Page::Before(id) => (
+                format!(
+                    "{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
+                    rows::MESSAGE
+                ),
+                [room.0.into(), id.0.into(), limit.into()],
+            ),
+            Page::After(id) => (
+                format!(
+                    "{} WHERE m.room_id = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?",
+                    rows::MESSAGE
+                ),
+                [room.0.into(), id.0.into(), limit.into()],
+            ),
         };
-        let mut page = query(&self.readers, &sql, values).await?.iter().map(rows::message).collect::<Result<Vec<_>, _>>()?;
+        let mut page = query(&self.readers, &sql, values)
+            .await?
+            .iter()
+            .map(rows::message)
+            .collect::<Result<Vec<_>, _>>()?;
         page.sort_by_key(|m| m.id);
         Ok(page)
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
         let sql = format!("{} WHERE seq > ? ORDER BY seq LIMIT ?", rows::EVENT);
-        query(&self.readers, &sql, [after.0.into(), i64::from(limit).into()]).await?.iter().map(rows::event).collect()
+        query(
+            &self.readers,
+            &sql,
+            [after.0.into(), i64::from(limit).into()],
+        )
+        .await?
+        .iter()
+        .map(rows::event)
+        .collect()
     }
 
     async fn last_event_seq(&self) -> Result<EventSeq, StoreError> {
-        let row = query_one(&self.readers, "SELECT COALESCE(MAX(seq), 0) FROM events", []).await?;
-        Ok(EventSeq(row.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0)))
+        let row = query_one(
+            &self.readers,
+            "SELECT COALESCE(MAX(seq), 0) FROM events",
+            [],
+        )
+        .await?;
+        Ok(EventSeq(
+            row.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0),
+        ))
     }
 
     async fn stats(&self) -> Result<Stats, StoreError> {
@@ -651,12 +922,24 @@ impl Store for SqliteStore {
         .await?
         .ok_or(StoreError::NotFound("stats"))?;
         let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
-        Ok(Stats { users: count(0)?, rooms: count(1)?, messages: count(2)?, events: count(3)?, last_event: EventSeq(int(&row, 4)?) })
+        Ok(Stats {
+            users: count(0)?,
+            rooms: count(1)?,
+            messages: count(2)?,
+            events: count(3)?,
+            last_event: EventSeq(int(&row, 4)?),
+        })
     }
 }
 
-async fn direct_in<C: ConnectionTrait>(conn: &C, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
+async fn direct_in<C: ConnectionTrait>(
+    conn: &C,
+    key: &DirectRoomKey,
+) -> Result<Option<Room>, StoreError> {
     let sql = format!("{} WHERE direct_key = ?", rows::ROOM);
-    query_one(conn, &sql, [key.to_string().into()]).await?.as_ref().map(rows::room).transpose()
+    query_one(conn, &sql, [key.to_string().into()])
+        .await?
+        .as_ref()
+        .map(rows::room)
+        .transpose()
 }
-

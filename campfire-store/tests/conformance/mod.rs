@@ -2,7 +2,12 @@
 //! [`conformance_tests!`]. Each case states a promise of the `Store` trait as a user of it would
 //! check it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::sync::Arc;
 
@@ -83,7 +88,10 @@ async fn set_up(store: &Shared) -> SetUp {
 
 async fn person(store: &Shared, name: &str) -> User {
     let email = format!("{}@example.com", name.to_lowercase());
-    store.create_person(new_person(name, &email, Role::Member), at(1)).await.unwrap()
+    store
+        .create_person(new_person(name, &email, Role::Member), at(1))
+        .await
+        .unwrap()
 }
 
 async fn closed_room(store: &Shared, name: &str, creator: UserId, members: &[UserId]) -> RoomId {
@@ -109,15 +117,30 @@ fn message(room: RoomId, author: UserId, client_id: &str, text: &str) -> NewMess
 }
 
 async fn post(store: &Shared, room: RoomId, author: UserId, client_id: &str) -> Posted {
-    store.post_message(message(room, author, client_id, client_id)).await.unwrap()
+    store
+        .post_message(message(room, author, client_id, client_id))
+        .await
+        .unwrap()
 }
 
 async fn member_ids(store: &Shared, room: RoomId) -> Vec<UserId> {
-    store.members(room).await.unwrap().iter().map(|m| m.user).collect()
+    store
+        .members(room)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.user)
+        .collect()
 }
 
 async fn events_since(store: &Shared, after: EventSeq) -> Vec<EventKind> {
-    store.events_after(after, 10_000).await.unwrap().into_iter().map(|e| e.kind).collect()
+    store
+        .events_after(after, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
 }
 
 pub async fn first_run_creates_the_account_its_admin_and_all_talk(store: Shared) {
@@ -127,18 +150,29 @@ pub async fn first_run_creates_the_account_its_admin_and_all_talk(store: Shared)
     assert_eq!(setup.admin.role, Role::Administrator);
     assert_eq!(setup.room.kind, RoomKind::Open);
     assert_eq!(setup.room.name.as_ref().unwrap().as_str(), "All Talk");
-    assert_eq!(member_ids(&store, setup.room.id).await, vec![setup.admin.id]);
+    assert_eq!(
+        member_ids(&store, setup.room.id).await,
+        vec![setup.admin.id]
+    );
     assert_eq!(store.account().await.unwrap(), Some(setup.account));
     let events = events_since(&store, EventSeq(0)).await;
-    assert!(events.contains(&EventKind::UserJoined { user: setup.admin.id }));
-    assert!(events.contains(&EventKind::RoomCreated { room: setup.room.id }));
+    assert!(events.contains(&EventKind::UserJoined {
+        user: setup.admin.id
+    }));
+    assert!(events.contains(&EventKind::RoomCreated {
+        room: setup.room.id
+    }));
 }
 
 pub async fn first_run_is_race_safe(store: Shared) {
     let attempts: Vec<_> = (0..8)
         .map(|i| {
             let store = store.clone();
-            tokio::spawn(async move { store.set_up(first_run(&format!("admin{i}@example.com"))).await })
+            tokio::spawn(async move {
+                store
+                    .set_up(first_run(&format!("admin{i}@example.com")))
+                    .await
+            })
         })
         .collect();
     let mut won = 0;
@@ -160,10 +194,25 @@ pub async fn posting_is_idempotent_on_author_and_client_message_id(store: Shared
     let first = post(&store, setup.room.id, setup.admin.id, "msg-1").await;
     assert!(first.created);
     let seq = store.last_event_seq().await.unwrap();
-    let retry = store.post_message(message(setup.room.id, setup.admin.id, "msg-1", "different text")).await.unwrap();
+    let retry = store
+        .post_message(message(
+            setup.room.id,
+            setup.admin.id,
+            "msg-1",
+            "different text",
+        ))
+        .await
+        .unwrap();
     assert!(!retry.created);
-    assert_eq!(retry.message, first.message, "the retry returns the first message unchanged");
-    assert_eq!(store.last_event_seq().await.unwrap(), seq, "a retry appends no event");
+    assert_eq!(
+        retry.message, first.message,
+        "the retry returns the first message unchanged"
+    );
+    assert_eq!(
+        store.last_event_seq().await.unwrap(),
+        seq,
+        "a retry appends no event"
+    );
     // The same client id from another author is another message.
     let other = post(&store, setup.room.id, bob.id, "msg-1").await;
     assert!(other.created);
@@ -177,39 +226,93 @@ pub async fn history_pages_before_and_after_a_message(store: Shared) {
     let other_room = closed_room(&store, "Elsewhere", setup.admin.id, &[]).await;
     let mut ids = Vec::new();
     for i in 0..25 {
-        ids.push(post(&store, room, setup.admin.id, &format!("m{i}")).await.message.id);
+        ids.push(
+            post(&store, room, setup.admin.id, &format!("m{i}"))
+                .await
+                .message
+                .id,
+        );
         post(&store, other_room, setup.admin.id, &format!("o{i}")).await;
     }
-    let page_ids = |page: Vec<campfire_domain::Message>| page.iter().map(|m| m.id).collect::<Vec<_>>();
+    let page_ids =
+        |page: Vec<campfire_domain::Message>| page.iter().map(|m| m.id).collect::<Vec<_>>();
     let latest = page_ids(store.messages(room, Page::Latest, 10).await.unwrap());
     assert_eq!(latest, ids[15..]);
-    let before = page_ids(store.messages(room, Page::Before(ids[15]), 10).await.unwrap());
+    let before = page_ids(
+        store
+            .messages(room, Page::Before(ids[15]), 10)
+            .await
+            .unwrap(),
+    );
     assert_eq!(before, ids[5..15]);
-    let oldest = page_ids(store.messages(room, Page::Before(ids[5]), 10).await.unwrap());
+    let oldest = page_ids(
+        store
+            .messages(room, Page::Before(ids[5]), 10)
+            .await
+            .unwrap(),
+    );
     assert_eq!(oldest, ids[..5]);
     let after = page_ids(store.messages(room, Page::After(ids[4]), 3).await.unwrap());
     assert_eq!(after, ids[5..8]);
-    assert!(store.messages(room, Page::After(ids[24]), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .messages(room, Page::After(ids[24]), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Huge limits are clamped, not obeyed.
-    assert!(store.messages(room, Page::Latest, u32::MAX).await.unwrap().len() <= MAX_PAGE as usize);
-    assert!(matches!(store.messages(RoomId(999_999), Page::Latest, 10).await, Err(StoreError::NotFound(_))));
+    assert!(
+        store
+            .messages(room, Page::Latest, u32::MAX)
+            .await
+            .unwrap()
+            .len()
+            <= MAX_PAGE as usize
+    );
+    assert!(matches!(
+        store.messages(RoomId(999_999), Page::Latest, 10).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 pub async fn direct_rooms_are_found_by_their_exact_member_set(store: Shared) {
     let setup = set_up(&store).await;
-    let (ada, bob, cat) = (setup.admin.id, person(&store, "Bob").await.id, person(&store, "Cat").await.id);
+    let (ada, bob, cat) = (
+        setup.admin.id,
+        person(&store, "Bob").await.id,
+        person(&store, "Cat").await.id,
+    );
     let pair = DirectRoomKey::new([ada, bob]).unwrap();
     let trio = DirectRoomKey::new([ada, bob, cat]).unwrap();
     assert_eq!(store.direct_room(&pair).await.unwrap(), None);
-    let (ab, created) = store.find_or_create_direct_room(ada, pair.clone(), at(3)).await.unwrap();
+    let (ab, created) = store
+        .find_or_create_direct_room(ada, pair.clone(), at(3))
+        .await
+        .unwrap();
     assert!(created);
-    let (abc, _) = store.find_or_create_direct_room(bob, trio.clone(), at(3)).await.unwrap();
+    let (abc, _) = store
+        .find_or_create_direct_room(bob, trio.clone(), at(3))
+        .await
+        .unwrap();
     assert_ne!(ab.id, abc.id);
-    let (again, created) = store.find_or_create_direct_room(bob, DirectRoomKey::new([bob, ada]).unwrap(), at(4)).await.unwrap();
+    let (again, created) = store
+        .find_or_create_direct_room(bob, DirectRoomKey::new([bob, ada]).unwrap(), at(4))
+        .await
+        .unwrap();
     assert!(!created);
     assert_eq!(again.id, ab.id);
-    assert_eq!(store.direct_room(&trio).await.unwrap().map(|r| r.id), Some(abc.id));
-    assert_eq!(store.direct_room(&DirectRoomKey::new([ada, cat]).unwrap()).await.unwrap(), None);
+    assert_eq!(
+        store.direct_room(&trio).await.unwrap().map(|r| r.id),
+        Some(abc.id)
+    );
+    assert_eq!(
+        store
+            .direct_room(&DirectRoomKey::new([ada, cat]).unwrap())
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(member_ids(&store, ab.id).await, vec![ada, bob]);
     let membership = store.membership(ab.id, bob).await.unwrap().unwrap();
     assert_eq!(membership.involvement, Involvement::Everything);
@@ -229,25 +332,52 @@ pub async fn a_new_user_joins_every_open_room(store: Shared) {
     let closed = closed_room(&store, "Secret", setup.admin.id, &[]).await;
     let bob = person(&store, "Bob").await;
     let bot = store
-        .create_bot(NewBot { name: PersonName::new("Robo").unwrap(), token: BotToken::parse("AbCdEf123456").unwrap(), webhook_url: None }, at(3))
+        .create_bot(
+            NewBot {
+                name: PersonName::new("Robo").unwrap(),
+                token: BotToken::parse("AbCdEf123456").unwrap(),
+                webhook_url: None,
+            },
+            at(3),
+        )
         .await
         .unwrap();
     for user in [bob.id, bot.id] {
-        let rooms: Vec<RoomId> = store.memberships_of(user).await.unwrap().iter().map(|m| m.room).collect();
-        assert_eq!(rooms, vec![setup.room.id, open.id], "member of every open room and no other");
+        let rooms: Vec<RoomId> = store
+            .memberships_of(user)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.room)
+            .collect();
+        assert_eq!(
+            rooms,
+            vec![setup.room.id, open.id],
+            "member of every open room and no other"
+        );
     }
     assert_eq!(member_ids(&store, closed).await, vec![setup.admin.id]);
-    assert_eq!(member_ids(&store, open.id).await, vec![setup.admin.id, bob.id, bot.id]);
+    assert_eq!(
+        member_ids(&store, open.id).await,
+        vec![setup.admin.id, bob.id, bot.id]
+    );
 }
 
 pub async fn closed_rooms_open_up_and_open_rooms_close_down(store: Shared) {
     let setup = set_up(&store).await;
-    let (ada, bob, cat) = (setup.admin.id, person(&store, "Bob").await.id, person(&store, "Cat").await.id);
+    let (ada, bob, cat) = (
+        setup.admin.id,
+        person(&store, "Bob").await.id,
+        person(&store, "Cat").await.id,
+    );
     let room = closed_room(&store, "Plans", ada, &[bob]).await;
     assert_eq!(member_ids(&store, room).await, vec![ada, bob]);
 
     let seq = store.last_event_seq().await.unwrap();
-    let opened = store.convert_room(room, RoomMembers::Everyone, at(5)).await.unwrap();
+    let opened = store
+        .convert_room(room, RoomMembers::Everyone, at(5))
+        .await
+        .unwrap();
     assert_eq!(opened.kind, RoomKind::Open);
     assert_eq!(member_ids(&store, room).await, vec![ada, bob, cat]);
     let events = events_since(&store, seq).await;
@@ -255,42 +385,78 @@ pub async fn closed_rooms_open_up_and_open_rooms_close_down(store: Shared) {
     assert!(events.contains(&EventKind::MembershipAdded { room, user: cat }));
 
     let seq = store.last_event_seq().await.unwrap();
-    let closed = store.convert_room(room, RoomMembers::Only(vec![bob]), at(6)).await.unwrap();
+    let closed = store
+        .convert_room(room, RoomMembers::Only(vec![bob]), at(6))
+        .await
+        .unwrap();
     assert_eq!(closed.kind, RoomKind::Closed);
-    assert_eq!(member_ids(&store, room).await, vec![bob], "exactly the chosen users stay");
+    assert_eq!(
+        member_ids(&store, room).await,
+        vec![bob],
+        "exactly the chosen users stay"
+    );
     let events = events_since(&store, seq).await;
     assert!(events.contains(&EventKind::MembershipRemoved { room, user: ada }));
     assert!(events.contains(&EventKind::MembershipRemoved { room, user: cat }));
 
-    let (direct, _) = store.find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob]).unwrap(), at(7)).await.unwrap();
+    let (direct, _) = store
+        .find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob]).unwrap(), at(7))
+        .await
+        .unwrap();
     assert!(matches!(
-        store.convert_room(direct.id, RoomMembers::Everyone, at(8)).await,
+        store
+            .convert_room(direct.id, RoomMembers::Everyone, at(8))
+            .await,
         Err(StoreError::Conflict(Conflict::WrongRoomKind))
     ));
 }
 
 pub async fn unread_is_marked_for_others_and_cleared_by_reading(store: Shared) {
     let setup = set_up(&store).await;
-    let (ada, bob, cat) = (setup.admin.id, person(&store, "Bob").await.id, person(&store, "Cat").await.id);
+    let (ada, bob, cat) = (
+        setup.admin.id,
+        person(&store, "Bob").await.id,
+        person(&store, "Cat").await.id,
+    );
     let room = setup.room.id;
     let mut new = message(room, ada, "hello", "hello");
     new.looking = vec![cat];
     store.post_message(new).await.unwrap();
     let unread = |user| {
         let store = store.clone();
-        async move { store.membership(room, user).await.unwrap().unwrap().is_unread() }
+        async move {
+            store
+                .membership(room, user)
+                .await
+                .unwrap()
+                .unwrap()
+                .is_unread()
+        }
     };
     assert!(!unread(ada).await, "never unread for the author");
     assert!(unread(bob).await, "unread for a member who is not looking");
-    assert!(!unread(cat).await, "not unread for a member looking at the room");
+    assert!(
+        !unread(cat).await,
+        "not unread for a member looking at the room"
+    );
 
     let seq = store.last_event_seq().await.unwrap();
     store.mark_read(room, bob, at(20)).await.unwrap();
     assert!(!unread(bob).await);
-    assert_eq!(events_since(&store, seq).await, vec![EventKind::RoomRead { room, user: bob }]);
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::RoomRead { room, user: bob }]
+    );
     store.mark_read(room, bob, at(21)).await.unwrap();
-    assert_eq!(events_since(&store, seq).await.len(), 1, "reading a read room changes nothing");
-    assert!(matches!(store.mark_read(RoomId(424_242), bob, at(22)).await, Err(StoreError::NotFound(_))));
+    assert_eq!(
+        events_since(&store, seq).await.len(),
+        1,
+        "reading a read room changes nothing"
+    );
+    assert!(matches!(
+        store.mark_read(RoomId(424_242), bob, at(22)).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 pub async fn deactivation_happens_in_one_step(store: Shared) {
@@ -298,30 +464,70 @@ pub async fn deactivation_happens_in_one_step(store: Shared) {
     let ada = setup.admin.id;
     let bob = person(&store, "Bob").await;
     let closed = closed_room(&store, "Plans", ada, &[bob.id]).await;
-    let (direct, _) = store.find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob.id]).unwrap(), at(3)).await.unwrap();
+    let (direct, _) = store
+        .find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob.id]).unwrap(), at(3))
+        .await
+        .unwrap();
     let said = post(&store, closed, bob.id, "bye").await.message;
     store
-        .create_session(NewSession { user: bob.id, token_hash: "h1".into(), user_agent: "ua".into(), ip: "10.0.0.1".into(), at: at(4) })
+        .create_session(NewSession {
+            user: bob.id,
+            token_hash: "h1".into(),
+            user_agent: "ua".into(),
+            ip: "10.0.0.1".into(),
+            at: at(4),
+        })
         .await
         .unwrap();
 
     let seq = store.last_event_seq().await.unwrap();
     store.deactivate_user(bob.id, at(30)).await.unwrap();
 
-    assert_eq!(store.user(bob.id).await.unwrap().status, UserStatus::Deactivated);
-    assert!(store.sessions_of(bob.id).await.unwrap().is_empty(), "sessions ended");
+    assert_eq!(
+        store.user(bob.id).await.unwrap().status,
+        UserStatus::Deactivated
+    );
+    assert!(
+        store.sessions_of(bob.id).await.unwrap().is_empty(),
+        "sessions ended"
+    );
     assert_eq!(store.session_by_token_hash("h1").await.unwrap(), None);
-    let rooms: Vec<RoomId> = store.memberships_of(bob.id).await.unwrap().iter().map(|m| m.room).collect();
-    assert_eq!(rooms, vec![direct.id], "only the direct room membership stays");
+    let rooms: Vec<RoomId> = store
+        .memberships_of(bob.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.room)
+        .collect();
+    assert_eq!(
+        rooms,
+        vec![direct.id],
+        "only the direct room membership stays"
+    );
     assert_eq!(store.message(said.id).await.unwrap(), said, "messages stay");
     let events = events_since(&store, seq).await;
-    assert!(events.contains(&EventKind::MembershipRemoved { room: closed, user: bob.id }));
-    assert!(events.contains(&EventKind::MembershipRemoved { room: setup.room.id, user: bob.id }));
-    assert_eq!(events.last(), Some(&EventKind::UserDeactivated { user: bob.id }));
+    assert!(events.contains(&EventKind::MembershipRemoved {
+        room: closed,
+        user: bob.id
+    }));
+    assert!(events.contains(&EventKind::MembershipRemoved {
+        room: setup.room.id,
+        user: bob.id
+    }));
+    assert_eq!(
+        events.last(),
+        Some(&EventKind::UserDeactivated { user: bob.id })
+    );
     // The email is free for a new sign-up.
     let email = EmailAddress::new("bob@example.com").unwrap();
     assert_eq!(store.active_user_by_email(&email).await.unwrap(), None);
-    let again = store.create_person(new_person("Bob Again", "bob@example.com", Role::Member), at(40)).await.unwrap();
+    let again = store
+        .create_person(
+            new_person("Bob Again", "bob@example.com", Role::Member),
+            at(40),
+        )
+        .await
+        .unwrap();
     assert_ne!(again.id, bob.id);
     // Deactivating twice changes nothing more.
     let seq = store.last_event_seq().await.unwrap();
@@ -338,7 +544,10 @@ pub async fn event_sequence_numbers_increase_in_commit_order_without_gaps(store:
             let author = setup.admin.id;
             tokio::spawn(async move {
                 for i in 0..40 {
-                    store.post_message(message(room, author, &format!("w{w}-{i}"), "x")).await.unwrap();
+                    store
+                        .post_message(message(room, author, &format!("w{w}-{i}"), "x"))
+                        .await
+                        .unwrap();
                 }
             })
         })
@@ -393,7 +602,10 @@ pub async fn a_failed_operation_leaves_nothing_half_written(store: Shared) {
         creator: setup.admin.id,
         at: at(5),
     };
-    assert!(matches!(store.create_room(bad_room).await, Err(StoreError::Conflict(Conflict::UnknownUser))));
+    assert!(matches!(
+        store.create_room(bad_room).await,
+        Err(StoreError::Conflict(Conflict::UnknownUser))
+    ));
     // A message mentioning an unknown user fails after the message row would have been written.
     let bob = person(&store, "Bob").await;
     let before_post = store.stats().await.unwrap();
@@ -403,57 +615,151 @@ pub async fn a_failed_operation_leaves_nothing_half_written(store: Shared) {
     let after = store.stats().await.unwrap();
     assert_eq!(after.rooms, before.rooms);
     assert_eq!(after.messages, before_post.messages);
-    assert_eq!(after.last_event, before_post.last_event, "no event from the failed writes");
-    assert!(!store.membership(setup.room.id, bob.id).await.unwrap().unwrap().is_unread(), "no unread mark either");
+    assert_eq!(
+        after.last_event, before_post.last_event,
+        "no event from the failed writes"
+    );
+    assert!(
+        !store
+            .membership(setup.room.id, bob.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_unread(),
+        "no unread mark either"
+    );
     // The same client id still works afterwards: nothing of the failed post was kept.
-    assert!(post(&store, setup.room.id, setup.admin.id, "half").await.created);
+    assert!(
+        post(&store, setup.room.id, setup.admin.id, "half")
+            .await
+            .created
+    );
 }
 
 pub async fn emails_belong_to_one_active_user(store: Shared) {
     set_up(&store).await;
-    let taken = store.create_person(new_person("Imposter", "ADA@example.com", Role::Member), at(3)).await;
-    assert!(matches!(taken, Err(StoreError::Conflict(Conflict::EmailTaken))));
-    let found = store.active_user_by_email(&EmailAddress::new("ada@example.com").unwrap()).await.unwrap();
-    assert_eq!(found.map(|u| u.name.to_string()), Some("Ada Admin".to_owned()));
+    let taken = store
+        .create_person(
+            new_person("Imposter", "ADA@example.com", Role::Member),
+            at(3),
+        )
+        .await;
+    assert!(matches!(
+        taken,
+        Err(StoreError::Conflict(Conflict::EmailTaken))
+    ));
+    let found = store
+        .active_user_by_email(&EmailAddress::new("ada@example.com").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        found.map(|u| u.name.to_string()),
+        Some("Ada Admin".to_owned())
+    );
 }
 
 pub async fn roles_change_for_people_not_bots(store: Shared) {
     let setup = set_up(&store).await;
     let bob = person(&store, "Bob").await;
     let bot = store
-        .create_bot(NewBot { name: PersonName::new("Robo").unwrap(), token: BotToken::parse("AbCdEf123456").unwrap(), webhook_url: Some("http://bots.example/hook".into()) }, at(3))
+        .create_bot(
+            NewBot {
+                name: PersonName::new("Robo").unwrap(),
+                token: BotToken::parse("AbCdEf123456").unwrap(),
+                webhook_url: Some("http://bots.example/hook".into()),
+            },
+            at(3),
+        )
         .await
         .unwrap();
-    assert_eq!(store.set_role(bob.id, Role::Administrator, at(4)).await.unwrap().role, Role::Administrator);
-    assert!(matches!(store.set_role(bot.id, Role::Administrator, at(4)).await, Err(StoreError::Conflict(Conflict::WrongUserKind))));
-    assert!(matches!(store.set_role(setup.admin.id, Role::Bot, at(4)).await, Err(StoreError::Conflict(Conflict::WrongUserKind))));
-    assert_eq!(store.webhook(bot.id).await.unwrap().map(|w| w.url), Some("http://bots.example/hook".to_owned()));
-    let rotated = store.rotate_bot_token(bot.id, BotToken::parse("ZzZzZz999999").unwrap()).await.unwrap();
+    assert_eq!(
+        store
+            .set_role(bob.id, Role::Administrator, at(4))
+            .await
+            .unwrap()
+            .role,
+        Role::Administrator
+    );
+    assert!(matches!(
+        store.set_role(bot.id, Role::Administrator, at(4)).await,
+        Err(StoreError::Conflict(Conflict::WrongUserKind))
+    ));
+    assert!(matches!(
+        store.set_role(setup.admin.id, Role::Bot, at(4)).await,
+        Err(StoreError::Conflict(Conflict::WrongUserKind))
+    ));
+    assert_eq!(
+        store.webhook(bot.id).await.unwrap().map(|w| w.url),
+        Some("http://bots.example/hook".to_owned())
+    );
+    let rotated = store
+        .rotate_bot_token(bot.id, BotToken::parse("ZzZzZz999999").unwrap())
+        .await
+        .unwrap();
     assert_eq!(rotated.bot_token.unwrap().as_str(), "ZzZzZz999999");
-    assert!(store.rotate_bot_token(bob.id, BotToken::parse("ZzZzZz999999").unwrap()).await.is_err());
+    assert!(
+        store
+            .rotate_bot_token(bob.id, BotToken::parse("ZzZzZz999999").unwrap())
+            .await
+            .is_err()
+    );
 }
 
 pub async fn join_codes_rotate(store: Shared) {
     let code = JoinCode::parse("ZZZZ-YYYY-XXXX").unwrap();
-    assert!(matches!(store.rotate_join_code(code.clone(), at(1)).await, Err(StoreError::Conflict(Conflict::NotSetUp))));
+    assert!(matches!(
+        store.rotate_join_code(code.clone(), at(1)).await,
+        Err(StoreError::Conflict(Conflict::NotSetUp))
+    ));
     set_up(&store).await;
     let seq = store.last_event_seq().await.unwrap();
-    assert_eq!(store.rotate_join_code(code.clone(), at(2)).await.unwrap().join_code, code);
+    assert_eq!(
+        store
+            .rotate_join_code(code.clone(), at(2))
+            .await
+            .unwrap()
+            .join_code,
+        code
+    );
     assert_eq!(store.account().await.unwrap().unwrap().join_code, code);
-    assert_eq!(events_since(&store, seq).await, vec![EventKind::AccountUpdated]);
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::AccountUpdated]
+    );
 }
 
 pub async fn sessions_are_listed_and_ended(store: Shared) {
     let setup = set_up(&store).await;
     let ada = setup.admin.id;
-    let new = |hash: &str| NewSession { user: ada, token_hash: hash.into(), user_agent: "Firefox".into(), ip: "10.0.0.2".into(), at: at(3) };
+    let new = |hash: &str| NewSession {
+        user: ada,
+        token_hash: hash.into(),
+        user_agent: "Firefox".into(),
+        ip: "10.0.0.2".into(),
+        at: at(3),
+    };
     let one = store.create_session(new("one")).await.unwrap();
     let two = store.create_session(new("two")).await.unwrap();
-    assert_eq!(store.session_by_token_hash("two").await.unwrap(), Some(two.clone()));
-    assert_eq!(store.sessions_of(ada).await.unwrap(), vec![two.clone(), one.clone()]);
+    assert_eq!(
+        store.session_by_token_hash("two").await.unwrap(),
+        Some(two.clone())
+    );
+    assert_eq!(
+        store.sessions_of(ada).await.unwrap(),
+        vec![two.clone(), one.clone()]
+    );
     store.delete_session(one.id).await.unwrap();
     assert_eq!(store.sessions_of(ada).await.unwrap(), vec![two]);
-    store.set_password(ada, "$argon2id$new".into()).await.unwrap();
-    assert!(store.sessions_of(ada).await.unwrap().is_empty(), "a new password ends every session");
-    assert_eq!(store.password_hash(ada).await.unwrap().as_deref(), Some("$argon2id$new"));
+    store
+        .set_password(ada, "$argon2id$new".into())
+        .await
+        .unwrap();
+    assert!(
+        store.sessions_of(ada).await.unwrap().is_empty(),
+        "a new password ends every session"
+    );
+    assert_eq!(
+        store.password_hash(ada).await.unwrap().as_deref(),
+        Some("$argon2id$new")
+    );
 }

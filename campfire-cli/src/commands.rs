@@ -1,0 +1,365 @@
+//! What each command does: parse its arguments into domain values, call the store, print.
+
+use anyhow::{Context, Result, bail};
+use campfire_domain::{
+    AccountName, Bio, EmailAddress, PersonName, Role, RoomName, Timestamp, User, UserId,
+};
+use campfire_store::{
+    DataDir, FirstRun, NewBot, NewPerson, NewRoom, RoomMembers, SqliteStore, Store, StoreOptions,
+};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::{BotCommand, Cli, Command, JoinCodeAction, RoomCommand, UserCommand, secrets};
+
+fn now() -> Timestamp {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    Timestamp(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
+async fn open(data: &DataDir) -> Result<SqliteStore> {
+    if !data.has_database() {
+        bail!(
+            "no Campfire database in {}: run `campfire-cli --data-dir {} init` first",
+            data.root().display(),
+            data.root().display()
+        );
+    }
+    SqliteStore::open(&data.database(), StoreOptions::default())
+        .await
+        .with_context(|| format!("could not open {}", data.database().display()))
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> Result<()> {
+    let data = DataDir::new(&cli.data_dir);
+    match cli.command {
+        Command::Init => init(&data).await,
+        Command::User(command) => user(&open(&data).await?, command).await,
+        Command::Bot(command) => bot(&open(&data).await?, command).await,
+        Command::Room(command) => room(&open(&data).await?, command).await,
+        Command::JoinCode { action } => join_code(&open(&data).await?, action).await,
+        Command::Backup { file } => {
+            if file.exists() {
+                bail!("{} already exists; choose a new file name", file.display());
+            }
+            let store = open(&data).await?;
+            store.backup_to(&file).await.context("the backup failed")?;
+            let stats = store.stats().await?;
+            println!(
+                "Backed up {} messages and {} events to {}",
+                stats.messages,
+                stats.events,
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            if !file.is_file() {
+                bail!("{} is not a file", file.display());
+            }
+            data.create()?;
+            data.restore_from(&file)
+                .await
+                .context("the restore failed")?;
+            println!(
+                "Restored {} from {}",
+                data.database().display(),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Stats => stats(&open(&data).await?).await,
+    }
+}
+
+async fn init(data: &DataDir) -> Result<()> {
+    data.create()
+        .with_context(|| format!("could not create {}", data.root().display()))?;
+    let existed = data.has_database();
+    let store = SqliteStore::open(&data.database(), StoreOptions::default()).await?;
+    store.close().await?;
+    if existed {
+        println!(
+            "{} is ready (it already existed)",
+            data.database().display()
+        );
+    } else {
+        println!("Created {}", data.database().display());
+    }
+    Ok(())
+}
+
+/// A user by id or email address.
+async fn find_user(store: &SqliteStore, who: &str) -> Result<User> {
+    if let Ok(id) = who.parse::<i64>() {
+        return store
+            .user(UserId(id))
+            .await
+            .with_context(|| format!("no user with id {id}"));
+    }
+    let email = EmailAddress::new(who)?;
+    store
+        .active_user_by_email(&email)
+        .await?
+        .with_context(|| format!("no active user with the email address {email}"))
+}
+
+async fn user(store: &SqliteStore, command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Create { name, email, admin } => {
+            let name = PersonName::new(&name)?;
+            let email = EmailAddress::new(&email)?;
+            let password_hash = secrets::hash_password(secrets::read_password()?).await?;
+            let role = if admin {
+                Role::Administrator
+            } else {
+                Role::Member
+            };
+            let person = NewPerson {
+                name,
+                email,
+                password_hash,
+                role,
+                bio: Bio::default(),
+            };
+            let user = if store.account().await?.is_some() {
+                store.create_person(person, now()).await?
+            } else if admin {
+                // Creating the first administrator from the shell is first run (A1).
+                let setup = store
+                    .set_up(FirstRun {
+                        account_name: AccountName::new("Campfire")?,
+                        join_code: secrets::join_code()?,
+                        admin: person,
+                        first_room: RoomName::new("All Talk")?,
+                        at: now(),
+                    })
+                    .await?;
+                println!("Set up Campfire with the room \"All Talk\"");
+                setup.admin
+            } else {
+                bail!("Campfire is not set up yet: create an administrator first (add --admin)");
+            };
+            println!(
+                "Created {} {} <{}>",
+                user.role.as_str(),
+                user.name,
+                email_of(&user)
+            );
+            println!("{}", user.id);
+            Ok(())
+        }
+        UserCommand::List => {
+            println!(
+                "{:>6}  {:<13}  {:<11}  {:<24}  EMAIL",
+                "ID", "ROLE", "STATUS", "NAME"
+            );
+            for user in store.users().await?.iter().filter(|u| u.role != Role::Bot) {
+                println!(
+                    "{:>6}  {:<13}  {:<11}  {:<24}  {}",
+                    user.id,
+                    user.role.as_str(),
+                    user.status.as_str(),
+                    user.name,
+                    email_of(user)
+                );
+            }
+            Ok(())
+        }
+        UserCommand::SetRole { user, role } => {
+            let user = find_user(store, &user).await?;
+            let role = Role::parse(&role).context("the role must be member or administrator")?;
+            let user = store.set_role(user.id, role, now()).await?;
+            println!("{} is now {}", user.name, user.role.as_str());
+            Ok(())
+        }
+        UserCommand::Deactivate { user } => {
+            let user = find_user(store, &user).await?;
+            if user.role == Role::Bot {
+                bail!("{} is a bot; bots are not deactivated here", user.name);
+            }
+            store.deactivate_user(user.id, now()).await?;
+            println!(
+                "Deactivated {}: their sessions are ended and their messages stay",
+                user.name
+            );
+            Ok(())
+        }
+        UserCommand::ResetPassword { user } => {
+            let user = find_user(store, &user).await?;
+            let hash = secrets::hash_password(secrets::read_password()?).await?;
+            store.set_password(user.id, hash).await?;
+            println!(
+                "Set a new password for {} and signed them out everywhere",
+                user.name
+            );
+            Ok(())
+        }
+    }
+}
+
+fn email_of(user: &User) -> String {
+    user.email
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+fn bot_key(user: &User) -> String {
+    user.bot_token
+        .as_ref()
+        .map(|t| format!("{}-{}", user.id, t.as_str()))
+        .unwrap_or_default()
+}
+
+async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
+    match command {
+        BotCommand::Create { name, webhook } => {
+            if store.account().await?.is_none() {
+                bail!("Campfire is not set up yet: create an administrator first");
+            }
+            if let Some(url) = &webhook {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    bail!("the webhook must be an http:// or https:// URL");
+                }
+            }
+            let bot = NewBot {
+                name: PersonName::new(&name)?,
+                token: secrets::bot_token()?,
+                webhook_url: webhook,
+            };
+            let user = store.create_bot(bot, now()).await?;
+            println!("Created bot {} (id {})", user.name, user.id);
+            println!("{}", bot_key(&user));
+            Ok(())
+        }
+        BotCommand::List => {
+            println!(
+                "{:>6}  {:<11}  {:<24}  {:<20}  WEBHOOK",
+                "ID", "STATUS", "NAME", "KEY"
+            );
+            for user in store.users().await?.iter().filter(|u| u.role == Role::Bot) {
+                let webhook = store
+                    .webhook(user.id)
+                    .await?
+                    .map(|w| w.url)
+                    .unwrap_or_default();
+                println!(
+                    "{:>6}  {:<11}  {:<24}  {:<20}  {}",
+                    user.id,
+                    user.status.as_str(),
+                    user.name,
+                    bot_key(user),
+                    webhook
+                );
+            }
+            Ok(())
+        }
+        BotCommand::RotateKey { id } => {
+            let user = store
+                .rotate_bot_token(UserId(id), secrets::bot_token()?)
+                .await?;
+            println!("New key for {}; the old one no longer works", user.name);
+            println!("{}", bot_key(&user));
+            Ok(())
+        }
+    }
+}
+
+async fn room(store: &SqliteStore, command: RoomCommand) -> Result<()> {
+    match command {
+        RoomCommand::Create {
+            name,
+            closed,
+            members,
+        } => {
+            let creator = store
+                .users()
+                .await?
+                .into_iter()
+                .find(|u| u.role == Role::Administrator && u.is_active())
+                .context("there is no active administrator to own the room: create one first")?;
+            let members = if closed {
+                let mut ids = Vec::new();
+                for email in &members {
+                    ids.push(find_user(store, email).await?.id);
+                }
+                RoomMembers::Only(ids)
+            } else {
+                RoomMembers::Everyone
+            };
+            let room = store
+                .create_room(NewRoom {
+                    name: RoomName::new(&name)?,
+                    members,
+                    creator: creator.id,
+                    at: now(),
+                })
+                .await?;
+            let count = store.members(room.id).await?.len();
+            println!(
+                "Created {} room {} with {count} members",
+                room.kind.as_str(),
+                name.trim()
+            );
+            println!("{}", room.id);
+            Ok(())
+        }
+        RoomCommand::List => {
+            println!("{:>6}  {:<7}  {:>7}  NAME", "ID", "KIND", "MEMBERS");
+            for room in store.rooms().await? {
+                let members = store.members(room.id).await?;
+                let name = match &room.name {
+                    Some(name) => name.to_string(),
+                    None => {
+                        let mut names = Vec::new();
+                        for m in &members {
+                            names.push(store.user(m.user).await?.name.to_string());
+                        }
+                        names.join(", ")
+                    }
+                };
+                println!(
+                    "{:>6}  {:<7}  {:>7}  {name}",
+                    room.id,
+                    room.kind.as_str(),
+                    members.len()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn join_code(store: &SqliteStore, action: JoinCodeAction) -> Result<()> {
+    let account = match action {
+        JoinCodeAction::Show => store.account().await?,
+        JoinCodeAction::Rotate => {
+            if store.account().await?.is_none() {
+                None
+            } else {
+                Some(store.rotate_join_code(secrets::join_code()?, now()).await?)
+            }
+        }
+    };
+    let account = account.context("Campfire is not set up yet: create an administrator first")?;
+    println!("/join/{}", account.join_code);
+    Ok(())
+}
+
+async fn stats(store: &SqliteStore) -> Result<()> {
+    let stats = store.stats().await?;
+    let bytes = store.size_on_disk();
+    println!("users     {}", stats.users);
+    println!("rooms     {}", stats.rooms);
+    println!("messages  {}", stats.messages);
+    println!("events    {} (last {})", stats.events, stats.last_event);
+    println!(
+        "database  {:.1} MiB ({bytes} bytes)",
+        bytes as f64 / (1024.0 * 1024.0)
+    );
+    Ok(())
+}

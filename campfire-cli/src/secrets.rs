@@ -1,0 +1,52 @@
+//! Randomness and passwords: the inputs the domain takes but never makes.
+
+use anyhow::{Context, Result, anyhow, bail};
+use campfire_domain::{BotToken, JoinCode, password};
+use std::io::{BufRead, IsTerminal};
+
+fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
+    Ok(bytes)
+}
+
+/// A fresh join code.
+pub fn join_code() -> Result<JoinCode> {
+    JoinCode::from_random(random_bytes::<64>()?).context("could not generate a join code")
+}
+
+/// A fresh bot token.
+pub fn bot_token() -> Result<BotToken> {
+    BotToken::from_random(random_bytes::<64>()?).context("could not generate a bot token")
+}
+
+/// Reads a password: hidden at a terminal prompt, or the first line of piped standard input.
+/// Never from the command line, where other users could see it in the process list.
+pub fn read_password() -> Result<String> {
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password: ").context("could not read the password")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("could not read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    if password.is_empty() {
+        bail!(
+            "no password given: pipe it to standard input, e.g. `echo 'a good password' | campfire-cli user create …`"
+        );
+    }
+    password::check_new(&password)?;
+    Ok(password)
+}
+
+/// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
+pub async fn hash_password(password: String) -> Result<String> {
+    let salt = random_bytes::<16>()?;
+    let hashed = tokio::task::spawn_blocking(move || password::hash(&password, salt))
+        .await
+        .context("the hashing thread failed")??;
+    Ok(hashed)
+}
