@@ -221,10 +221,10 @@ async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
             if store.account().await?.is_none() {
                 bail!("Campfire is not set up yet: create an administrator first");
             }
-            if let Some(url) = &webhook {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    bail!("the webhook must be an http:// or https:// URL");
-                }
+            if let Some(url) = &webhook
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                bail!("the webhook must be an http:// or https:// URL");
             }
             let bot = NewBot {
                 name: PersonName::new(&name)?,

@@ -9,22 +9,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-/// How far down the dependency graph a rule looks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// Every crate reachable through normal and build dependencies.
-    Transitive,
-    /// Only the crate's own direct normal and build dependencies.
-    Direct,
-}
-
 /// A crate that must not depend on any of `forbidden`, and why.
 #[derive(Debug)]
 pub struct Rule {
     /// The package the rule applies to; it must be a workspace member.
     pub krate: &'static str,
-    /// Whether indirect dependencies count.
-    pub scope: Scope,
     /// Package names the crate must not depend on.
     pub forbidden: &'static [&'static str],
     /// Short reason shown with every violation.
@@ -38,13 +27,11 @@ const IO_CRATES: &[&str] = &["tokio", "hyper", "sea-orm", "tantivy", "serde_json
 pub const RULES: &[Rule] = &[
     Rule {
         krate: "campfire-domain",
-        scope: Scope::Transitive,
         forbidden: IO_CRATES,
         reason: "the domain performs no I/O",
     },
     Rule {
         krate: "campfire-coord",
-        scope: Scope::Transitive,
         forbidden: IO_CRATES,
         reason: "coordination is sans-IO",
     },
@@ -52,13 +39,11 @@ pub const RULES: &[Rule] = &[
     // features off (traits and in-memory adapters only), so no path reaches the engines.
     Rule {
         krate: "campfire-http",
-        scope: Scope::Transitive,
         forbidden: &["sea-orm", "tantivy"],
         reason: "HTTP uses storage and search only through campfire-store and campfire-search",
     },
     Rule {
         krate: "campfire-cli",
-        scope: Scope::Transitive,
         forbidden: &["hyper"],
         reason: "the admin CLI works on the store, not over HTTP",
     },
@@ -79,14 +64,10 @@ pub fn crate_names(tree_output: &str) -> BTreeSet<String> {
 /// One message per forbidden crate of `rule` present in `names`.
 pub fn violations(rule: &Rule, names: &BTreeSet<String>) -> Vec<String> {
     let Rule { krate, reason, .. } = rule;
-    let how = match rule.scope {
-        Scope::Transitive => "depends on",
-        Scope::Direct => "depends directly on",
-    };
     rule.forbidden
         .iter()
         .filter(|forbidden| names.contains(**forbidden))
-        .map(|forbidden| format!("{krate} {how} {forbidden} (forbidden: {reason})"))
+        .map(|forbidden| format!("{krate} depends on {forbidden} (forbidden: {reason})"))
         .collect()
 }
 
@@ -112,14 +93,11 @@ pub fn check(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Raw `cargo tree` output for the rule's crate, at the rule's depth.
+/// Raw `cargo tree` output for the rule's crate: every normal and build dependency, transitively.
 fn dependency_tree(root: &Path, rule: &Rule) -> Result<String> {
     let mut cmd = crate::cargo(root);
     cmd.args(["tree", "-p", rule.krate, "-e", "normal,build"])
         .args(["--prefix", "none", "--format", "{p}"]);
-    if rule.scope == Scope::Direct {
-        cmd.args(["--depth", "1"]);
-    }
     let output = cmd.output().context("failed to start `cargo tree`")?;
     // A crate missing from the workspace makes cargo tree fail; surface that
     // rather than skipping the rule.
@@ -191,10 +169,11 @@ thiserror-impl v2.0.21 (proc-macro)
     }
 
     #[test]
-    fn direct_rule_names_its_scope() {
-        let found = violations(rule("campfire-http"), &set(&["campfire-http", "sea-orm"]));
+    fn http_may_not_reach_the_storage_engine_even_through_the_store() {
+        let tree = set(&["campfire-http", "campfire-store", "sea-orm", "sqlx-sqlite"]);
+        let found = violations(rule("campfire-http"), &tree);
         assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("campfire-http depends directly on sea-orm"));
+        assert!(found[0].starts_with("campfire-http depends on sea-orm"));
     }
 
     #[test]
