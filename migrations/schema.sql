@@ -111,6 +111,11 @@ CREATE TABLE sessions (
         last_active_at INTEGER NOT NULL
     );
 
+CREATE TABLE used_tokens (
+                    id TEXT PRIMARY KEY,
+                    used_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
 CREATE TABLE users (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         name TEXT NOT NULL,

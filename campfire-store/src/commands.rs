@@ -131,6 +131,30 @@ pub enum Page {
     Before(MessageId),
     /// Messages newer than this one.
     After(MessageId),
+    /// About half before and half after this one, which is included.
+    Around(MessageId),
+}
+
+/// Changes to the account's settings (A11); `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChanges {
+    /// A new name.
+    pub name: Option<campfire_domain::AccountName>,
+    /// New custom CSS.
+    pub custom_css: Option<campfire_domain::CustomCss>,
+    /// Whether only administrators create rooms.
+    pub only_admins_create_rooms: Option<bool>,
+}
+
+/// Changes to a person's profile (A9); `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    /// A new display name.
+    pub name: Option<PersonName>,
+    /// A new bio.
+    pub bio: Option<Bio>,
+    /// A new email address.
+    pub email: Option<EmailAddress>,
 }
 
 /// Counts for `campfire-cli stats`.

@@ -9,15 +9,15 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, AccountId, BotToken, ClientMessageId, CustomCss, DirectRoomKey, EmailAddress, Event,
-    EventKind, EventSeq, Involvement, JoinCode, Membership, Message, MessageId, Recipient, Role,
-    Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook,
-    WebhookId, marks_unread,
+    Account, AccountId, Ban, BanId, Boost, BoostContent, BoostId, BotToken, ClientMessageId,
+    CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode,
+    Membership, Message, MessageBody, MessageId, Recipient, Role, Room, RoomId, RoomKind, RoomName,
+    Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook, WebhookId, marks_unread,
 };
 
 use crate::{
-    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
-    RoomMembers, SetUp, Stats, Store, StoreError,
+    AccountChanges, Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom,
+    NewSession, Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats, Store, StoreError,
 };
 
 /// A [`Store`] that keeps everything in memory.
@@ -37,6 +37,9 @@ struct State {
     memberships: BTreeMap<(RoomId, UserId), Membership>,
     messages: BTreeMap<MessageId, Message>,
     client_ids: HashMap<(UserId, ClientMessageId), MessageId>,
+    boosts: BTreeMap<BoostId, Boost>,
+    bans: Vec<Ban>,
+    used_tokens: std::collections::HashSet<String>,
     events: Vec<Event>,
     last_id: i64,
 }
@@ -146,6 +149,48 @@ impl State {
                 Ok((RoomKind::Closed, ids))
             }
         }
+    }
+
+    /// A7's steps, for an active user; shared by deactivation and bans.
+    fn deactivate(&mut self, id: UserId, at: Timestamp) {
+        self.sessions.retain(|_, session| session.user != id);
+        let shared: Vec<RoomId> = self
+            .memberships
+            .keys()
+            .filter(|(room, user)| {
+                *user == id
+                    && self
+                        .rooms
+                        .get(room)
+                        .is_some_and(|r| r.kind != RoomKind::Direct)
+            })
+            .map(|(room, _)| *room)
+            .collect();
+        for room in shared {
+            self.remove_member(room, id, at);
+        }
+        if let Some(user) = self.users.get_mut(&id) {
+            user.status = UserStatus::Deactivated;
+        }
+        self.append(EventKind::UserDeactivated { user: id }, at);
+    }
+
+    fn delete_message(&mut self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
+        let message = self
+            .messages
+            .remove(&id)
+            .ok_or(StoreError::NotFound("message"))?;
+        self.client_ids
+            .remove(&(message.author, message.client_message_id));
+        self.boosts.retain(|_, b| b.message != id);
+        self.append(
+            EventKind::MessageDeleted {
+                room: message.room,
+                message: id,
+            },
+            at,
+        );
+        Ok(())
     }
 
     fn room(&self, id: RoomId) -> Result<&Room, StoreError> {
@@ -321,29 +366,136 @@ impl Store for MemoryStore {
 
     async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
-        if !s.user(id)?.is_active() {
-            return Ok(());
+        if s.user(id)?.is_active() {
+            s.deactivate(id, at);
         }
-        s.sessions.retain(|_, session| session.user != id);
-        let shared: Vec<RoomId> = s
-            .memberships
-            .keys()
-            .filter(|(room, user)| {
-                *user == id
-                    && s.rooms
-                        .get(room)
-                        .is_some_and(|r| r.kind != RoomKind::Direct)
-            })
-            .map(|(room, _)| *room)
+        Ok(())
+    }
+
+    async fn update_profile(
+        &self,
+        id: UserId,
+        changes: ProfileChanges,
+        at: Timestamp,
+    ) -> Result<User, StoreError> {
+        let mut s = self.lock();
+        if s.user(id)?.role == Role::Bot && changes.email.is_some() {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        if let Some(email) = &changes.email {
+            let taken = s
+                .users
+                .values()
+                .any(|u| u.id != id && u.is_active() && u.email.as_ref() == Some(email));
+            if taken {
+                return Err(Conflict::EmailTaken.into());
+            }
+        }
+        let user = s.users.get_mut(&id).ok_or(StoreError::NotFound("user"))?;
+        if let Some(name) = changes.name {
+            user.name = name;
+        }
+        if let Some(bio) = changes.bio {
+            user.bio = bio;
+        }
+        if let Some(email) = changes.email {
+            user.email = Some(email);
+        }
+        let user = user.clone();
+        s.append(EventKind::UserUpdated { user: id }, at);
+        Ok(user)
+    }
+
+    async fn set_webhook(&self, bot: UserId, url: Option<String>) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.user(bot)?.role != Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        match url {
+            Some(url) => {
+                let id = s
+                    .webhooks
+                    .get(&bot)
+                    .map_or_else(|| WebhookId(s.last_id + 1), |w| w.id);
+                s.last_id = s.last_id.max(id.0);
+                s.webhooks.insert(bot, Webhook { id, bot, url });
+            }
+            None => {
+                s.webhooks.remove(&bot);
+            }
+        }
+        Ok(())
+    }
+
+    async fn ban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let user = s.user(id)?.clone();
+        if user.role == Role::Bot {
+            return Err(Conflict::WrongUserKind.into());
+        }
+        let mut ips: Vec<String> = s
+            .sessions
+            .values()
+            .filter(|x| x.user == id)
+            .map(|x| x.ip.clone())
             .collect();
-        for room in shared {
-            s.remove_member(room, id, at);
+        ips.sort();
+        ips.dedup();
+        for ip in ips {
+            let ban = Ban {
+                id: BanId(s.next_id()),
+                user: id,
+                ip,
+                created_at: at,
+            };
+            s.bans.push(ban);
+        }
+        if user.is_active() {
+            s.deactivate(id, at);
+        }
+        let theirs: Vec<MessageId> = s
+            .messages
+            .values()
+            .filter(|m| m.author == id)
+            .map(|m| m.id)
+            .collect();
+        for message in theirs {
+            s.delete_message(message, at)?;
         }
         if let Some(user) = s.users.get_mut(&id) {
-            user.status = UserStatus::Deactivated;
+            user.status = UserStatus::Banned;
         }
-        s.append(EventKind::UserDeactivated { user: id }, at);
         Ok(())
+    }
+
+    async fn unban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let user = s.user(id)?.clone();
+        if user.status != UserStatus::Banned {
+            return Ok(());
+        }
+        if let Some(email) = &user.email {
+            s.check_email_free(email)?;
+        }
+        s.bans.retain(|b| b.user != id);
+        if let Some(u) = s.users.get_mut(&id) {
+            u.status = UserStatus::Active;
+        }
+        s.append(EventKind::UserUpdated { user: id }, at);
+        let open: Vec<RoomId> = s
+            .rooms
+            .values()
+            .filter(|r| r.kind == RoomKind::Open)
+            .map(|r| r.id)
+            .collect();
+        for room in open {
+            s.add_member(room, RoomKind::Open, id, at);
+        }
+        Ok(())
+    }
+
+    async fn is_banned_ip(&self, ip: &str) -> Result<bool, StoreError> {
+        Ok(self.lock().bans.iter().any(|b| b.ip == ip))
     }
 
     async fn create_session(&self, new: NewSession) -> Result<Session, StoreError> {
@@ -385,6 +537,99 @@ impl Store for MemoryStore {
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
         self.lock().sessions.remove(&id);
         Ok(())
+    }
+
+    async fn touch_session(&self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {
+        if let Some(session) = self.lock().sessions.get_mut(&id) {
+            session.last_active_at = at;
+        }
+        Ok(())
+    }
+
+    async fn use_token_once(&self, token_id: &str, _at: Timestamp) -> Result<bool, StoreError> {
+        Ok(self.lock().used_tokens.insert(token_id.to_owned()))
+    }
+
+    async fn update_account(
+        &self,
+        changes: AccountChanges,
+        at: Timestamp,
+    ) -> Result<Account, StoreError> {
+        let mut s = self.lock();
+        let account = s.account.as_mut().ok_or(Conflict::NotSetUp)?;
+        if let Some(name) = changes.name {
+            account.name = name;
+        }
+        if let Some(css) = changes.custom_css {
+            account.custom_css = css;
+        }
+        if let Some(only) = changes.only_admins_create_rooms {
+            account.only_admins_create_rooms = only;
+        }
+        let account = account.clone();
+        s.append(EventKind::AccountUpdated, at);
+        Ok(account)
+    }
+
+    async fn rename_room(
+        &self,
+        id: RoomId,
+        name: RoomName,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
+        let mut s = self.lock();
+        let room = s.rooms.get_mut(&id).ok_or(StoreError::NotFound("room"))?;
+        if room.kind == RoomKind::Direct {
+            return Err(Conflict::WrongRoomKind.into());
+        }
+        room.name = Some(name);
+        let room = room.clone();
+        s.append(EventKind::RoomRenamed { room: id }, at);
+        Ok(room)
+    }
+
+    async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        s.rooms.remove(&id).ok_or(StoreError::NotFound("room"))?;
+        s.memberships.retain(|(room, _), _| *room != id);
+        let gone: Vec<MessageId> = s
+            .messages
+            .values()
+            .filter(|m| m.room == id)
+            .map(|m| m.id)
+            .collect();
+        for message in &gone {
+            if let Some(m) = s.messages.remove(message) {
+                s.client_ids.remove(&(m.author, m.client_message_id));
+            }
+        }
+        s.boosts.retain(|_, b| !gone.contains(&b.message));
+        s.append(EventKind::RoomDeleted { room: id }, at);
+        Ok(())
+    }
+
+    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
+        let s = self.lock();
+        let pairs = s.memberships.keys().copied().collect();
+        Ok((pairs, s.events.last().map_or(EventSeq(0), |e| e.seq)))
+    }
+
+    async fn set_involvement(
+        &self,
+        room: RoomId,
+        user: UserId,
+        involvement: Involvement,
+        at: Timestamp,
+    ) -> Result<Membership, StoreError> {
+        let mut s = self.lock();
+        let membership = s
+            .memberships
+            .get_mut(&(room, user))
+            .ok_or(StoreError::NotFound("membership"))?;
+        membership.involvement = involvement;
+        let membership = membership.clone();
+        s.append(EventKind::InvolvementChanged { room, user }, at);
+        Ok(membership)
     }
 
     async fn create_room(&self, new: NewRoom) -> Result<Room, StoreError> {
@@ -604,9 +849,134 @@ impl Store for MemoryStore {
                 .cloned()
                 .collect(),
             Page::After(id) => in_room.filter(|m| m.id > id).take(limit).cloned().collect(),
+            Page::Around(id) => {
+                let all: Vec<&Message> = in_room.collect();
+                let split = all.partition_point(|m| m.id < id);
+                let before = (limit / 2).min(split);
+                let after = limit - limit / 2;
+                all.iter()
+                    .skip(split - before)
+                    .take(before + after)
+                    .map(|m| (*m).clone())
+                    .collect()
+            }
         };
         page.sort_by_key(|m| m.id);
         Ok(page)
+    }
+
+    async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {
+        let s = self.lock();
+        s.room(room)?;
+        Ok(
+            u64::try_from(s.messages.values().filter(|m| m.room == room).count())
+                .unwrap_or(u64::MAX),
+        )
+    }
+
+    async fn edit_message(
+        &self,
+        id: MessageId,
+        body: MessageBody,
+        mentions: Vec<UserId>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError> {
+        let mut s = self.lock();
+        for mentioned in &mentions {
+            s.user(*mentioned).map_err(|_| Conflict::UnknownUser)?;
+        }
+        let message = s
+            .messages
+            .get_mut(&id)
+            .ok_or(StoreError::NotFound("message"))?;
+        let mut mentions = mentions;
+        mentions.sort_unstable();
+        mentions.dedup();
+        message.body = body;
+        message.mentions = mentions;
+        message.edited_at = Some(at);
+        let message = message.clone();
+        s.append(
+            EventKind::MessageEdited {
+                room: message.room,
+                message: id,
+            },
+            at,
+        );
+        Ok(message)
+    }
+
+    async fn delete_message(&self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
+        self.lock().delete_message(id, at)
+    }
+
+    async fn add_boost(
+        &self,
+        message: MessageId,
+        booster: UserId,
+        content: BoostContent,
+        at: Timestamp,
+    ) -> Result<Boost, StoreError> {
+        let mut s = self.lock();
+        let room = s
+            .messages
+            .get(&message)
+            .ok_or(StoreError::NotFound("message"))?
+            .room;
+        s.user(booster)?;
+        let boost = Boost {
+            id: BoostId(s.next_id()),
+            message,
+            booster,
+            content,
+            created_at: at,
+        };
+        s.boosts.insert(boost.id, boost.clone());
+        s.append(
+            EventKind::BoostAdded {
+                room,
+                message,
+                boost: boost.id,
+            },
+            at,
+        );
+        Ok(boost)
+    }
+
+    async fn boost(&self, id: BoostId) -> Result<Boost, StoreError> {
+        self.lock()
+            .boosts
+            .get(&id)
+            .cloned()
+            .ok_or(StoreError::NotFound("boost"))
+    }
+
+    async fn remove_boost(&self, id: BoostId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let boost = s.boosts.remove(&id).ok_or(StoreError::NotFound("boost"))?;
+        let room = s
+            .messages
+            .get(&boost.message)
+            .map(|m| m.room)
+            .ok_or(StoreError::NotFound("message"))?;
+        s.append(
+            EventKind::BoostRemoved {
+                room,
+                message: boost.message,
+                boost: id,
+            },
+            at,
+        );
+        Ok(())
+    }
+
+    async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError> {
+        let s = self.lock();
+        Ok(s.boosts
+            .values()
+            .filter(|b| messages.contains(&b.message))
+            .cloned()
+            .collect())
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {

@@ -2,13 +2,14 @@
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq, JoinCode, Membership, Message,
-    MessageId, Role, Room, RoomId, Session, SessionId, Timestamp, User, UserId, Webhook,
+    Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
+    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, Role, Room, RoomId,
+    RoomName, Session, SessionId, Timestamp, User, UserId, Webhook,
 };
 
 use crate::{
-    FirstRun, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted, RoomMembers, SetUp,
-    Stats, StoreError,
+    AccountChanges, FirstRun, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
+    ProfileChanges, RoomMembers, SetUp, Stats, StoreError,
 };
 
 /// Everything Campfire keeps. Each method is one transaction: it happens whole or not at all, and
@@ -27,6 +28,13 @@ pub trait Store: Send + Sync {
 
     /// Replaces the join code; the old one stops working at once.
     async fn rotate_join_code(&self, code: JoinCode, at: Timestamp) -> Result<Account, StoreError>;
+
+    /// Changes the account's settings (A11).
+    async fn update_account(
+        &self,
+        changes: AccountChanges,
+        at: Timestamp,
+    ) -> Result<Account, StoreError>;
 
     // --- Users (A6, A7, B1) ---
 
@@ -64,6 +72,27 @@ pub trait Store: Send + Sync {
     /// subscriptions and recent searches, and frees their email. Their messages stay.
     async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError>;
 
+    /// Changes a person's name, bio or email (A9).
+    async fn update_profile(
+        &self,
+        id: UserId,
+        changes: ProfileChanges,
+        at: Timestamp,
+    ) -> Result<User, StoreError>;
+
+    /// Sets or clears a bot's webhook URL.
+    async fn set_webhook(&self, bot: UserId, url: Option<String>) -> Result<(), StoreError>;
+
+    /// A8 in one step: deactivates them, records the IP addresses of their sessions, and deletes
+    /// all their messages.
+    async fn ban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Restores a banned user's account (not their messages); they rejoin every open room.
+    async fn unban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Whether writes from this address are refused because of a ban.
+    async fn is_banned_ip(&self, ip: &str) -> Result<bool, StoreError>;
+
     // --- Sessions (A3, A4) ---
 
     /// Records a sign-in.
@@ -77,6 +106,12 @@ pub trait Store: Send + Sync {
 
     /// Ends a session.
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError>;
+
+    /// Records that a session was used.
+    async fn touch_session(&self, id: SessionId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Marks a single-use token (by its id) as used. Returns false if it already was.
+    async fn use_token_once(&self, token_id: &str, at: Timestamp) -> Result<bool, StoreError>;
 
     // --- Rooms and memberships (R1–R4) ---
 
@@ -109,6 +144,29 @@ pub trait Store: Send + Sync {
         members: RoomMembers,
         at: Timestamp,
     ) -> Result<Room, StoreError>;
+
+    /// Renames a shared room.
+    async fn rename_room(
+        &self,
+        id: RoomId,
+        name: RoomName,
+        at: Timestamp,
+    ) -> Result<Room, StoreError>;
+
+    /// Deletes a room with its messages (R6).
+    async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Every (room, member) pair, and the log position they are consistent with, read together.
+    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError>;
+
+    /// Sets how closely a member follows a room (R3).
+    async fn set_involvement(
+        &self,
+        room: RoomId,
+        user: UserId,
+        involvement: Involvement,
+        at: Timestamp,
+    ) -> Result<Membership, StoreError>;
 
     /// One user's membership of a room.
     async fn membership(
@@ -143,6 +201,39 @@ pub trait Store: Send + Sync {
         page: Page,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
+
+    /// How many messages a room has.
+    async fn message_count(&self, room: RoomId) -> Result<u64, StoreError>;
+
+    /// Replaces a message's body and mentions (M4).
+    async fn edit_message(
+        &self,
+        id: MessageId,
+        body: MessageBody,
+        mentions: Vec<UserId>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError>;
+
+    /// Deletes a message with its boosts (M4).
+    async fn delete_message(&self, id: MessageId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Adds a boost (M6).
+    async fn add_boost(
+        &self,
+        message: MessageId,
+        booster: UserId,
+        content: BoostContent,
+        at: Timestamp,
+    ) -> Result<Boost, StoreError>;
+
+    /// A boost by id.
+    async fn boost(&self, id: BoostId) -> Result<Boost, StoreError>;
+
+    /// Removes a boost.
+    async fn remove_boost(&self, id: BoostId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// The boosts of these messages, in id order.
+    async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError>;
 
     // --- The event log ---
 

@@ -9,6 +9,7 @@
 //! and the busy timeout serialise the two.
 
 mod data_dir;
+mod moderation;
 mod rows;
 mod write;
 

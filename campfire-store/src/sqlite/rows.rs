@@ -25,6 +25,7 @@ pub(super) const MEMBERSHIP: &str =
 pub(super) const MESSAGE: &str = "SELECT m.id, m.room_id, m.author_id, m.client_message_id, \
      m.body_html, m.body_plain, m.created_at, m.edited_at, \
      (SELECT group_concat(user_id) FROM mentions WHERE message_id = m.id) FROM messages m";
+pub(super) const BOOST: &str = "SELECT id, message_id, booster_id, content, created_at FROM boosts";
 pub(super) const EVENT: &str =
     "SELECT seq, kind, room_id, user_id, message_id, boost_id, created_at FROM events";
 
@@ -151,5 +152,15 @@ pub(super) fn event(row: &QueryResult) -> Result<Event, StoreError> {
         seq: EventSeq(int(row, 0)?),
         kind: named("event", &name, kind)?,
         at: Timestamp(int(row, 6)?),
+    })
+}
+
+pub(super) fn boost(row: &QueryResult) -> Result<campfire_domain::Boost, StoreError> {
+    Ok(campfire_domain::Boost {
+        id: BoostId(int(row, 0)?),
+        message: MessageId(int(row, 1)?),
+        booster: UserId(int(row, 2)?),
+        content: value("boost", campfire_domain::BoostContent::new(&text(row, 3)?))?,
+        created_at: Timestamp(int(row, 4)?),
     })
 }

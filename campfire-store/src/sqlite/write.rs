@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Appends an event inside the caller's transaction.
-async fn append(
+pub(super) async fn append(
     tx: &DatabaseTransaction,
     kind: EventKind,
     at: Timestamp,
@@ -41,7 +41,7 @@ async fn append(
     Ok(())
 }
 
-async fn add_member(
+pub(super) async fn add_member(
     tx: &DatabaseTransaction,
     room: RoomId,
     kind: RoomKind,
@@ -64,7 +64,7 @@ async fn add_member(
     Ok(())
 }
 
-async fn remove_member(
+pub(super) async fn remove_member(
     tx: &DatabaseTransaction,
     room: RoomId,
     user: UserId,
@@ -83,7 +83,7 @@ async fn remove_member(
     Ok(())
 }
 
-async fn ids<C: ConnectionTrait, const N: usize>(
+pub(super) async fn ids<C: ConnectionTrait, const N: usize>(
     conn: &C,
     sql: &str,
     values: [Value; N],
@@ -174,7 +174,10 @@ async fn insert_user(
     Ok(id)
 }
 
-async fn email_free(tx: &DatabaseTransaction, email: &EmailAddress) -> Result<(), StoreError> {
+pub(super) async fn email_free(
+    tx: &DatabaseTransaction,
+    email: &EmailAddress,
+) -> Result<(), StoreError> {
     let row = query_one(
         tx,
         "SELECT 1 FROM users WHERE email = ? AND status = 'active'",
@@ -214,17 +217,19 @@ async fn insert_room(
     Ok(id)
 }
 
-async fn user_in<C: ConnectionTrait>(conn: &C, id: UserId) -> Result<User, StoreError> {
+pub(super) async fn user_in<C: ConnectionTrait>(conn: &C, id: UserId) -> Result<User, StoreError> {
     let row = query_one(conn, &format!("{} WHERE id = ?", rows::USER), [id.0.into()]).await?;
     rows::user(&row.ok_or(StoreError::NotFound("user"))?)
 }
 
-async fn room_in<C: ConnectionTrait>(conn: &C, id: RoomId) -> Result<Room, StoreError> {
+pub(super) async fn room_in<C: ConnectionTrait>(conn: &C, id: RoomId) -> Result<Room, StoreError> {
     let row = query_one(conn, &format!("{} WHERE id = ?", rows::ROOM), [id.0.into()]).await?;
     rows::room(&row.ok_or(StoreError::NotFound("room"))?)
 }
 
-async fn account_in<C: ConnectionTrait>(conn: &C) -> Result<Option<Account>, StoreError> {
+pub(super) async fn account_in<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Option<Account>, StoreError> {
     query_one(conn, rows::ACCOUNT, [])
         .await?
         .as_ref()
@@ -232,7 +237,10 @@ async fn account_in<C: ConnectionTrait>(conn: &C) -> Result<Option<Account>, Sto
         .transpose()
 }
 
-async fn message_in<C: ConnectionTrait>(conn: &C, id: MessageId) -> Result<Message, StoreError> {
+pub(super) async fn message_in<C: ConnectionTrait>(
+    conn: &C,
+    id: MessageId,
+) -> Result<Message, StoreError> {
     let row = query_one(
         conn,
         &format!("{} WHERE m.id = ?", rows::MESSAGE),
@@ -256,7 +264,7 @@ fn person_row(new: &crate::NewPerson, role: Role, at: Timestamp) -> User {
 }
 
 impl SqliteStore {
-    async fn set_up_in(
+    pub(super) async fn set_up_in(
         &self,
         tx: &DatabaseTransaction,
         first_run: FirstRun,
@@ -303,7 +311,7 @@ impl SqliteStore {
         })
     }
 
-    async fn deactivate_in(
+    pub(super) async fn deactivate_in(
         &self,
         tx: &DatabaseTransaction,
         id: UserId,
@@ -877,6 +885,28 @@ impl Store for SqliteStore {
                 ),
                 [room.0.into(), id.0.into(), limit.into()],
             ),
+            Page::Around(id) => {
+                // Half the page before the message, the rest from it on.
+                let before = limit / 2;
+                let sql = format!(
+                    "SELECT * FROM ({m} WHERE m.room_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3) \
+                     UNION ALL SELECT * FROM ({m} WHERE m.room_id = ?1 AND m.id >= ?2 ORDER BY m.id ASC LIMIT ?4)",
+                    m = rows::MESSAGE
+                );
+                let values = [
+                    room.0.into(),
+                    id.0.into(),
+                    before.into(),
+                    (limit - before).into(),
+                ];
+                let mut page = query(&self.readers, &sql, values)
+                    .await?
+                    .iter()
+                    .map(rows::message)
+                    .collect::<Result<Vec<_>, _>>()?;
+                page.sort_by_key(|m| m.id);
+                return Ok(page);
+            }
         };
         let mut page = query(&self.readers, &sql, values)
             .await?
@@ -885,6 +915,279 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         page.sort_by_key(|m| m.id);
         Ok(page)
+    }
+
+    async fn update_account(
+        &self,
+        changes: crate::AccountChanges,
+        at: Timestamp,
+    ) -> Result<Account, StoreError> {
+        let tx = self.begin().await?;
+        let result = self.update_account_in(&tx, changes, at).await;
+        finish(tx, result).await
+    }
+
+    async fn update_profile(
+        &self,
+        id: UserId,
+        changes: crate::ProfileChanges,
+        at: Timestamp,
+    ) -> Result<User, StoreError> {
+        let tx = self.begin().await?;
+        let result = self.update_profile_in(&tx, id, changes, at).await;
+        finish(tx, result).await
+    }
+
+    async fn set_webhook(&self, bot: UserId, url: Option<String>) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = self.set_webhook_in(&tx, bot, url).await;
+        finish(tx, result).await
+    }
+
+    async fn ban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = self.ban_in(&tx, id, at).await;
+        finish(tx, result).await
+    }
+
+    async fn unban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = self.unban_in(&tx, id, at).await;
+        finish(tx, result).await
+    }
+
+    async fn is_banned_ip(&self, ip: &str) -> Result<bool, StoreError> {
+        Ok(query_one(
+            &self.readers,
+            "SELECT 1 FROM bans WHERE ip = ? LIMIT 1",
+            [ip.into()],
+        )
+        .await?
+        .is_some())
+    }
+
+    async fn touch_session(&self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = execute(
+            &tx,
+            "UPDATE sessions SET last_active_at = ? WHERE id = ?",
+            [at.0.into(), id.0.into()],
+        )
+        .await
+        .map(|_| ());
+        finish(tx, result).await
+    }
+
+    async fn use_token_once(&self, token_id: &str, at: Timestamp) -> Result<bool, StoreError> {
+        let tx = self.begin().await?;
+        let result = tx
+            .execute_raw(statement(
+                "INSERT OR IGNORE INTO used_tokens (id, used_at) VALUES (?, ?)",
+                [token_id.into(), at.0.into()],
+            ))
+            .await
+            .map(|r| r.rows_affected() == 1)
+            .map_err(backend);
+        finish(tx, result).await
+    }
+
+    async fn rename_room(
+        &self,
+        id: RoomId,
+        name: campfire_domain::RoomName,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            if room_in(&tx, id).await?.kind == RoomKind::Direct {
+                return Err(Conflict::WrongRoomKind.into());
+            }
+            execute(
+                &tx,
+                "UPDATE rooms SET name = ? WHERE id = ?",
+                [name.as_str().into(), id.0.into()],
+            )
+            .await?;
+            append(&tx, EventKind::RoomRenamed { room: id }, at).await?;
+            room_in(&tx, id).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            room_in(&tx, id).await?;
+            // Memberships, messages, their mentions and boosts go by ON DELETE CASCADE.
+            execute(&tx, "DELETE FROM rooms WHERE id = ?", [id.0.into()]).await?;
+            append(&tx, EventKind::RoomDeleted { room: id }, at).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
+        // One read transaction: the pairs and the head describe the same moment.
+        let tx = sea_orm::TransactionTrait::begin(&self.readers)
+            .await
+            .map_err(backend)?;
+        let result = async {
+            let pairs = query(
+                &tx,
+                "SELECT room_id, user_id FROM memberships ORDER BY room_id, user_id",
+                [],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((RoomId(int(r, 0)?), UserId(int(r, 1)?))))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+            let head = query_one(&tx, "SELECT COALESCE(MAX(seq), 0) FROM events", []).await?;
+            let head = EventSeq(head.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0));
+            Ok((pairs, head))
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn set_involvement(
+        &self,
+        room: RoomId,
+        user: UserId,
+        involvement: Involvement,
+        at: Timestamp,
+    ) -> Result<Membership, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let changed = execute_count(
+                &tx,
+                "UPDATE memberships SET involvement = ? WHERE room_id = ? AND user_id = ?",
+                [involvement.as_str().into(), room.0.into(), user.0.into()],
+            )
+            .await?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("membership"));
+            }
+            append(&tx, EventKind::InvolvementChanged { room, user }, at).await?;
+            let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
+            let row = query_one(&tx, &sql, [room.0.into(), user.0.into()]).await?;
+            rows::membership(&row.ok_or(StoreError::NotFound("membership"))?)
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {
+        room_in(&self.readers, room).await?;
+        let row = query_one(
+            &self.readers,
+            "SELECT COUNT(*) FROM messages WHERE room_id = ?",
+            [room.0.into()],
+        )
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(|r| int(r, 0))
+            .transpose()?
+            .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+    }
+
+    async fn edit_message(
+        &self,
+        id: MessageId,
+        body: campfire_domain::MessageBody,
+        mentions: Vec<UserId>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError> {
+        let tx = self.begin().await?;
+        let result = self.edit_message_in(&tx, id, body, mentions, at).await;
+        finish(tx, result).await
+    }
+
+    async fn delete_message(&self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = delete_message_in(&tx, id, at).await;
+        finish(tx, result).await
+    }
+
+    async fn add_boost(
+        &self,
+        message: MessageId,
+        booster: UserId,
+        content: campfire_domain::BoostContent,
+        at: Timestamp,
+    ) -> Result<campfire_domain::Boost, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let room = message_in(&tx, message).await?.room;
+            user_in(&tx, booster).await?;
+            let id = execute(
+                &tx,
+                "INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (?, ?, ?, ?)",
+                [message.0.into(), booster.0.into(), content.as_str().into(), at.0.into()],
+            )
+            .await?;
+            let boost = campfire_domain::BoostId(id);
+            append(&tx, EventKind::BoostAdded { room, message, boost }, at).await?;
+            boost_in(&tx, boost).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn boost(
+        &self,
+        id: campfire_domain::BoostId,
+    ) -> Result<campfire_domain::Boost, StoreError> {
+        boost_in(&self.readers, id).await
+    }
+
+    async fn remove_boost(
+        &self,
+        id: campfire_domain::BoostId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let boost = boost_in(&tx, id).await?;
+            let room = message_in(&tx, boost.message).await?.room;
+            execute(&tx, "DELETE FROM boosts WHERE id = ?", [id.0.into()]).await?;
+            append(
+                &tx,
+                EventKind::BoostRemoved {
+                    room,
+                    message: boost.message,
+                    boost: id,
+                },
+                at,
+            )
+            .await
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn boosts_of(
+        &self,
+        messages: &[MessageId],
+    ) -> Result<Vec<campfire_domain::Boost>, StoreError> {
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = messages
+            .iter()
+            .map(|m| m.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!(
+            "{} WHERE message_id IN (SELECT value FROM json_each('[' || ? || ']')) ORDER BY id",
+            rows::BOOST
+        );
+        query(&self.readers, &sql, [list.into()])
+            .await?
+            .iter()
+            .map(rows::boost)
+            .collect()
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
@@ -930,6 +1233,43 @@ impl Store for SqliteStore {
             last_event: EventSeq(int(&row, 4)?),
         })
     }
+}
+
+pub(super) async fn boost_in<C: ConnectionTrait>(
+    conn: &C,
+    id: campfire_domain::BoostId,
+) -> Result<campfire_domain::Boost, StoreError> {
+    let row = query_one(
+        conn,
+        &format!("{} WHERE id = ?", rows::BOOST),
+        [id.0.into()],
+    )
+    .await?;
+    rows::boost(&row.ok_or(StoreError::NotFound("boost"))?)
+}
+
+pub(super) async fn delete_message_in(
+    tx: &DatabaseTransaction,
+    id: MessageId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let room = message_in(tx, id).await?.room;
+    // Mentions and boosts go by ON DELETE CASCADE.
+    execute(tx, "DELETE FROM messages WHERE id = ?", [id.0.into()]).await?;
+    append(tx, EventKind::MessageDeleted { room, message: id }, at).await
+}
+
+/// Runs a statement; returns how many rows it changed.
+pub(super) async fn execute_count<const N: usize>(
+    tx: &DatabaseTransaction,
+    sql: &str,
+    values: [Value; N],
+) -> Result<u64, StoreError> {
+    Ok(tx
+        .execute_raw(statement(sql, values))
+        .await
+        .map_err(backend)?
+        .rows_affected())
 }
 
 async fn direct_in<C: ConnectionTrait>(

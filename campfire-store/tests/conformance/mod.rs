@@ -12,13 +12,13 @@
 use std::sync::Arc;
 
 use campfire_domain::{
-    AccountName, Bio, BotToken, ClientMessageId, DirectRoomKey, EmailAddress, EventKind, EventSeq,
-    Involvement, JoinCode, MessageBody, PersonName, Role, RoomId, RoomKind, RoomName, Timestamp,
-    User, UserId, UserStatus,
+    AccountName, Bio, BoostContent, BotToken, ClientMessageId, CustomCss, DirectRoomKey,
+    EmailAddress, EventKind, EventSeq, Involvement, JoinCode, MessageBody, MessageId, PersonName,
+    Role, RoomId, RoomKind, RoomName, Timestamp, User, UserId, UserStatus,
 };
 use campfire_store::{
-    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
-    RoomMembers, SetUp, Store, StoreError,
+    AccountChanges, Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom,
+    NewSession, Page, Posted, ProfileChanges, RoomMembers, SetUp, Store, StoreError,
 };
 
 /// Generates one `#[tokio::test]` per case of the suite for the store made by `$make` (an async
@@ -42,7 +42,14 @@ macro_rules! conformance_tests {
             emails_belong_to_one_active_user,
             roles_change_for_people_not_bots,
             join_codes_rotate,
-            sessions_are_listed_and_ended
+            sessions_are_listed_and_ended,
+            messages_are_edited_boosted_and_deleted_through_the_log,
+            a_permalink_page_is_centred_on_its_message,
+            a_ban_removes_messages_and_refuses_addresses,
+            rooms_are_renamed_followed_and_deleted,
+            account_and_profiles_change,
+            the_membership_snapshot_matches_the_log_head,
+            tokens_are_used_once
         );
     };
     (@cases $make:path: $($case:ident),* $(,)?) => {
@@ -762,4 +769,338 @@ pub async fn sessions_are_listed_and_ended(store: Shared) {
         store.password_hash(ada).await.unwrap().as_deref(),
         Some("$argon2id$new")
     );
+}
+
+pub async fn messages_are_edited_boosted_and_deleted_through_the_log(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let posted = post(&store, room, ada, "orig").await.message;
+    let seq = store.last_event_seq().await.unwrap();
+
+    let edited = store
+        .edit_message(
+            posted.id,
+            MessageBody::from_plain("better @Bob").unwrap(),
+            vec![bob, bob],
+            at(11),
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.body.plain(), "better @Bob");
+    assert_eq!(edited.mentions, vec![bob]);
+    assert_eq!(edited.edited_at, Some(at(11)));
+    assert_eq!(store.message(posted.id).await.unwrap(), edited);
+
+    let boost = store
+        .add_boost(posted.id, bob, BoostContent::new("🎉").unwrap(), at(12))
+        .await
+        .unwrap();
+    assert_eq!(store.boost(boost.id).await.unwrap(), boost);
+    assert_eq!(
+        store.boosts_of(&[posted.id]).await.unwrap(),
+        vec![boost.clone()]
+    );
+    store.remove_boost(boost.id, at(13)).await.unwrap();
+    assert!(store.boosts_of(&[posted.id]).await.unwrap().is_empty());
+    let second = store
+        .add_boost(posted.id, ada, BoostContent::new("+1").unwrap(), at(14))
+        .await
+        .unwrap();
+
+    store.delete_message(posted.id, at(15)).await.unwrap();
+    assert!(matches!(
+        store.message(posted.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(
+        matches!(store.boost(second.id).await, Err(StoreError::NotFound(_))),
+        "boosts go with their message"
+    );
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![
+            EventKind::MessageEdited {
+                room,
+                message: posted.id
+            },
+            EventKind::BoostAdded {
+                room,
+                message: posted.id,
+                boost: boost.id
+            },
+            EventKind::BoostRemoved {
+                room,
+                message: posted.id,
+                boost: boost.id
+            },
+            EventKind::BoostAdded {
+                room,
+                message: posted.id,
+                boost: second.id
+            },
+            EventKind::MessageDeleted {
+                room,
+                message: posted.id
+            },
+        ]
+    );
+    assert!(matches!(
+        store.delete_message(posted.id, at(16)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.message_count(room).await.unwrap(), 0);
+}
+
+pub async fn a_permalink_page_is_centred_on_its_message(store: Shared) {
+    let setup = set_up(&store).await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(
+            post(&store, setup.room.id, setup.admin.id, &format!("c{i}"))
+                .await
+                .message
+                .id,
+        );
+    }
+    let page: Vec<MessageId> = store
+        .messages(setup.room.id, Page::Around(ids[12]), 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(page, ids[7..17]);
+    let start: Vec<MessageId> = store
+        .messages(setup.room.id, Page::Around(ids[1]), 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(
+        start,
+        ids[..6],
+        "near the start: what exists before, then half a page from it on"
+    );
+    assert_eq!(store.message_count(setup.room.id).await.unwrap(), 30);
+}
+
+pub async fn a_ban_removes_messages_and_refuses_addresses(store: Shared) {
+    let setup = set_up(&store).await;
+    let bob = person(&store, "Bob").await;
+    let kept = post(&store, setup.room.id, setup.admin.id, "kept")
+        .await
+        .message;
+    let spam = post(&store, setup.room.id, bob.id, "spam").await.message;
+    store
+        .create_session(NewSession {
+            user: bob.id,
+            token_hash: "b".into(),
+            user_agent: "ua".into(),
+            ip: "203.0.113.9".into(),
+            at: at(3),
+        })
+        .await
+        .unwrap();
+    assert!(!store.is_banned_ip("203.0.113.9").await.unwrap());
+
+    store.ban_user(bob.id, at(20)).await.unwrap();
+    assert_eq!(store.user(bob.id).await.unwrap().status, UserStatus::Banned);
+    assert!(store.is_banned_ip("203.0.113.9").await.unwrap());
+    assert!(!store.is_banned_ip("203.0.113.10").await.unwrap());
+    assert!(matches!(
+        store.message(spam.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.message(kept.id).await.unwrap(), kept);
+    assert!(store.sessions_of(bob.id).await.unwrap().is_empty());
+    assert!(store.memberships_of(bob.id).await.unwrap().is_empty());
+
+    store.unban_user(bob.id, at(30)).await.unwrap();
+    assert_eq!(store.user(bob.id).await.unwrap().status, UserStatus::Active);
+    assert!(!store.is_banned_ip("203.0.113.9").await.unwrap());
+    assert_eq!(
+        store.memberships_of(bob.id).await.unwrap().len(),
+        1,
+        "back in every open room"
+    );
+    assert!(
+        matches!(store.message(spam.id).await, Err(StoreError::NotFound(_))),
+        "not the messages"
+    );
+}
+
+pub async fn rooms_are_renamed_followed_and_deleted(store: Shared) {
+    let setup = set_up(&store).await;
+    let ada = setup.admin.id;
+    let bob = person(&store, "Bob").await.id;
+    let room = closed_room(&store, "Plans", ada, &[bob]).await;
+    let renamed = store
+        .rename_room(room, RoomName::new("Better Plans").unwrap(), at(3))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.unwrap().as_str(), "Better Plans");
+    let (direct, _) = store
+        .find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob]).unwrap(), at(3))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .rename_room(direct.id, RoomName::new("Nope").unwrap(), at(4))
+            .await,
+        Err(StoreError::Conflict(Conflict::WrongRoomKind))
+    ));
+
+    let seq = store.last_event_seq().await.unwrap();
+    let followed = store
+        .set_involvement(room, bob, Involvement::Invisible, at(5))
+        .await
+        .unwrap();
+    assert_eq!(followed.involvement, Involvement::Invisible);
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::InvolvementChanged { room, user: bob }]
+    );
+    post(&store, room, ada, "hidden").await;
+    assert!(
+        !store
+            .membership(room, bob)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_unread(),
+        "invisible rooms never go unread"
+    );
+
+    let message = post(&store, room, ada, "doomed").await.message;
+    store.delete_room(room, at(6)).await.unwrap();
+    assert!(matches!(
+        store.room(room).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.message(message.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.membership(room, bob).await.unwrap(), None);
+    assert_eq!(
+        events_since(
+            &store,
+            EventSeq(store.last_event_seq().await.unwrap().0 - 1)
+        )
+        .await,
+        vec![EventKind::RoomDeleted { room }]
+    );
+}
+
+pub async fn account_and_profiles_change(store: Shared) {
+    let setup = set_up(&store).await;
+    let account = store
+        .update_account(
+            AccountChanges {
+                name: Some(AccountName::new("Acme").unwrap()),
+                custom_css: Some(CustomCss::new("body{}").unwrap()),
+                only_admins_create_rooms: Some(true),
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            account.name.as_str(),
+            account.custom_css.as_str(),
+            account.only_admins_create_rooms
+        ),
+        ("Acme", "body{}", true)
+    );
+    assert_eq!(store.account().await.unwrap(), Some(account));
+
+    let bob = person(&store, "Bob").await;
+    let changed = store
+        .update_profile(
+            bob.id,
+            ProfileChanges {
+                name: Some(PersonName::new("Robert").unwrap()),
+                bio: Some(Bio::new("builds").unwrap()),
+                email: Some(EmailAddress::new("rob@example.com").unwrap()),
+            },
+            at(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed.name.as_str(), changed.bio.as_str()),
+        ("Robert", "builds")
+    );
+    assert_eq!(changed.email.unwrap().as_str(), "rob@example.com");
+    let taken = store
+        .update_profile(
+            bob.id,
+            ProfileChanges {
+                email: Some(setup.admin.email.clone().unwrap()),
+                ..Default::default()
+            },
+            at(4),
+        )
+        .await;
+    assert!(matches!(
+        taken,
+        Err(StoreError::Conflict(Conflict::EmailTaken))
+    ));
+
+    let bot = store
+        .create_bot(
+            NewBot {
+                name: PersonName::new("Robo").unwrap(),
+                token: BotToken::parse("AbCdEf123456").unwrap(),
+                webhook_url: None,
+            },
+            at(5),
+        )
+        .await
+        .unwrap();
+    store
+        .set_webhook(bot.id, Some("https://example.com/a".into()))
+        .await
+        .unwrap();
+    store
+        .set_webhook(bot.id, Some("https://example.com/b".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.webhook(bot.id).await.unwrap().unwrap().url,
+        "https://example.com/b"
+    );
+    store.set_webhook(bot.id, None).await.unwrap();
+    assert_eq!(store.webhook(bot.id).await.unwrap(), None);
+    assert!(
+        store.set_webhook(bob.id, None).await.is_err(),
+        "people have no webhooks"
+    );
+}
+
+pub async fn the_membership_snapshot_matches_the_log_head(store: Shared) {
+    let setup = set_up(&store).await;
+    let bob = person(&store, "Bob").await.id;
+    let room = closed_room(&store, "Plans", setup.admin.id, &[bob]).await;
+    let (pairs, head) = store.membership_snapshot().await.unwrap();
+    assert_eq!(head, store.last_event_seq().await.unwrap());
+    let mut expected = vec![
+        (setup.room.id, setup.admin.id),
+        (setup.room.id, bob),
+        (room, setup.admin.id),
+        (room, bob),
+    ];
+    expected.sort();
+    let mut pairs = pairs;
+    pairs.sort();
+    assert_eq!(pairs, expected);
+}
+
+pub async fn tokens_are_used_once(store: Shared) {
+    assert!(store.use_token_once("jti-1", at(1)).await.unwrap());
+    assert!(!store.use_token_once("jti-1", at(2)).await.unwrap());
+    assert!(store.use_token_once("jti-2", at(3)).await.unwrap());
 }
