@@ -1,12 +1,56 @@
-//! Campfire's HTTP and WebSocket API.
+//! Campfire's HTTP and WebSocket API, on axum (a thin layer over hyper 1).
 //!
-//! Today this crate holds the closed set of error codes the API answers with; routes, wire types
-//! and the live-delivery driver arrive with the chat server.
+//! [`router`] builds the whole service: the JSON API the browser app uses (docs/api.md), the bot
+//! API compatible with the original Campfire, the live WebSocket, and `/up`. [`live::spawn`]
+//! starts the one task that drives `campfire-coord`'s hub.
 //!
 //! Architecture Invariant: no sea-orm or tantivy here, not even transitively (`cargo xtask
 //! layering`): storage and search are reached through the `campfire-store` and
-//! `campfire-search` traits.
+//! `campfire-search` traits. Handlers authorize every action with `campfire_domain::authorize`.
 
+mod auth;
+mod body;
+mod clock;
+mod config;
+mod error;
 mod error_code;
+mod extract;
+pub mod live;
+mod middleware;
+mod routes;
+mod sanitize;
+pub mod wire;
 
+use std::sync::Arc;
+
+use campfire_store::Store;
+
+pub use config::{Features, HttpConfig, LiveConfig};
 pub use error_code::ErrorCode;
+pub use routes::router;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The live-delivery driver.
+    pub live: live::LiveHandle,
+    /// Settings.
+    pub config: Arc<HttpConfig>,
+    /// The sign-in rate limit.
+    pub sign_ins: Arc<auth::RateLimiter>,
+}
+
+impl AppState {
+    /// State for a router, with its live driver already spawned.
+    pub fn new(store: Arc<dyn Store>, live: live::LiveHandle, config: HttpConfig) -> Self {
+        let sign_ins = auth::RateLimiter::new(config.sign_in_attempts, config.sign_in_window);
+        AppState {
+            store,
+            live,
+            config: Arc::new(config),
+            sign_ins: Arc::new(sign_ins),
+        }
+    }
+}

@@ -1,34 +1,116 @@
-//! The Campfire server binary: configuration, the data directory, and (with the chat server
-//! issue) the HTTP service.
+//! The Campfire server: reads its configuration, takes the data directory, wires the SQLite
+//! store, the live driver and the HTTP service, and shuts down without losing anything.
+//!
+//! Architecture Invariant: no business logic here; this is the composition root, the only place
+//! (with campfire-cli) that names concrete adapters.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use campfire_http::{AppState, HttpConfig, live};
 use campfire_store::{DataDir, SqliteStore, Store, StoreOptions};
 use clap::Parser;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
 
-/// Run a Campfire server.
-#[derive(Debug, Parser)]
-#[command(name = "campfire-server", version, about)]
-struct Config {
-    /// Where the database and keys live.
-    #[arg(long, env = "CAMPFIRE_DATA_DIR", default_value = campfire_store::DEFAULT_DATA_DIR)]
-    data_dir: std::path::PathBuf,
-}
+use crate::config::Config;
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let config = Config::parse();
+    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_json {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
+    run(config).await
+}
+
+async fn run(config: Config) -> Result<()> {
     let data = DataDir::new(&config.data_dir);
-    data.create()
-        .context("could not create the data directory")?;
-    let _lock = data
-        .try_lock_exclusive()?
-        .context("another Campfire server is already using this data directory")?;
-    let store = SqliteStore::open(&data.database(), StoreOptions::default()).await?;
-    let stats = store.stats().await?;
-    println!(
-        "Campfire data in {} ({} messages)",
-        data.root().display(),
-        stats.messages
+    data.create().with_context(|| {
+        format!(
+            "could not create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let _lock = data.try_lock_exclusive()?.with_context(|| {
+        format!(
+            "another Campfire server is already using {}",
+            config.data_dir.display()
+        )
+    })?;
+    let signing_key =
+        config::signing_key(&data).context("could not read or create the signing key")?;
+    let store = Arc::new(
+        SqliteStore::open(&data.database(), StoreOptions::default())
+            .await
+            .with_context(|| format!("could not open {}", data.database().display()))?,
     );
+    let dyn_store: Arc<dyn Store> = store.clone();
+
+    let mut http = HttpConfig::new(signing_key);
+    http.features = config.features();
+    http.live = config.live();
+    let live = live::spawn(dyn_store.clone(), http.live.clone())
+        .await
+        .context("could not start live delivery")?;
+    let state = AppState::new(dyn_store, live.handle.clone(), http);
+    let app = campfire_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+
+    let listener = TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("could not listen on {}", config.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "listening");
+    println!(
+        "Campfire is running at http://{address}  (data in {})",
+        config.data_dir.display()
+    );
+
+    let handle = live.handle.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            // Sockets close with "going away" first, so their requests can finish and clients
+            // resume elsewhere; then the server stops accepting and drains in-flight requests.
+            handle.shutdown().await;
+        })
+        .await
+        .context("the server failed")?;
+    let _ = live.task.await;
+    tracing::info!("stopped");
     Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
 }

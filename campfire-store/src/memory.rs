@@ -590,8 +590,18 @@ impl Store for MemoryStore {
 
     async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
-        s.rooms.remove(&id).ok_or(StoreError::NotFound("room"))?;
-        s.memberships.retain(|(room, _), _| *room != id);
+        s.room(id)?;
+        // Members leave first, each with its event, so the log alone says who lost the room.
+        let members: Vec<UserId> = s
+            .memberships
+            .keys()
+            .filter(|(r, _)| *r == id)
+            .map(|(_, u)| *u)
+            .collect();
+        for user in members {
+            s.remove_member(id, user, at);
+        }
+        s.rooms.remove(&id);
         let gone: Vec<MessageId> = s
             .messages
             .values()

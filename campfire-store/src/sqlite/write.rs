@@ -1019,7 +1019,17 @@ impl Store for SqliteStore {
         let tx = self.begin().await?;
         let result = async {
             room_in(&tx, id).await?;
-            // Memberships, messages, their mentions and boosts go by ON DELETE CASCADE.
+            // Members leave first, each with its event, so the log alone says who lost the room.
+            let members = ids(
+                &tx,
+                "SELECT user_id FROM memberships WHERE room_id = ? ORDER BY user_id",
+                [id.0.into()],
+            )
+            .await?;
+            for user in members {
+                remove_member(&tx, id, UserId(user), at).await?;
+            }
+            // Messages, their mentions and boosts go by ON DELETE CASCADE.
             execute(&tx, "DELETE FROM rooms WHERE id = ?", [id.0.into()]).await?;
             append(&tx, EventKind::RoomDeleted { room: id }, at).await
         }

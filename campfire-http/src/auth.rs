@@ -1,0 +1,283 @@
+//! Who is asking: session cookies, same-origin checks, passwords and the sign-in rate limit.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{COOKIE, HOST, ORIGIN};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use campfire_domain::{Actor, Role, Session, User, password};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+
+/// The session cookie's name.
+pub const COOKIE_NAME: &str = "campfire_session";
+
+/// Sessions are touched at most this often, so reading does not turn into a write per request.
+const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
+
+/// The signed-in user making a request.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    /// Who.
+    pub user: User,
+    /// Through which session.
+    pub session: Session,
+}
+
+impl Authed {
+    /// The user as the authorization policy sees them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.user.id,
+            role: self.user.role,
+            status: self.user.status,
+        }
+    }
+
+    /// Whether they administer the account.
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Administrator
+    }
+
+    /// Refuses anyone but an administrator.
+    pub fn require_admin(&self) -> ApiResult<()> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        authenticate(state, &token)
+            .await?
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// Resolves a session token to its active user.
+pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Option<Authed>> {
+    let Some(session) = state
+        .store
+        .session_by_token_hash(&hash_token(token))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = state.store.user(session.user).await?;
+    if !user.is_active() {
+        return Ok(None);
+    }
+    let at = now();
+    if at.millis_since(session.last_active_at) > TOUCH_EVERY_MS {
+        state.store.touch_session(session.id, at).await?;
+    }
+    Ok(Some(Authed { user, session }))
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// A fresh session token: 256 random bits, hex.
+pub fn new_token() -> ApiResult<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e))?;
+    Ok(hex(&bytes))
+}
+
+/// What is stored instead of a token.
+pub fn hash_token(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `Set-Cookie` value that signs a browser in.
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value =
+        format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}");
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The `Set-Cookie` value that signs a browser out.
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("campfire_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Whether a state-changing request comes from our own pages: its `Origin` names this host,
+/// or the browser says `Sec-Fetch-Site: same-origin`. Requests without either header are not
+/// from a browser, so they cannot be cross-site forgeries.
+pub fn same_origin(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => origin_matches_host(origin, headers),
+    }
+}
+
+/// Whether `origin` (`scheme://host[:port]`) is this server, as named by the Host header.
+pub fn origin_matches_host(origin: &str, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
+}
+
+/// Hashes a new password on a blocking thread (argon2id takes tens of milliseconds and 19 MiB).
+pub async fn hash_password(plain: String) -> ApiResult<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ApiError::internal(&e))?;
+    tokio::task::spawn_blocking(move || password::hash(&plain, salt))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(ApiError::from)
+}
+
+/// Verifies a password on a blocking thread. Without a stored hash (unknown email, bot) it
+/// verifies against a throw-away hash anyway and answers false, so both answers take as long.
+pub async fn verify_password(plain: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let matched = password::verify(&plain, stored.as_deref().unwrap_or_else(|| dummy_hash()));
+        matched && stored.is_some()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| password::hash("not anybody's password", [7; 16]).unwrap_or_default())
+}
+
+/// The client's address as the sessions list and bans see it.
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| ClientIp(addr.ip()))
+            .ok_or_else(|| ApiError::internal(&"no peer address"))
+    }
+}
+
+/// A fixed-window limit of attempts per client (A3: 10 sign-ins per 3 minutes).
+#[derive(Debug)]
+pub struct RateLimiter {
+    limit: u32,
+    window: Duration,
+    attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// `limit` attempts per `window`.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        RateLimiter {
+            limit,
+            window,
+            attempts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts an attempt; false when over the limit.
+    pub fn allow(&self, client: IpAddr) -> bool {
+        let now = Instant::now();
+        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        if attempts.len() > 10_000 {
+            attempts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        }
+        let entry = attempts.entry(client).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_site_writes_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        assert!(
+            same_origin(&Method::POST, &headers),
+            "no Origin: not a browser"
+        );
+        headers.insert(ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
+        assert!(same_origin(&Method::POST, &headers));
+        headers.insert(ORIGIN, HeaderValue::from_static("http://evil.example"));
+        assert!(!same_origin(&Method::POST, &headers));
+        assert!(
+            same_origin(&Method::GET, &headers),
+            "reads are not state changes"
+        );
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&Method::DELETE, &headers));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let a = new_token().unwrap();
+        assert_eq!(a.len(), 64, "256 bits");
+        assert_ne!(a, new_token().unwrap());
+        assert_ne!(hash_token(&a), a);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("other=1; {COOKIE_NAME}={a}")).unwrap(),
+        );
+        assert_eq!(session_token(&headers), Some(a));
+    }
+
+    #[test]
+    fn the_rate_limit_counts_per_client() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        assert!(limiter.allow(a) && limiter.allow(a));
+        assert!(!limiter.allow(a));
+        assert!(limiter.allow(b));
+    }
+}

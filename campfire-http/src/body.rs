@@ -1,0 +1,58 @@
+//! Request bodies: JSON with a size limit, a JSON content type, and errors a person can act on.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+
+use crate::ErrorCode;
+use crate::error::ApiError;
+
+/// The largest JSON body accepted.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// A JSON request body, parsed into `T`.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::bad_request(
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = raw_body(req, state, MAX_JSON_BYTES).await?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError::bad_request("the body is not valid UTF-8"))?;
+        serde_json::from_str(text).map(JsonBody).map_err(|e| {
+            ApiError::bad_request(format!("the JSON body is not what was expected: {e}"))
+        })
+    }
+}
+
+/// Reads a whole body, refusing one over `limit` bytes with 413.
+pub async fn raw_body<S: Send + Sync>(
+    req: Request,
+    _state: &S,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("the body is larger than {} KiB", limit / 1024),
+            )
+        })
+}

@@ -1,0 +1,105 @@
+//! API errors: a code from the closed set, a sentence for a person, and the status.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use campfire_domain::{Denied, ValueError};
+use campfire_store::{Conflict, StoreError};
+
+use crate::ErrorCode;
+
+/// An error answered to a client. The cause of an internal error is logged, never sent.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The code.
+    pub code: ErrorCode,
+    /// What happened, for a person.
+    pub message: String,
+}
+
+/// Handlers return this.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// An error with a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::BadRequest, message)
+    }
+
+    /// 404 for something the caller may not know about.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    /// 403.
+    pub fn forbidden() -> Self {
+        Self::new(ErrorCode::Forbidden, "you're not allowed to do that")
+    }
+
+    /// 401 with the one generic message.
+    pub fn unauthorized() -> Self {
+        Self::new(ErrorCode::Unauthorized, "please sign in")
+    }
+
+    /// 500, logging the cause.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "request failed");
+        Self::new(ErrorCode::Internal, "something went wrong on the server")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body =
+            serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.message } });
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => ApiError::not_found(what),
+            StoreError::Conflict(conflict) => {
+                let code = match conflict {
+                    Conflict::UnknownUser => ErrorCode::Unprocessable,
+                    _ => ErrorCode::Conflict,
+                };
+                ApiError::new(code, conflict.to_string())
+            }
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<Conflict> for ApiError {
+    fn from(conflict: Conflict) -> Self {
+        StoreError::Conflict(conflict).into()
+    }
+}
+
+impl From<ValueError> for ApiError {
+    fn from(error: ValueError) -> Self {
+        ApiError::new(ErrorCode::Unprocessable, error.to_string())
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::NotActive => ApiError::unauthorized(),
+            Denied::NotFound => ApiError::not_found("room"),
+            Denied::Forbidden => ApiError::forbidden(),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The driver: one task, the only code that touches the hub. It waits for an input, the hub's
+//! next deadline or the log poll, applies it, and turns the hub's outputs into socket writes.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::ws::Utf8Bytes;
+use campfire_coord::{CloseReason, ConnId, Hub, HubConfig, Output};
+use campfire_domain::{EventKind, EventSeq, RoomId, SessionId, UserId};
+use campfire_store::{Store, StoreError};
+use serde_json::json;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::time::{Duration, MissedTickBehavior, sleep_until};
+
+use super::encode::encode;
+use super::{Closing, ConnectionPorts, Input, Live, Outgoing, channel};
+use crate::LiveConfig;
+use crate::wire::ClientFrame;
+
+type LiveHub = Hub<UserId, RoomId, SessionId, Utf8Bytes>;
+
+/// How many log events one read takes.
+const READ_BATCH: u32 = 500;
+
+/// Loads the hub's starting state from the store and spawns the driver.
+pub async fn spawn(store: Arc<dyn Store>, config: LiveConfig) -> Result<Live, StoreError> {
+    let mut hub: LiveHub = Hub::new(HubConfig {
+        replay_window: config.replay_window,
+        heartbeat_timeout_ms: millis(config.heartbeat_timeout),
+        ..HubConfig::default()
+    });
+    let (pairs, head) = store.membership_snapshot().await?;
+    // The recent log is replayed into the hub, so that clients connected before a restart can
+    // resume from it. The hub must start from the membership as it was before that log: the
+    // snapshot (as of `head`) is rewound through the log's joins and leaves.
+    let window = i64::try_from(config.replay_window).unwrap_or(i64::MAX);
+    let start = EventSeq(head.0.saturating_sub(window).max(0));
+    let mut recent = Vec::new();
+    let mut after = start;
+    while after < head {
+        let events = store.events_after(after, READ_BATCH).await?;
+        let Some(last) = events.last() else { break };
+        after = last.seq;
+        recent.extend(events.into_iter().filter(|e| e.seq <= head));
+    }
+    let mut members: BTreeSet<(RoomId, UserId)> = pairs.into_iter().collect();
+    for event in recent.iter().rev() {
+        match event.kind {
+            EventKind::MembershipAdded { room, user } => {
+                members.remove(&(room, user));
+            }
+            EventKind::MembershipRemoved { room, user } => {
+                members.insert((room, user));
+            }
+            _ => {}
+        }
+    }
+    for (room, user) in members {
+        hub.load_membership(room, user);
+    }
+    hub.set_head(u64::try_from(start.0).unwrap_or(0));
+    for event in &recent {
+        hub.publish(0, encode(store.as_ref(), event).await?);
+    }
+    let (handle, inputs) = channel(config);
+    let driver = Driver {
+        hub,
+        store,
+        conns: HashMap::new(),
+        started: Instant::now(),
+        config: handle.config().clone(),
+    };
+    let task = tokio::spawn(driver.run(inputs));
+    Ok(Live { handle, task })
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+struct Driver {
+    hub: LiveHub,
+    store: Arc<dyn Store>,
+    conns: HashMap<ConnId, ConnectionPorts>,
+    started: Instant,
+    config: LiveConfig,
+}
+
+impl Driver {
+    fn now(&self) -> u64 {
+        millis(self.started.elapsed())
+    }
+
+    async fn run(mut self, mut inputs: UnboundedReceiver<Input>) {
+        let mut poll = tokio::time::interval(self.config.poll_interval);
+        poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            let deadline = self
+                .hub
+                .poll_timeout()
+                .map(|at| tokio::time::Instant::from_std(self.started) + Duration::from_millis(at));
+            let read_log = tokio::select! {
+                input = inputs.recv() => match input {
+                    None => return,
+                    Some(Input::Shutdown { done }) => {
+                        self.shut_down();
+                        let _ = done.send(());
+                        return;
+                    }
+                    Some(input) => self.handle(input),
+                },
+                () = sleep_or_never(deadline) => {
+                    let now = self.now();
+                    self.hub.handle_timeout(now);
+                    false
+                }
+                _ = poll.tick() => true,
+            };
+            if read_log {
+                // Nudges that arrived meanwhile are covered by this read.
+                if let Err(error) = self.read_log().await {
+                    tracing::error!(%error, "reading the event log failed");
+                }
+            }
+            self.drain();
+        }
+    }
+
+    /// Applies an input; true when the log should be read.
+    fn handle(&mut self, input: Input) -> bool {
+        let now = self.now();
+        match input {
+            Input::Connect {
+                conn,
+                user,
+                session,
+                since,
+                ports,
+            } => {
+                self.conns.insert(conn, ports);
+                self.hub.connect(now, conn, user, session, since);
+            }
+            Input::Disconnect { conn } => {
+                self.conns.remove(&conn);
+                self.hub.disconnect(now, conn);
+            }
+            Input::Heartbeat { conn } => self.hub.heartbeat(now, conn),
+            Input::Frame { conn, frame } => match frame {
+                ClientFrame::Heartbeat => self.hub.heartbeat(now, conn),
+                ClientFrame::Focus { room_id } => self.hub.focus(now, conn, room_id.map(RoomId)),
+                ClientFrame::Typing { room_id } => self.hub.typing(now, conn, RoomId(room_id)),
+            },
+            Input::Committed => return true,
+            Input::EndSession { session } => self.hub.end_session(now, &session),
+            Input::Looking { room, reply } => {
+                let _ = reply.send(self.hub.looking_at(&room));
+            }
+            Input::Shutdown { .. } => {}
+        }
+        false
+    }
+
+    /// Publishes every event after the hub's head.
+    async fn read_log(&mut self) -> Result<(), StoreError> {
+        loop {
+            let head = EventSeq(i64::try_from(self.hub.head()).unwrap_or(i64::MAX));
+            let events = self.store.events_after(head, READ_BATCH).await?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            for event in &events {
+                let ready = encode(self.store.as_ref(), event).await?;
+                let now = self.now();
+                self.hub.publish(now, ready);
+                self.drain();
+            }
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some(output) = self.hub.poll_output() {
+            match output {
+                Output::Send { conn, payload, .. } => self.deliver(conn, Outgoing::Text(payload)),
+                Output::Close { conn, reason } => {
+                    let closing = match reason {
+                        CloseReason::Revoked | CloseReason::SessionEnded => Closing::Revoked,
+                        CloseReason::Reset => Closing::Reset,
+                        CloseReason::HeartbeatTimeout => Closing::HeartbeatTimeout,
+                    };
+                    self.close(conn, closing);
+                }
+                Output::Presence { room, users, conns } => {
+                    let frame = signal("presence", room, &users);
+                    for conn in conns {
+                        self.deliver(conn, Outgoing::Text(frame.clone()));
+                    }
+                }
+                Output::Typing { room, users, conns } => {
+                    let frame = signal("typing", room, &users);
+                    for conn in conns {
+                        self.deliver(conn, Outgoing::Text(frame.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Queues a frame; a connection whose queue is full is cut off (it will resume).
+    fn deliver(&mut self, conn: ConnId, frame: Outgoing) {
+        let Some(ports) = self.conns.get(&conn) else {
+            return;
+        };
+        match ports.frames.try_send(frame) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                let now = self.now();
+                self.hub.disconnect(now, conn);
+                self.close(conn, Closing::TooSlow);
+            }
+            Err(TrySendError::Closed(_)) => {
+                let now = self.now();
+                self.conns.remove(&conn);
+                self.hub.disconnect(now, conn);
+            }
+        }
+    }
+
+    fn close(&mut self, conn: ConnId, closing: Closing) {
+        if let Some(ports) = self.conns.remove(&conn) {
+            let _ = ports.close.send(closing);
+        }
+    }
+
+    fn shut_down(&mut self) {
+        for (_, ports) in self.conns.drain() {
+            let _ = ports.close.send(Closing::GoingAway);
+        }
+    }
+}
+
+fn signal(kind: &str, room: RoomId, users: &[UserId]) -> Utf8Bytes {
+    let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+    Utf8Bytes::from(json!({ "type": kind, "room_id": room.0, "user_ids": ids }).to_string())
+}
+
+async fn sleep_or_never(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(at) => sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,159 @@
+//! Live delivery: the one driver task that owns `campfire-coord`'s hub and does its I/O.
+//!
+//! Writers (handlers here, or `campfire-cli` in another process) commit events to the log. The
+//! driver reads the log after its head — when nudged after a local commit, and on a short poll
+//! for commits it did not see — encodes each event once, and hands it to the hub, which decides
+//! which connections get it. Resume, replay and revocation are the hub's; sockets are the
+//! connection tasks'.
+
+mod driver;
+mod encode;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::ws::Utf8Bytes;
+use campfire_coord::ConnId;
+use campfire_domain::{RoomId, SessionId, UserId};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::LiveConfig;
+use crate::wire::ClientFrame;
+
+pub use driver::spawn;
+
+/// What a connection task is told to write.
+#[derive(Debug, Clone)]
+pub(crate) enum Outgoing {
+    /// A JSON text frame, encoded once and shared.
+    Text(Utf8Bytes),
+}
+
+/// Why the server closes a socket, with its close code (docs/api.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// 1001: the server is shutting down; resume elsewhere.
+    GoingAway,
+    /// 4000: too far behind; reload state.
+    Reset,
+    /// 4001: session ended or account deactivated.
+    Revoked,
+    /// 4002: did not read fast enough.
+    TooSlow,
+    /// 4003: silent for too long.
+    HeartbeatTimeout,
+}
+
+impl Closing {
+    /// The WebSocket close code and reason.
+    pub fn code(self) -> (u16, &'static str) {
+        match self {
+            Closing::GoingAway => (1001, "going away"),
+            Closing::Reset => (4000, "reset"),
+            Closing::Revoked => (4001, "signed out"),
+            Closing::TooSlow => (4002, "too slow"),
+            Closing::HeartbeatTimeout => (4003, "heartbeat timeout"),
+        }
+    }
+}
+
+/// A connection as the driver holds it.
+pub(crate) struct ConnectionPorts {
+    /// Frames to write (bounded: a full queue cuts the connection off).
+    pub frames: mpsc::Sender<Outgoing>,
+    /// Closes the connection at once, ahead of queued frames.
+    pub close: oneshot::Sender<Closing>,
+}
+
+/// Inputs to the driver.
+pub(crate) enum Input {
+    /// A socket was opened by `user` through `session`, having applied events up to `since`.
+    Connect {
+        conn: ConnId,
+        user: UserId,
+        session: SessionId,
+        since: u64,
+        ports: ConnectionPorts,
+    },
+    /// A socket closed.
+    Disconnect { conn: ConnId },
+    /// A frame from a client.
+    Frame { conn: ConnId, frame: ClientFrame },
+    /// Any sign of life from a client (pongs included).
+    Heartbeat { conn: ConnId },
+    /// Something was committed: read the log now.
+    Committed,
+    /// A session ended: close its sockets.
+    EndSession { session: SessionId },
+    /// Who is looking at a room right now (R4's unread rule).
+    Looking {
+        room: RoomId,
+        reply: oneshot::Sender<Vec<UserId>>,
+    },
+    /// Close every socket with "going away" and stop.
+    Shutdown { done: oneshot::Sender<()> },
+}
+
+/// A cheap handle to the driver.
+#[derive(Clone)]
+pub struct LiveHandle {
+    inputs: mpsc::UnboundedSender<Input>,
+    next_conn: Arc<AtomicU64>,
+    config: Arc<LiveConfig>,
+}
+
+impl LiveHandle {
+    /// A fresh connection id.
+    pub fn next_conn(&self) -> ConnId {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The live settings.
+    pub fn config(&self) -> &LiveConfig {
+        &self.config
+    }
+
+    /// Sends an input; a stopped driver (shutdown) drops it.
+    pub(crate) fn send(&self, input: Input) {
+        let _ = self.inputs.send(input);
+    }
+
+    /// Tells the driver that something was committed.
+    pub fn nudge(&self) {
+        self.send(Input::Committed);
+    }
+
+    /// Users looking at `room` now.
+    pub async fn looking(&self, room: RoomId) -> Vec<UserId> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Input::Looking { room, reply });
+        answer.await.unwrap_or_default()
+    }
+
+    /// Closes every socket with "going away" and waits for the driver to stop.
+    pub async fn shutdown(&self) {
+        let (done, finished) = oneshot::channel();
+        self.send(Input::Shutdown { done });
+        let _ = finished.await;
+    }
+}
+
+/// A running driver: its handle and its task.
+pub struct Live {
+    /// The handle to give handlers.
+    pub handle: LiveHandle,
+    /// The driver task (joined on shutdown).
+    pub task: JoinHandle<()>,
+}
+
+/// Builds the handle and channel; `driver::spawn` uses it.
+fn channel(config: LiveConfig) -> (LiveHandle, mpsc::UnboundedReceiver<Input>) {
+    let (inputs, receiver) = mpsc::unbounded_channel();
+    let handle = LiveHandle {
+        inputs,
+        next_conn: Arc::new(AtomicU64::new(1)),
+        config: Arc::new(config),
+    };
+    (handle, receiver)
+}

@@ -1,0 +1,266 @@
+//! The bot API (B2), compatible with the original Campfire's: the key in the path is the
+//! credential, bodies are raw, answers have the original's shapes and statuses.
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, HOST, LINK, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use campfire_domain::{
+    Action, BoostContent, BoostId, BotKey, ClientMessageId, Message, MessageId, Role, Room,
+    RoomFacts, RoomId, User, authorize,
+};
+use campfire_store::{Page, StoreError};
+
+use super::messages::{HistoryQuery, PAGE, edit_body, post_message};
+use super::no_content;
+use crate::AppState;
+use crate::ErrorCode;
+use crate::auth::new_token;
+use crate::body::raw_body;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{PathParams, QueryParams};
+use crate::wire::{BoostJson, BotMessageJson};
+
+/// The largest raw body a bot may post.
+const MAX_BOT_BODY: usize = 64 * 1024;
+
+/// The bot a key names, if the key is right. Every failure is the same 404.
+async fn bot(state: &AppState, key: &str) -> ApiResult<User> {
+    let not_found = || ApiError::not_found("bot");
+    if !state.config.features.bots {
+        return Err(not_found());
+    }
+    let key = BotKey::parse(key).map_err(|_| not_found())?;
+    let user = match state.store.user(key.user).await {
+        Ok(user) => user,
+        Err(StoreError::NotFound(_)) => return Err(not_found()),
+        Err(error) => return Err(error.into()),
+    };
+    let token_matches = user
+        .bot_token
+        .as_ref()
+        .is_some_and(|t| constant_time_eq(t.as_str().as_bytes(), key.token.as_str().as_bytes()));
+    if user.role != Role::Bot || !user.is_active() || !token_matches {
+        return Err(not_found());
+    }
+    Ok(user)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The bot and a room it is in.
+async fn bot_in_room(state: &AppState, room: i64, key: &str) -> ApiResult<(User, Room, RoomFacts)> {
+    let bot = bot(state, key).await?;
+    let room = state
+        .store
+        .room(RoomId(room))
+        .await
+        .map_err(|_| ApiError::not_found("room"))?;
+    let member = state.store.membership(room.id, bot.id).await?.is_some();
+    if !member {
+        return Err(ApiError::not_found("room"));
+    }
+    let facts = RoomFacts {
+        kind: room.kind,
+        creator: room.creator,
+        actor_is_member: true,
+    };
+    Ok((bot, room, facts))
+}
+
+/// A message of this room, or 404.
+async fn message_in(state: &AppState, room: &Room, id: i64) -> ApiResult<Message> {
+    match state.store.message(MessageId(id)).await {
+        Ok(message) if message.room == room.id => Ok(message),
+        _ => Err(ApiError::not_found("message")),
+    }
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn message_json(
+    state: &AppState,
+    message: &Message,
+    headers: &HeaderMap,
+) -> ApiResult<BotMessageJson> {
+    let author = state.store.user(message.author).await?;
+    Ok(BotMessageJson::new(message, &author, &base_url(headers)))
+}
+
+/// The raw body as text: UTF-8, not multipart (attachments are behind the `files` flag).
+async fn text_body(state: &AppState, request: Request) -> ApiResult<String> {
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    if multipart && !state.config.features.files {
+        return Err(ApiError::new(
+            ErrorCode::Unprocessable,
+            "file attachments are not enabled on this server",
+        ));
+    }
+    let bytes = raw_body(request, state, MAX_BOT_BODY).await?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| ApiError::bad_request("the body is not valid UTF-8"))
+}
+
+/// `POST /rooms/{room}/{key}/messages`: the raw body becomes a message.
+pub async fn post(
+    State(state): State<AppState>,
+    PathParams((room, key)): PathParams<(i64, String)>,
+    request: Request,
+) -> ApiResult<Response> {
+    let headers = request.headers().clone();
+    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    authorize(&bot_actor(&bot), &Action::PostMessage(facts))?;
+    let text = text_body(&state, request).await?;
+    let token = new_token()?;
+    let client_id = ClientMessageId::new(token.get(..32).unwrap_or(&token))?;
+    let posted = post_message(&state, &bot, &room, client_id, &text).await?;
+    let json = message_json(&state, &posted.message, &headers).await?;
+    let mut response = (StatusCode::CREATED, Json(json)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&crate::wire::permalink(&posted.message)) {
+        response.headers_mut().insert(LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// `GET /rooms/{room}/{key}/messages`: 40 at a time, oldest first within the page.
+pub async fn list(
+    State(state): State<AppState>,
+    PathParams((room, key)): PathParams<(i64, String)>,
+    QueryParams(query): QueryParams<HistoryQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    authorize(&bot_actor(&bot), &Action::ReadRoom(facts))?;
+    let page = state.store.messages(room.id, query.page()?, PAGE).await?;
+    let total = state.store.message_count(room.id).await?;
+    let mut json = Vec::with_capacity(page.len());
+    for message in &page {
+        json.push(message_json(&state, message, &headers).await?);
+    }
+    let mut response = Json(json).into_response();
+    response
+        .headers_mut()
+        .insert("x-total-count", HeaderValue::from(total));
+    if let Some(first) = page.first() {
+        let older = !state
+            .store
+            .messages(room.id, Page::Before(first.id), 1)
+            .await?
+            .is_empty();
+        if older {
+            let link = format!(
+                "<{}/rooms/{}/{key}/messages?before={}>; rel=\"next\"",
+                base_url(&headers),
+                room.id,
+                first.id
+            );
+            if let Ok(link) = HeaderValue::from_str(&link) {
+                response.headers_mut().insert(LINK, link);
+            }
+        }
+    }
+    Ok(response)
+}
+
+fn bot_actor(bot: &User) -> campfire_domain::Actor {
+    campfire_domain::Actor {
+        id: bot.id,
+        role: bot.role,
+        status: bot.status,
+    }
+}
+
+/// `PUT|PATCH /rooms/{room}/{key}/messages/{id}`: own messages only.
+pub async fn edit(
+    State(state): State<AppState>,
+    PathParams((room, key, id)): PathParams<(i64, String, i64)>,
+    request: Request,
+) -> ApiResult<Response> {
+    let headers = request.headers().clone();
+    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let message = message_in(&state, &room, id).await?;
+    authorize(
+        &bot_actor(&bot),
+        &Action::EditMessage {
+            room: facts,
+            author: message.author,
+        },
+    )?;
+    let text = text_body(&state, request).await?;
+    let edited = edit_body(&state, &room, &message, &text).await?;
+    Ok(Json(message_json(&state, &edited, &headers).await?).into_response())
+}
+
+/// `DELETE /rooms/{room}/{key}/messages/{id}`: own messages only.
+pub async fn remove(
+    State(state): State<AppState>,
+    PathParams((room, key, id)): PathParams<(i64, String, i64)>,
+) -> ApiResult<Response> {
+    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let message = message_in(&state, &room, id).await?;
+    authorize(
+        &bot_actor(&bot),
+        &Action::DeleteMessage {
+            room: facts,
+            author: message.author,
+        },
+    )?;
+    state.store.delete_message(message.id, now()).await?;
+    state.live.nudge();
+    Ok(no_content())
+}
+
+/// `POST /rooms/{room}/{key}/messages/{id}/boosts`: the raw body is the boost.
+pub async fn boost(
+    State(state): State<AppState>,
+    PathParams((room, key, id)): PathParams<(i64, String, i64)>,
+    request: Request,
+) -> ApiResult<Response> {
+    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let message = message_in(&state, &room, id).await?;
+    authorize(&bot_actor(&bot), &Action::AddBoost(facts))?;
+    let content = BoostContent::new(&text_body(&state, request).await?)?;
+    let boost = state
+        .store
+        .add_boost(message.id, bot.id, content, now())
+        .await?;
+    state.live.nudge();
+    Ok((StatusCode::CREATED, Json(BoostJson::from(&boost))).into_response())
+}
+
+/// `DELETE /rooms/{room}/{key}/messages/{id}/boosts/{boost}`: own boosts only.
+pub async fn unboost(
+    State(state): State<AppState>,
+    PathParams((room, key, id, boost)): PathParams<(i64, String, i64, i64)>,
+) -> ApiResult<Response> {
+    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let message = message_in(&state, &room, id).await?;
+    let boost = match state.store.boost(BoostId(boost)).await {
+        Ok(boost) if boost.message == message.id => boost,
+        _ => return Err(ApiError::not_found("boost")),
+    };
+    authorize(
+        &bot_actor(&bot),
+        &Action::RemoveBoost {
+            room: facts,
+            booster: boost.booster,
+        },
+    )?;
+    state.store.remove_boost(boost.id, now()).await?;
+    state.live.nudge();
+    Ok(no_content())
+}

@@ -1,0 +1,307 @@
+//! Rooms and memberships (R1–R6).
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use campfire_domain::{
+    Action, DirectRoomKey, Involvement, Membership, Room, RoomKind, RoomName, UserId, authorize,
+};
+use campfire_store::{NewRoom, RoomMembers};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{created, no_content, room_for};
+use crate::AppState;
+use crate::ErrorCode;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{PathParams, QueryParams};
+use crate::wire::{
+    DirectRoomRequest, InvolvementUpdate, NewRoomRequest, RoomJson, RoomUpdate, UserJson,
+};
+
+/// A room as `authed` sees it.
+async fn room_json(state: &AppState, room: &Room, authed: &Authed) -> ApiResult<RoomJson> {
+    let members = state.store.members(room.id).await?;
+    let mine = members
+        .iter()
+        .find(|m| m.user == authed.user.id)
+        .ok_or_else(|| ApiError::not_found("room"))?;
+    Ok(RoomJson::new(room, &members, mine))
+}
+
+/// R2: my rooms, with the log position they are consistent with.
+pub async fn list(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    // Read the position first: anything committed after it arrives over the socket again,
+    // which clients apply idempotently.
+    let seq = state.store.last_event_seq().await?;
+    let mine: HashMap<_, Membership> = state
+        .store
+        .memberships_of(authed.user.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.room, m))
+        .collect();
+    let mut rooms = Vec::new();
+    for room in state
+        .store
+        .rooms()
+        .await?
+        .iter()
+        .filter(|r| mine.contains_key(&r.id))
+    {
+        let members = state.store.members(room.id).await?;
+        if let Some(membership) = mine.get(&room.id) {
+            rooms.push(RoomJson::new(room, &members, membership));
+        }
+    }
+    Ok(Json(json!({ "rooms": rooms, "seq": seq.0 })).into_response())
+}
+
+fn member_ids(ids: &[i64]) -> Vec<UserId> {
+    ids.iter().copied().map(UserId).collect()
+}
+
+/// R1: a new open or closed room.
+pub async fn create(
+    State(state): State<AppState>,
+    authed: Authed,
+    JsonBody(form): JsonBody<NewRoomRequest>,
+) -> ApiResult<Response> {
+    let account = state
+        .store
+        .account()
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    authorize(
+        &authed.actor(),
+        &Action::CreateRoom {
+            only_admins_create_rooms: account.only_admins_create_rooms,
+        },
+    )?;
+    let members = match form.kind.as_str() {
+        "open" => RoomMembers::Everyone,
+        "closed" => RoomMembers::Only(member_ids(&form.member_ids)),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::Unprocessable,
+                "kind must be open or closed",
+            ));
+        }
+    };
+    let room = state
+        .store
+        .create_room(NewRoom {
+            name: RoomName::new(&form.name)?,
+            members,
+            creator: authed.user.id,
+            at: now(),
+        })
+        .await?;
+    state.live.nudge();
+    Ok(created(
+        json!({ "room": room_json(&state, &room, &authed).await? }),
+    ))
+}
+
+/// R1: the direct room of exactly me and these people ("Ping").
+pub async fn direct(
+    State(state): State<AppState>,
+    authed: Authed,
+    JsonBody(form): JsonBody<DirectRoomRequest>,
+) -> ApiResult<Response> {
+    authorize(&authed.actor(), &Action::CreateDirectRoom)?;
+    if form.user_ids.len() > 50 {
+        return Err(ApiError::new(
+            ErrorCode::Unprocessable,
+            "a direct room has at most 50 people",
+        ));
+    }
+    let key = DirectRoomKey::new(
+        member_ids(&form.user_ids)
+            .into_iter()
+            .chain([authed.user.id]),
+    )?;
+    let (room, new) = state
+        .store
+        .find_or_create_direct_room(authed.user.id, key, now())
+        .await?;
+    if new {
+        state.live.nudge();
+    }
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(json!({ "room": room_json(&state, &room, &authed).await? })),
+    )
+        .into_response())
+}
+
+/// One room.
+pub async fn show(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let (room, facts) = room_for(&state, &authed, id).await?;
+    authorize(&authed.actor(), &Action::ReadRoom(facts))?;
+    Ok(Json(json!({ "room": room_json(&state, &room, &authed).await? })).into_response())
+}
+
+/// R1: rename, convert, change members.
+pub async fn update(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    JsonBody(form): JsonBody<RoomUpdate>,
+) -> ApiResult<Response> {
+    let (mut room, facts) = room_for(&state, &authed, id).await?;
+    if let Some(name) = &form.name {
+        authorize(&authed.actor(), &Action::RenameRoom(facts))?;
+        room = state
+            .store
+            .rename_room(room.id, RoomName::new(name)?, now())
+            .await?;
+    }
+    let kind = match form.kind.as_deref() {
+        None => None,
+        Some("open") => Some(RoomKind::Open),
+        Some("closed") => Some(RoomKind::Closed),
+        Some(_) => {
+            return Err(ApiError::new(
+                ErrorCode::Unprocessable,
+                "kind must be open or closed",
+            ));
+        }
+    };
+    if kind.is_some() || form.member_ids.is_some() {
+        let target = kind.unwrap_or(room.kind);
+        let action = if target != room.kind {
+            Action::ConvertRoom(facts)
+        } else {
+            Action::ChangeMembers(facts)
+        };
+        authorize(&authed.actor(), &action)?;
+        let members = match target {
+            RoomKind::Open => RoomMembers::Everyone,
+            _ => {
+                let chosen = match &form.member_ids {
+                    Some(ids) => member_ids(ids),
+                    None => state
+                        .store
+                        .members(room.id)
+                        .await?
+                        .iter()
+                        .map(|m| m.user)
+                        .collect(),
+                };
+                RoomMembers::Only(chosen)
+            }
+        };
+        room = state.store.convert_room(room.id, members, now()).await?;
+    }
+    state.live.nudge();
+    // Someone who removed themselves can no longer see the room.
+    match room_json(&state, &room, &authed).await {
+        Ok(json) => Ok(Json(json!({ "room": json })).into_response()),
+        Err(_) => Ok(no_content()),
+    }
+}
+
+/// R6.
+pub async fn remove(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let (room, facts) = room_for(&state, &authed, id).await?;
+    authorize(&authed.actor(), &Action::DeleteRoom(facts))?;
+    state.store.delete_room(room.id, now()).await?;
+    state.live.nudge();
+    Ok(no_content())
+}
+
+/// R3: the bell.
+pub async fn set_involvement(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    JsonBody(form): JsonBody<InvolvementUpdate>,
+) -> ApiResult<Response> {
+    let (room, facts) = room_for(&state, &authed, id).await?;
+    authorize(&authed.actor(), &Action::SetInvolvement(facts))?;
+    let level = Involvement::parse(&form.involvement).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Unprocessable,
+            "involvement must be everything, mentions, nothing or invisible",
+        )
+    })?;
+    state
+        .store
+        .set_involvement(room.id, authed.user.id, level, now())
+        .await?;
+    state.live.nudge();
+    Ok(Json(json!({ "room": room_json(&state, &room, &authed).await? })).into_response())
+}
+
+/// R4: clears unread on every device of mine.
+pub async fn read(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let (room, facts) = room_for(&state, &authed, id).await?;
+    authorize(&authed.actor(), &Action::ReadRoom(facts))?;
+    state
+        .store
+        .mark_read(room.id, authed.user.id, now())
+        .await?;
+    state.live.nudge();
+    Ok(no_content())
+}
+
+/// `?q=`.
+#[derive(Debug, Deserialize)]
+pub struct Autocomplete {
+    #[serde(default)]
+    q: String,
+}
+
+/// M5: members whose name has a word starting with `q`.
+pub async fn autocomplete(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    QueryParams(query): QueryParams<Autocomplete>,
+) -> ApiResult<Response> {
+    let (room, facts) = room_for(&state, &authed, id).await?;
+    authorize(&authed.actor(), &Action::ReadRoom(facts))?;
+    let q = query.q.trim().to_lowercase();
+    let mut users = Vec::new();
+    for member in state.store.members(room.id).await? {
+        let user = state.store.user(member.user).await?;
+        let matches = q.is_empty()
+            || user
+                .name
+                .as_str()
+                .to_lowercase()
+                .split_whitespace()
+                .any(|w| w.starts_with(&q));
+        if matches && user.is_active() {
+            users.push(UserJson::new(&user, false));
+        }
+        if users.len() == 10 {
+            break;
+        }
+    }
+    Ok(Json(json!({ "users": users })).into_response())
+}

@@ -1,0 +1,316 @@
+//! First run, joining, signing in and out, sessions and transfer links (A1–A5).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use campfire_domain::{
+    AccountName, Bio, EmailAddress, JoinCode, PersonName, Role, RoomName, SessionId, User, UserId,
+};
+use campfire_store::{Conflict, FirstRun, NewPerson, NewSession, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{created, no_content};
+use crate::AppState;
+use crate::ErrorCode;
+use crate::auth::{
+    Authed, ClientIp, authenticate, clear_cookie, hash_password, hash_token, new_token,
+    session_cookie, session_token, verify_password,
+};
+use crate::body::JsonBody;
+use crate::clock::{now, rfc3339};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::PathParams;
+use crate::live::Input;
+use crate::wire::{AccountJson, SessionJson, SignIn, SignUp, TransferRequest, UserJson};
+
+/// How long a transfer link works (A5).
+const TRANSFER_LIFETIME_SECS: u64 = 4 * 60 * 60;
+
+/// The app's first call: is it set up, who am I, what is on.
+pub async fn bootstrap(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let account = state.store.account().await?;
+    let me = match session_token(&headers) {
+        Some(token) => authenticate(&state, &token).await?,
+        None => None,
+    };
+    let seq = state.store.last_event_seq().await?;
+    Ok(Json(json!({
+        "setup_required": account.is_none(),
+        "account": account.as_ref().map(AccountJson::from),
+        "features": state.config.features,
+        "me": me.map(|a| UserJson::new(&a.user, true)),
+        "seq": seq.0,
+    }))
+    .into_response())
+}
+
+fn new_person(form: SignUp, password_hash: String, role: Role) -> ApiResult<NewPerson> {
+    Ok(NewPerson {
+        name: PersonName::new(&form.name)?,
+        email: EmailAddress::new(&form.email)?,
+        password_hash,
+        role,
+        bio: Bio::default(),
+    })
+}
+
+/// Checks a sign-up form before the slow hash, so mistakes are reported at once.
+fn check_sign_up(form: &SignUp) -> ApiResult<()> {
+    PersonName::new(&form.name)?;
+    EmailAddress::new(&form.email)?;
+    campfire_domain::password::check_new(&form.password)?;
+    Ok(())
+}
+
+/// Signs `user` in: a new session, and its cookie on `response`.
+pub(super) async fn sign_in_as(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    ip: &ClientIp,
+    status: StatusCode,
+) -> ApiResult<Response> {
+    let token = new_token()?;
+    let user_agent: String = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown browser")
+        .chars()
+        .take(256)
+        .collect();
+    state
+        .store
+        .create_session(NewSession {
+            user: user.id,
+            token_hash: hash_token(&token),
+            user_agent,
+            ip: ip.0.to_string(),
+            at: now(),
+        })
+        .await?;
+    let mut response = (status, Json(json!({ "me": UserJson::new(user, true) }))).into_response();
+    response.headers_mut().insert(
+        SET_COOKIE,
+        session_cookie(&token, state.config.secure_cookies),
+    );
+    Ok(response)
+}
+
+/// A1.
+pub async fn first_run(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ip: ClientIp,
+    JsonBody(form): JsonBody<SignUp>,
+) -> ApiResult<Response> {
+    if state.store.account().await?.is_some() {
+        return Err(Conflict::AlreadySetUp.into());
+    }
+    check_sign_up(&form)?;
+    let hash = hash_password(form.password.clone()).await?;
+    let mut random = [0u8; 64];
+    getrandom::fill(&mut random).map_err(|e| ApiError::internal(&e))?;
+    let join_code =
+        JoinCode::from_random(random).ok_or_else(|| ApiError::internal(&"no join code"))?;
+    let setup = state
+        .store
+        .set_up(FirstRun {
+            account_name: AccountName::new("Campfire")?,
+            join_code,
+            admin: new_person(form, hash, Role::Administrator)?,
+            first_room: RoomName::new("All Talk")?,
+            at: now(),
+        })
+        .await?;
+    state.live.nudge();
+    sign_in_as(&state, &setup.admin, &headers, &ip, StatusCode::CREATED).await
+}
+
+async fn account_with_code(state: &AppState, code: &str) -> ApiResult<campfire_domain::Account> {
+    let account = state.store.account().await?;
+    match (account, JoinCode::parse(code)) {
+        (Some(account), Ok(code)) if account.join_code == code => Ok(account),
+        _ => Err(ApiError::not_found("join link")),
+    }
+}
+
+/// A2: what the join page shows.
+pub async fn join_info(
+    State(state): State<AppState>,
+    PathParams(code): PathParams<String>,
+) -> ApiResult<Response> {
+    let account = account_with_code(&state, &code).await?;
+    Ok(Json(json!({ "account_name": account.name.to_string() })).into_response())
+}
+
+/// A2: signing up through the join link.
+pub async fn join(
+    State(state): State<AppState>,
+    PathParams(code): PathParams<String>,
+    headers: HeaderMap,
+    ip: ClientIp,
+    JsonBody(form): JsonBody<SignUp>,
+) -> ApiResult<Response> {
+    account_with_code(&state, &code).await?;
+    check_sign_up(&form)?;
+    if state
+        .store
+        .active_user_by_email(&EmailAddress::new(&form.email)?)
+        .await?
+        .is_some()
+    {
+        return Err(Conflict::EmailTaken.into());
+    }
+    let hash = hash_password(form.password.clone()).await?;
+    let user = state
+        .store
+        .create_person(new_person(form, hash, Role::Member)?, now())
+        .await?;
+    state.live.nudge();
+    sign_in_as(&state, &user, &headers, &ip, StatusCode::CREATED).await
+}
+
+/// A3: one generic answer for every failure, so nobody learns which emails exist.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ip: ClientIp,
+    JsonBody(form): JsonBody<SignIn>,
+) -> ApiResult<Response> {
+    if !state.sign_ins.allow(ip.0) {
+        return Err(ApiError::new(
+            ErrorCode::TooManyRequests,
+            "too many sign-in attempts; try again in a few minutes",
+        ));
+    }
+    let refused = || {
+        ApiError::new(
+            ErrorCode::Unauthorized,
+            "that email and password didn't work",
+        )
+    };
+    let user = match EmailAddress::new(&form.email) {
+        Ok(email) => state.store.active_user_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let stored = match &user {
+        Some(user) => state.store.password_hash(user.id).await?,
+        None => None,
+    };
+    let matches = verify_password(form.password, stored).await;
+    match user {
+        Some(user) if matches && user.role != Role::Bot => {
+            sign_in_as(&state, &user, &headers, &ip, StatusCode::OK).await
+        }
+        _ => Err(refused()),
+    }
+}
+
+/// A3: ends this session server-side.
+pub async fn sign_out(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    state.store.delete_session(authed.session.id).await?;
+    state.live.send(Input::EndSession {
+        session: authed.session.id,
+    });
+    let mut response = no_content();
+    response.headers_mut().insert(SET_COOKIE, clear_cookie());
+    Ok(response)
+}
+
+/// A4: my sessions.
+pub async fn sessions(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    let sessions = state.store.sessions_of(authed.user.id).await?;
+    let list: Vec<SessionJson> = sessions
+        .iter()
+        .map(|s| SessionJson::new(s, s.id == authed.session.id))
+        .collect();
+    Ok(Json(json!({ "sessions": list })).into_response())
+}
+
+/// A4: signs one of my devices out.
+pub async fn end_session(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let mine = state
+        .store
+        .sessions_of(authed.user.id)
+        .await?
+        .iter()
+        .any(|s| s.id == SessionId(id));
+    if !mine {
+        return Err(ApiError::not_found("session"));
+    }
+    state.store.delete_session(SessionId(id)).await?;
+    state.live.send(Input::EndSession {
+        session: SessionId(id),
+    });
+    Ok(no_content())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct TransferClaims {
+    sub: i64,
+    jti: String,
+    exp: u64,
+}
+
+/// A5: a single-use sign-in link for myself, or (administrators) for someone else.
+pub async fn transfer_link(
+    State(state): State<AppState>,
+    authed: Authed,
+    JsonBody(body): JsonBody<TransferRequest>,
+) -> ApiResult<Response> {
+    let target = body.user_id.map_or(authed.user.id, UserId);
+    if target != authed.user.id {
+        authed.require_admin()?;
+    }
+    let user = state.store.user(target).await?;
+    if !user.is_active() || user.role == campfire_domain::Role::Bot {
+        return Err(ApiError::new(
+            ErrorCode::Unprocessable,
+            "only active people can sign in",
+        ));
+    }
+    let expires = now().0 / 1000 + i64::try_from(TRANSFER_LIFETIME_SECS).unwrap_or(0);
+    let claims = TransferClaims {
+        sub: target.0,
+        jti: new_token()?,
+        exp: u64::try_from(expires).unwrap_or(0),
+    };
+    let key = jsonwebtoken::EncodingKey::from_secret(&state.config.signing_key);
+    let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key)
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(created(json!({
+        "url": format!("/transfer/{token}"),
+        "expires_at": rfc3339(campfire_domain::Timestamp(expires * 1000)),
+    })))
+}
+
+/// A5: following a transfer link signs in, once.
+pub async fn transfer(
+    State(state): State<AppState>,
+    PathParams(token): PathParams<String>,
+    headers: HeaderMap,
+    ip: ClientIp,
+) -> ApiResult<Response> {
+    let invalid = || ApiError::not_found("sign-in link (it may have been used or expired)");
+    let key = jsonwebtoken::DecodingKey::from_secret(&state.config.signing_key);
+    let validation = jsonwebtoken::Validation { leeway: 0, ..jsonwebtoken::Validation::default() };
+    let claims = jsonwebtoken::decode::<TransferClaims>(&token, &key, &validation)
+        .map_err(|_| invalid())?
+        .claims;
+    if !state.store.use_token_once(&claims.jti, now()).await? {
+        return Err(invalid());
+    }
+    let user = match state.store.user(UserId(claims.sub)).await {
+        Ok(user) if user.is_active() => user,
+        Ok(_) | Err(StoreError::NotFound(_)) => return Err(invalid()),
+        Err(error) => return Err(error.into()),
+    };
+    sign_in_as(&state, &user, &headers, &ip, StatusCode::OK).await
+}

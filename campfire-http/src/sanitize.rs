@@ -1,0 +1,172 @@
+//! Rich text from clients and bots: sanitised with an allowlist before anything stores it (M1).
+//!
+//! ammonia (html5ever) parses like a browser, so what survives here is exactly what a browser
+//! would render, minus everything not on the list.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use campfire_domain::{MessageBody, UserId, ValueError};
+
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let tags: HashSet<&str> = [
+            "p",
+            "br",
+            "strong",
+            "b",
+            "em",
+            "i",
+            "s",
+            "del",
+            "a",
+            "h1",
+            "h2",
+            "h3",
+            "blockquote",
+            "pre",
+            "code",
+            "ul",
+            "ol",
+            "li",
+            "span",
+        ]
+        .into_iter()
+        .collect();
+        let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+        attributes.insert("span", ["data-mention-id"].into_iter().collect());
+        attributes.insert("code", ["class"].into_iter().collect());
+        let mut builder = ammonia::Builder::default();
+        builder
+            .tags(tags)
+            .tag_attributes(attributes)
+            .generic_attributes(HashSet::new())
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .set_tag_attribute_value("a", "target", "_blank")
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                // Only digits in mention ids, and only highlighting classes on code.
+                ("span", "data-mention-id") => value
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then_some(value.into()),
+                ("code", "class") => value
+                    .split_whitespace()
+                    .all(|c| {
+                        c.starts_with("language-")
+                            && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    })
+                    .then_some(value.into()),
+                _ => Some(value.into()),
+            });
+        builder
+    })
+}
+
+fn text_only() -> &'static ammonia::Builder<'static> {
+    static TEXT: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut builder = ammonia::Builder::empty();
+        builder.clean_content_tags(["script", "style"].into_iter().collect());
+        builder
+    })
+}
+
+/// Sanitises HTML and derives its plain text. Blank results are refused.
+pub fn message_body(html: &str) -> Result<MessageBody, ValueError> {
+    let clean = cleaner().clean(html).to_string();
+    MessageBody::new(&clean, &plain_text(&clean))
+}
+
+/// The text of sanitised HTML, with block boundaries as line breaks.
+fn plain_text(clean_html: &str) -> String {
+    let mut spaced = clean_html.to_owned();
+    for boundary in [
+        "</p>",
+        "<br>",
+        "</li>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</blockquote>",
+        "</pre>",
+    ] {
+        spaced = spaced.replace(boundary, &format!("{boundary}\n"));
+    }
+    let text = text_only().clean(&spaced).to_string();
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+/// User ids carried by mention chips (`<span data-mention-id="ID">`) in sanitised HTML.
+pub fn mention_chips(clean_html: &str) -> Vec<UserId> {
+    const MARK: &str = "data-mention-id=\"";
+    clean_html
+        .match_indices(MARK)
+        .filter_map(|(at, _)| {
+            let rest = clean_html.get(at + MARK.len()..)?;
+            let digits = rest.split('"').next()?;
+            digits.parse().ok().map(UserId)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_handlers_are_removed_and_formatting_kept() {
+        let body = message_body(
+            r#"<p onclick="x()">Hi <strong>there</strong><script>alert(1)</script><img src=x onerror=alert(1)></p><a href="javascript:alert(1)">j</a><a href="https://example.com">ok</a>"#,
+        )
+        .unwrap();
+        let html = body.html();
+        assert!(
+            !html.contains("script")
+                && !html.contains("onclick")
+                && !html.contains("onerror")
+                && !html.contains("javascript"),
+            "{html}"
+        );
+        assert!(html.contains("<strong>there</strong>"));
+        assert!(html.contains(r#"<a href="https://example.com" target="_blank" rel="noopener noreferrer nofollow">ok</a>"#), "{html}");
+        assert_eq!(body.plain(), "Hi there\njok");
+    }
+
+    #[test]
+    fn plain_text_becomes_safe_html() {
+        let body = message_body("1 < 2 & 3 > 2").unwrap();
+        assert_eq!(body.html(), "1 &lt; 2 &amp; 3 &gt; 2");
+        assert_eq!(body.plain(), "1 < 2 & 3 > 2");
+        assert!(
+            message_body("<p> </p><script>x</script>").is_err(),
+            "nothing left to say"
+        );
+    }
+
+    #[test]
+    fn mention_chips_keep_only_numeric_ids() {
+        let body = message_body(r#"<p>hi <span data-mention-id="42">@Ada</span> <span data-mention-id="x1">@X</span></p>"#).unwrap();
+        assert_eq!(mention_chips(body.html()), vec![UserId(42)]);
+        assert_eq!(body.plain(), "hi @Ada @X");
+    }
+
+    #[test]
+    fn code_classes_are_for_highlighting_only() {
+        let body = message_body(r#"<pre><code class="language-rust">fn main() {}</code></pre><code class="evil x">y</code>"#).unwrap();
+        assert!(body.html().contains(r#"<code class="language-rust">"#));
+        assert!(!body.html().contains("evil"));
+    }
+}

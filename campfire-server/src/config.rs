@@ -1,0 +1,100 @@
+//! The server's configuration: flags, each with a `CAMPFIRE_*` environment variable, and
+//! defaults that need no configuration at all.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use campfire_http::{Features, LiveConfig};
+use campfire_store::DataDir;
+use clap::Parser;
+
+/// Run a Campfire server.
+#[derive(Debug, Parser)]
+#[command(name = "campfire-server", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "CAMPFIRE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+    /// Where the database and keys live.
+    #[arg(long, env = "CAMPFIRE_DATA_DIR", default_value = campfire_store::DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
+    /// Log filter (`info`, `debug`, `campfire_http=debug`, …).
+    #[arg(long, env = "CAMPFIRE_LOG", default_value = "info")]
+    pub log: String,
+    /// Write logs as JSON lines (for log collectors).
+    #[arg(long, env = "CAMPFIRE_LOG_JSON")]
+    pub log_json: bool,
+    /// Enable file attachments (O6).
+    #[arg(long, env = "CAMPFIRE_FEATURE_FILES")]
+    pub files: bool,
+    /// Enable uploaded avatars (O6).
+    #[arg(long, env = "CAMPFIRE_FEATURE_AVATARS")]
+    pub avatars: bool,
+    /// Enable link previews (O6).
+    #[arg(long, env = "CAMPFIRE_FEATURE_OPENGRAPH")]
+    pub opengraph: bool,
+    /// Enable search (O6).
+    #[arg(long, env = "CAMPFIRE_FEATURE_SEARCH")]
+    pub search: bool,
+    /// Enable Web Push (O6).
+    #[arg(long, env = "CAMPFIRE_FEATURE_PUSH")]
+    pub push: bool,
+    /// Enable the bot API (O6).
+    #[arg(long, env = "CAMPFIRE_FEATURE_BOTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub bots: bool,
+    /// The largest attachment, in bytes (O6).
+    #[arg(long, env = "CAMPFIRE_MAX_FILE_SIZE", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Seconds of silence after which a live connection is dropped.
+    #[arg(long, env = "CAMPFIRE_HEARTBEAT_TIMEOUT", default_value_t = 60.0)]
+    pub heartbeat_timeout: f64,
+    /// Seconds between the server's pings on each live connection.
+    #[arg(long, env = "CAMPFIRE_PING_INTERVAL", default_value_t = 20.0)]
+    pub ping_interval: f64,
+}
+
+impl Config {
+    /// The feature flags.
+    pub fn features(&self) -> Features {
+        Features {
+            files: self.files,
+            avatars: self.avatars,
+            opengraph: self.opengraph,
+            search: self.search,
+            push: self.push,
+            bots: self.bots,
+            max_file_size: self.max_file_size,
+        }
+    }
+
+    /// Live delivery settings.
+    pub fn live(&self) -> LiveConfig {
+        let seconds = |s: f64| Duration::from_secs_f64(s.clamp(0.05, 3600.0));
+        LiveConfig {
+            heartbeat_timeout: seconds(self.heartbeat_timeout),
+            ping_interval: seconds(self.ping_interval),
+            ..LiveConfig::default()
+        }
+    }
+}
+
+/// The key that signs session-transfer links: 32 random bytes, created at first start and
+/// kept in the data directory (readable only by its owner).
+pub fn signing_key(data: &DataDir) -> Result<Vec<u8>> {
+    let path = data.root().join("signing.key");
+    if let Ok(existing) = std::fs::read(&path)
+        && existing.len() == 32
+    {
+        return Ok(existing);
+    }
+    let mut key = vec![0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    std::fs::write(&path, &key).with_context(|| format!("could not write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(key)
+}
