@@ -35,6 +35,7 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
         .into_iter()
         .collect();
         let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+        attributes.insert("a", ["href"].into_iter().collect());
         attributes.insert("span", ["data-mention-id"].into_iter().collect());
         attributes.insert("code", ["class"].into_iter().collect());
         let mut builder = ammonia::Builder::default();
