@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// Feature flags readable by the client (O6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Features {
     /// File attachments (M9).
     pub files: bool,

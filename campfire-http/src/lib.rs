@@ -19,6 +19,7 @@ pub mod live;
 mod middleware;
 mod routes;
 mod sanitize;
+mod static_files;
 pub mod wire;
 
 use std::sync::Arc;

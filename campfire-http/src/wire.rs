@@ -10,14 +10,16 @@ use campfire_domain::{
     initials,
 };
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::clock::rfc3339;
 
 /// A person or bot.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct UserJson {
     pub id: i64,
     pub name: String,
+    #[ts(type = "\"member\" | \"administrator\" | \"bot\"")]
     pub role: &'static str,
     pub active: bool,
     pub bio: String,
@@ -25,6 +27,7 @@ pub struct UserJson {
     pub color: &'static str,
     pub avatar_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub email: Option<String>,
 }
 
@@ -50,7 +53,7 @@ impl UserJson {
 }
 
 /// The account's public settings.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct AccountJson {
     pub name: String,
     pub custom_css: String,
@@ -68,18 +71,20 @@ impl From<&Account> for AccountJson {
 }
 
 /// A room as one member sees it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct RoomJson {
     #[serde(flatten)]
     pub info: RoomInfoJson,
+    #[ts(type = "Involvement")]
     pub involvement: &'static str,
     pub unread: bool,
 }
 
 /// A room, without anything personal (event payloads go to every member).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct RoomInfoJson {
     pub id: i64,
+    #[ts(type = "\"open\" | \"closed\" | \"direct\"")]
     pub kind: &'static str,
     pub name: Option<String>,
     pub creator_id: i64,
@@ -115,7 +120,7 @@ impl RoomJson {
 }
 
 /// A boost.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct BoostJson {
     pub id: i64,
     pub message_id: i64,
@@ -137,7 +142,7 @@ impl From<&Boost> for BoostJson {
 }
 
 /// A `/play` message's sound (M8).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct PlayJson {
     pub sound: &'static str,
     pub text: Option<&'static str>,
@@ -159,7 +164,7 @@ impl From<Sound> for PlayJson {
 }
 
 /// A message.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct MessageJson {
     pub id: i64,
     pub room_id: i64,
@@ -205,7 +210,7 @@ pub fn permalink(message: &Message) -> String {
 }
 
 /// A session in the sessions list.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct SessionJson {
     pub id: i64,
     pub user_agent: String,
@@ -230,7 +235,7 @@ impl SessionJson {
 }
 
 /// A message as the bot API shows it (B2, the original's shape).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct BotMessageJson {
     pub id: i64,
     pub created_at: String,
@@ -241,23 +246,24 @@ pub struct BotMessageJson {
 }
 
 /// B2's `body`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct BotBodyJson {
     pub plain_text: String,
     pub html: String,
 }
 
 /// B2's `creator`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct BotCreatorJson {
     pub id: i64,
     pub name: String,
+    #[ts(type = "\"member\" | \"administrator\" | \"bot\"")]
     pub role: &'static str,
     pub avatar_url: Option<String>,
 }
 
 /// B2's `room`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct BotRoomJson {
     pub id: i64,
 }
@@ -287,7 +293,7 @@ impl BotMessageJson {
 // --- Requests ---
 
 /// First run and join: a new person.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct SignUp {
     pub name: String,
     pub email: String,
@@ -295,14 +301,15 @@ pub struct SignUp {
 }
 
 /// Sign in.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct SignIn {
     pub email: String,
     pub password: String,
 }
 
 /// Profile changes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct ProfileUpdate {
     pub name: Option<String>,
     pub bio: Option<String>,
@@ -312,13 +319,14 @@ pub struct ProfileUpdate {
 }
 
 /// An administrator changes someone's role.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct RoleUpdate {
     pub role: String,
 }
 
 /// Account settings.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct AccountUpdate {
     pub name: Option<String>,
     pub custom_css: Option<String>,
@@ -326,27 +334,23 @@ pub struct AccountUpdate {
 }
 
 /// A bot being created or changed.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct BotUpdate {
     pub name: Option<String>,
-    /// `Some(None)` (JSON null) removes the webhook.
-    #[serde(default, deserialize_with = "present")]
-    pub webhook_url: Option<Option<String>>,
-}
-
-/// Distinguishes a field set to `null` from a missing one.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+    /// An empty string removes the webhook; a missing field leaves it as it is.
+    pub webhook_url: Option<String>,
 }
 
 /// A transfer link for someone.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct TransferRequest {
     pub user_id: Option<i64>,
 }
 
 /// A room being created.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct NewRoomRequest {
     pub name: String,
     pub kind: String,
@@ -355,13 +359,14 @@ pub struct NewRoomRequest {
 }
 
 /// A direct room with these people (and you).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct DirectRoomRequest {
     pub user_ids: Vec<i64>,
 }
 
 /// Room changes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct RoomUpdate {
     pub name: Option<String>,
     pub kind: Option<String>,
@@ -369,32 +374,32 @@ pub struct RoomUpdate {
 }
 
 /// A new involvement level.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct InvolvementUpdate {
     pub involvement: String,
 }
 
 /// A message being posted.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct PostMessage {
     pub client_message_id: String,
     pub body_html: String,
 }
 
 /// A message being edited.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct EditMessage {
     pub body_html: String,
 }
 
 /// A boost being added.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 pub struct NewBoost {
     pub content: String,
 }
 
 /// A frame a client sends over the live socket.
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize, PartialEq, Eq, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// Still here.
@@ -403,4 +408,151 @@ pub enum ClientFrame {
     Focus { room_id: Option<i64> },
     /// Typing in a room.
     Typing { room_id: i64 },
+}
+
+/// What a change was, as a live event (docs/api.md, "Live").
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventJson {
+    MessageCreated {
+        room_id: i64,
+        message_id: i64,
+        message: Option<MessageJson>,
+    },
+    MessageEdited {
+        room_id: i64,
+        message_id: i64,
+        message: Option<MessageJson>,
+    },
+    MessageDeleted {
+        room_id: i64,
+        message_id: i64,
+    },
+    BoostAdded {
+        room_id: i64,
+        message_id: i64,
+        boost: Option<BoostJson>,
+    },
+    BoostRemoved {
+        room_id: i64,
+        message_id: i64,
+        boost_id: i64,
+    },
+    RoomCreated {
+        room_id: i64,
+        room: Option<RoomInfoJson>,
+    },
+    RoomRenamed {
+        room_id: i64,
+        room: Option<RoomInfoJson>,
+    },
+    RoomConverted {
+        room_id: i64,
+        room: Option<RoomInfoJson>,
+    },
+    RoomDeleted {
+        room_id: i64,
+    },
+    MembershipAdded {
+        room_id: i64,
+        user_id: i64,
+    },
+    MembershipRemoved {
+        room_id: i64,
+        user_id: i64,
+    },
+    InvolvementChanged {
+        room_id: i64,
+        user_id: i64,
+        #[ts(type = "Involvement | null")]
+        involvement: Option<&'static str>,
+    },
+    RoomRead {
+        room_id: i64,
+        user_id: i64,
+    },
+    UserJoined {
+        user_id: i64,
+        user: Option<UserJson>,
+    },
+    UserUpdated {
+        user_id: i64,
+        user: Option<UserJson>,
+    },
+    UserDeactivated {
+        user_id: i64,
+        user: Option<UserJson>,
+    },
+    AccountUpdated {
+        account: Option<AccountJson>,
+    },
+}
+
+/// A frame the server sends over the live socket.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The next event, in sequence order.
+    Event { seq: i64, event: Box<EventJson> },
+    /// Who is in a room now.
+    Presence { room_id: i64, user_ids: Vec<i64> },
+    /// Who is typing in a room now.
+    Typing { room_id: i64, user_ids: Vec<i64> },
+}
+
+/// The four involvement levels (R3).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Involvement {
+    Everything,
+    Mentions,
+    Nothing,
+    Invisible,
+}
+
+/// The TypeScript declarations of every wire type, as `frontend/src/api/wire.ts` holds them.
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let decls = [
+        Involvement::decl(&cfg),
+        UserJson::decl(&cfg),
+        AccountJson::decl(&cfg),
+        crate::Features::decl(&cfg),
+        RoomInfoJson::decl(&cfg),
+        RoomJson::decl(&cfg),
+        BoostJson::decl(&cfg),
+        PlayJson::decl(&cfg),
+        MessageJson::decl(&cfg),
+        SessionJson::decl(&cfg),
+        BotMessageJson::decl(&cfg),
+        BotBodyJson::decl(&cfg),
+        BotCreatorJson::decl(&cfg),
+        BotRoomJson::decl(&cfg),
+        EventJson::decl(&cfg),
+        ServerFrame::decl(&cfg),
+        ClientFrame::decl(&cfg),
+        SignUp::decl(&cfg),
+        SignIn::decl(&cfg),
+        ProfileUpdate::decl(&cfg),
+        RoleUpdate::decl(&cfg),
+        AccountUpdate::decl(&cfg),
+        BotUpdate::decl(&cfg),
+        TransferRequest::decl(&cfg),
+        NewRoomRequest::decl(&cfg),
+        DirectRoomRequest::decl(&cfg),
+        RoomUpdate::decl(&cfg),
+        InvolvementUpdate::decl(&cfg),
+        PostMessage::decl(&cfg),
+        EditMessage::decl(&cfg),
+        NewBoost::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from campfire-http/src/wire.rs by `UPDATE_SNAPSHOTS=1 cargo test -p campfire-http --test typescript`.\n// Do not edit: a test fails when this file and the Rust wire types drift apart.\n",
+    );
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
 }

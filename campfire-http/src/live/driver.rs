@@ -9,7 +9,6 @@ use axum::extract::ws::Utf8Bytes;
 use campfire_coord::{CloseReason, ConnId, Hub, HubConfig, Output};
 use campfire_domain::{EventKind, EventSeq, RoomId, SessionId, UserId};
 use campfire_store::{Store, StoreError};
-use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::time::{Duration, MissedTickBehavior, sleep_until};
@@ -17,7 +16,7 @@ use tokio::time::{Duration, MissedTickBehavior, sleep_until};
 use super::encode::encode;
 use super::{Closing, ConnectionPorts, Input, Live, Outgoing, channel};
 use crate::LiveConfig;
-use crate::wire::ClientFrame;
+use crate::wire::{ClientFrame, ServerFrame};
 
 type LiveHub = Hub<UserId, RoomId, SessionId, Utf8Bytes>;
 
@@ -241,8 +240,18 @@ impl Driver {
 }
 
 fn signal(kind: &str, room: RoomId, users: &[UserId]) -> Utf8Bytes {
-    let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
-    Utf8Bytes::from(json!({ "type": kind, "room_id": room.0, "user_ids": ids }).to_string())
+    let user_ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+    let frame = match kind {
+        "typing" => ServerFrame::Typing {
+            room_id: room.0,
+            user_ids,
+        },
+        _ => ServerFrame::Presence {
+            room_id: room.0,
+            user_ids,
+        },
+    };
+    Utf8Bytes::from(serde_json::to_string(&frame).unwrap_or_default())
 }
 
 async fn sleep_or_never(deadline: Option<tokio::time::Instant>) {

@@ -3,11 +3,12 @@
 
 use axum::extract::ws::Utf8Bytes;
 use campfire_coord::{Audience, Change, Published};
-use campfire_domain::{Event, EventKind, RoomId, UserId};
+use campfire_domain::{Event, EventKind, MessageId, RoomId, UserId};
 use campfire_store::{Store, StoreError};
-use serde_json::{Value, json};
 
-use crate::wire::{AccountJson, BoostJson, MessageJson, RoomInfoJson, UserJson};
+use crate::wire::{
+    AccountJson, BoostJson, EventJson, MessageJson, RoomInfoJson, ServerFrame, UserJson,
+};
 
 /// An event ready for the hub.
 pub type Ready = Published<UserId, RoomId, Utf8Bytes>;
@@ -40,14 +41,17 @@ pub fn route(kind: &EventKind) -> (Audience<UserId, RoomId>, Change<UserId, Room
 /// Loads what the event refers to and encodes its frame. Things deleted since are `null`:
 /// a later event says they are gone.
 pub async fn encode(store: &dyn Store, event: &Event) -> Result<Ready, StoreError> {
-    let body = payload(store, &event.kind).await?;
-    let frame = json!({ "type": "event", "seq": event.seq.0, "event": body });
+    let frame = ServerFrame::Event {
+        seq: event.seq.0,
+        event: Box::new(payload(store, &event.kind).await?),
+    };
+    let json = serde_json::to_string(&frame).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let (audience, change) = route(&event.kind);
     Ok(Published {
         seq: u64::try_from(event.seq.0).unwrap_or(0),
         audience,
         change,
-        payload: Utf8Bytes::from(frame.to_string()),
+        payload: Utf8Bytes::from(json),
     })
 }
 
@@ -60,64 +64,117 @@ fn gone<T>(result: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
     }
 }
 
-async fn payload(store: &dyn Store, kind: &EventKind) -> Result<Value, StoreError> {
-    use EventKind::*;
-    let name = kind.parts().name;
+async fn message(store: &dyn Store, id: MessageId) -> Result<Option<MessageJson>, StoreError> {
+    Ok(match gone(store.message(id).await)? {
+        Some(m) => Some(MessageJson::new(&m, &store.boosts_of(&[id]).await?)),
+        None => None,
+    })
+}
+
+async fn room(store: &dyn Store, id: RoomId) -> Result<Option<RoomInfoJson>, StoreError> {
+    Ok(match gone(store.room(id).await)? {
+        Some(r) => Some(RoomInfoJson::new(&r, &store.members(id).await?)),
+        None => None,
+    })
+}
+
+async fn user(store: &dyn Store, id: UserId) -> Result<Option<UserJson>, StoreError> {
+    Ok(gone(store.user(id).await)?.map(|u| UserJson::new(&u, false)))
+}
+
+async fn payload(store: &dyn Store, kind: &EventKind) -> Result<EventJson, StoreError> {
+    use EventKind as K;
     Ok(match *kind {
-        MessageCreated { room, message } | MessageEdited { room, message } => {
-            let json = match gone(store.message(message).await)? {
-                Some(m) => Some(MessageJson::new(&m, &store.boosts_of(&[message]).await?)),
-                None => None,
-            };
-            json!({ "kind": name, "room_id": room.0, "message_id": message.0, "message": json })
-        }
-        MessageDeleted { room, message } => {
-            json!({ "kind": name, "room_id": room.0, "message_id": message.0 })
-        }
-        BoostAdded {
-            room,
-            message,
+        K::MessageCreated {
+            room: r,
+            message: m,
+        } => EventJson::MessageCreated {
+            room_id: r.0,
+            message_id: m.0,
+            message: message(store, m).await?,
+        },
+        K::MessageEdited {
+            room: r,
+            message: m,
+        } => EventJson::MessageEdited {
+            room_id: r.0,
+            message_id: m.0,
+            message: message(store, m).await?,
+        },
+        K::MessageDeleted {
+            room: r,
+            message: m,
+        } => EventJson::MessageDeleted {
+            room_id: r.0,
+            message_id: m.0,
+        },
+        K::BoostAdded {
+            room: r,
+            message: m,
             boost,
-        } => {
-            let json = gone(store.boost(boost).await)?
+        } => EventJson::BoostAdded {
+            room_id: r.0,
+            message_id: m.0,
+            boost: gone(store.boost(boost).await)?
                 .as_ref()
-                .map(BoostJson::from);
-            json!({ "kind": name, "room_id": room.0, "message_id": message.0, "boost": json })
-        }
-        BoostRemoved {
-            room,
-            message,
+                .map(BoostJson::from),
+        },
+        K::BoostRemoved {
+            room: r,
+            message: m,
             boost,
-        } => {
-            json!({ "kind": name, "room_id": room.0, "message_id": message.0, "boost_id": boost.0 })
-        }
-        RoomCreated { room } | RoomRenamed { room } | RoomConverted { room } => {
-            let json = match gone(store.room(room).await)? {
-                Some(r) => Some(RoomInfoJson::new(&r, &store.members(room).await?)),
-                None => None,
-            };
-            json!({ "kind": name, "room_id": room.0, "room": json })
-        }
-        RoomDeleted { room } => json!({ "kind": name, "room_id": room.0 }),
-        MembershipAdded { room, user }
-        | MembershipRemoved { room, user }
-        | RoomRead { room, user } => {
-            json!({ "kind": name, "room_id": room.0, "user_id": user.0 })
-        }
-        InvolvementChanged { room, user } => {
-            let level = store
-                .membership(room, user)
+        } => EventJson::BoostRemoved {
+            room_id: r.0,
+            message_id: m.0,
+            boost_id: boost.0,
+        },
+        K::RoomCreated { room: r } => EventJson::RoomCreated {
+            room_id: r.0,
+            room: room(store, r).await?,
+        },
+        K::RoomRenamed { room: r } => EventJson::RoomRenamed {
+            room_id: r.0,
+            room: room(store, r).await?,
+        },
+        K::RoomConverted { room: r } => EventJson::RoomConverted {
+            room_id: r.0,
+            room: room(store, r).await?,
+        },
+        K::RoomDeleted { room: r } => EventJson::RoomDeleted { room_id: r.0 },
+        K::MembershipAdded { room: r, user: u } => EventJson::MembershipAdded {
+            room_id: r.0,
+            user_id: u.0,
+        },
+        K::MembershipRemoved { room: r, user: u } => EventJson::MembershipRemoved {
+            room_id: r.0,
+            user_id: u.0,
+        },
+        K::RoomRead { room: r, user: u } => EventJson::RoomRead {
+            room_id: r.0,
+            user_id: u.0,
+        },
+        K::InvolvementChanged { room: r, user: u } => EventJson::InvolvementChanged {
+            room_id: r.0,
+            user_id: u.0,
+            involvement: store
+                .membership(r, u)
                 .await?
-                .map(|m| m.involvement.as_str());
-            json!({ "kind": name, "room_id": room.0, "user_id": user.0, "involvement": level })
-        }
-        UserJoined { user } | UserUpdated { user } | UserDeactivated { user } => {
-            let json = gone(store.user(user).await)?.map(|u| UserJson::new(&u, false));
-            json!({ "kind": name, "user_id": user.0, "user": json })
-        }
-        AccountUpdated => {
-            let json = store.account().await?.as_ref().map(AccountJson::from);
-            json!({ "kind": name, "account": json })
-        }
+                .map(|m| m.involvement.as_str()),
+        },
+        K::UserJoined { user: u } => EventJson::UserJoined {
+            user_id: u.0,
+            user: user(store, u).await?,
+        },
+        K::UserUpdated { user: u } => EventJson::UserUpdated {
+            user_id: u.0,
+            user: user(store, u).await?,
+        },
+        K::UserDeactivated { user: u } => EventJson::UserDeactivated {
+            user_id: u.0,
+            user: user(store, u).await?,
+        },
+        K::AccountUpdated => EventJson::AccountUpdated {
+            account: store.account().await?.as_ref().map(AccountJson::from),
+        },
     })
 }

@@ -127,7 +127,7 @@ pub async fn create_bot(
     let bot = NewBot {
         name,
         token,
-        webhook_url: webhook_url(form.webhook_url.flatten())?,
+        webhook_url: webhook_url(form.webhook_url)?,
     };
     let user = state.store.create_bot(bot, now()).await?;
     state.live.nudge();
@@ -151,7 +151,10 @@ pub async fn update_bot(
         bot = state.store.update_profile(bot.id, changes, now()).await?;
     }
     if let Some(url) = form.webhook_url {
-        state.store.set_webhook(bot.id, webhook_url(url)?).await?;
+        state
+            .store
+            .set_webhook(bot.id, webhook_url(Some(url))?)
+            .await?;
     }
     state.live.nudge();
     Ok(Json(json!({ "bot": bot_json(&state, &bot).await? })).into_response())

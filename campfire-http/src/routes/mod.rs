@@ -89,7 +89,7 @@ pub fn router(state: AppState) -> Router {
             "/rooms/{room}/{key}/messages/{id}/boosts/{boost}",
             delete(bot_api::unboost),
         )
-        .fallback(|| async { ApiError::not_found("page") })
+        .fallback(crate::static_files::serve)
         .route_layer(middleware::from_fn(log_requests))
         .layer(middleware::from_fn_with_state(state.clone(), guard_writes))
         .layer(middleware::from_fn(security_headers))

@@ -300,7 +300,10 @@ pub async fn transfer(
 ) -> ApiResult<Response> {
     let invalid = || ApiError::not_found("sign-in link (it may have been used or expired)");
     let key = jsonwebtoken::DecodingKey::from_secret(&state.config.signing_key);
-    let validation = jsonwebtoken::Validation { leeway: 0, ..jsonwebtoken::Validation::default() };
+    let validation = jsonwebtoken::Validation {
+        leeway: 0,
+        ..jsonwebtoken::Validation::default()
+    };
     let claims = jsonwebtoken::decode::<TransferClaims>(&token, &key, &validation)
         .map_err(|_| invalid())?
         .claims;

@@ -1,0 +1,96 @@
+// Generated from campfire-http/src/wire.rs by `UPDATE_SNAPSHOTS=1 cargo test -p campfire-http --test typescript`.
+// Do not edit: a test fails when this file and the Rust wire types drift apart.
+
+export type Involvement = "everything" | "mentions" | "nothing" | "invisible";
+
+export type UserJson = { id: number, name: string, role: "member" | "administrator" | "bot", active: boolean, bio: string, initials: string, color: string, avatar_url: string | null, email?: string, };
+
+export type AccountJson = { name: string, custom_css: string, only_admins_create_rooms: boolean, };
+
+export type Features = { 
+/**
+ * File attachments (M9).
+ */
+files: boolean, 
+/**
+ * Uploaded avatars (A10).
+ */
+avatars: boolean, 
+/**
+ * Link previews (M10).
+ */
+opengraph: boolean, 
+/**
+ * Search (S1).
+ */
+search: boolean, 
+/**
+ * Web Push (N1).
+ */
+push: boolean, 
+/**
+ * The bot API and webhooks (B1–B3).
+ */
+bots: boolean, 
+/**
+ * The largest attachment, in bytes.
+ */
+max_file_size: number, };
+
+export type RoomInfoJson = { id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
+
+export type RoomJson = { involvement: Involvement, unread: boolean, id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
+
+export type BoostJson = { id: number, message_id: number, booster_id: number, content: string, created_at: string, };
+
+export type PlayJson = { sound: string, text: string | null, picture: boolean, };
+
+export type MessageJson = { id: number, room_id: number, author_id: number, client_message_id: string, body_html: string, body_plain: string, mentions: Array<number>, play: PlayJson | null, boosts: Array<BoostJson>, created_at: string, edited_at: string | null, url: string, };
+
+export type SessionJson = { id: number, user_agent: string, ip: string, created_at: string, last_active_at: string, current: boolean, };
+
+export type BotMessageJson = { id: number, created_at: string, body: BotBodyJson, creator: BotCreatorJson, room: BotRoomJson, url: string, };
+
+export type BotBodyJson = { plain_text: string, html: string, };
+
+export type BotCreatorJson = { id: number, name: string, role: "member" | "administrator" | "bot", avatar_url: string | null, };
+
+export type BotRoomJson = { id: number, };
+
+export type EventJson = { "kind": "message_created", room_id: number, message_id: number, message: MessageJson | null, } | { "kind": "message_edited", room_id: number, message_id: number, message: MessageJson | null, } | { "kind": "message_deleted", room_id: number, message_id: number, } | { "kind": "boost_added", room_id: number, message_id: number, boost: BoostJson | null, } | { "kind": "boost_removed", room_id: number, message_id: number, boost_id: number, } | { "kind": "room_created", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_renamed", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_converted", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_deleted", room_id: number, } | { "kind": "membership_added", room_id: number, user_id: number, } | { "kind": "membership_removed", room_id: number, user_id: number, } | { "kind": "involvement_changed", room_id: number, user_id: number, involvement: Involvement | null, } | { "kind": "room_read", room_id: number, user_id: number, } | { "kind": "user_joined", user_id: number, user: UserJson | null, } | { "kind": "user_updated", user_id: number, user: UserJson | null, } | { "kind": "user_deactivated", user_id: number, user: UserJson | null, } | { "kind": "account_updated", account: AccountJson | null, };
+
+export type ServerFrame = { "type": "event", seq: number, event: EventJson, } | { "type": "presence", room_id: number, user_ids: Array<number>, } | { "type": "typing", room_id: number, user_ids: Array<number>, };
+
+export type ClientFrame = { "type": "heartbeat" } | { "type": "focus", room_id: number | null, } | { "type": "typing", room_id: number, };
+
+export type SignUp = { name: string, email: string, password: string, };
+
+export type SignIn = { email: string, password: string, };
+
+export type ProfileUpdate = { name?: string, bio?: string, email?: string, password?: string, current_password?: string, };
+
+export type RoleUpdate = { role: string, };
+
+export type AccountUpdate = { name?: string, custom_css?: string, only_admins_create_rooms?: boolean, };
+
+export type BotUpdate = { name?: string, 
+/**
+ * An empty string removes the webhook; a missing field leaves it as it is.
+ */
+webhook_url?: string, };
+
+export type TransferRequest = { user_id?: number, };
+
+export type NewRoomRequest = { name: string, kind: string, member_ids: Array<number>, };
+
+export type DirectRoomRequest = { user_ids: Array<number>, };
+
+export type RoomUpdate = { name?: string, kind?: string, member_ids?: Array<number>, };
+
+export type InvolvementUpdate = { involvement: string, };
+
+export type PostMessage = { client_message_id: string, body_html: string, };
+
+export type EditMessage = { body_html: string, };
+
+export type NewBoost = { content: string, };
