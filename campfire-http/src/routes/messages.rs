@@ -32,10 +32,13 @@ async fn mentions(
     body: &campfire_domain::MessageBody,
 ) -> ApiResult<Vec<UserId>> {
     let members = state.store.members(room.id).await?;
-    let mut users = Vec::with_capacity(members.len());
-    for member in &members {
-        users.push(state.store.user(member.user).await?);
-    }
+    let users: Vec<User> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| members.iter().any(|m| m.user == u.id))
+        .collect();
     let names: Vec<(UserId, &str)> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
     let mut found = extract_mentions(body.plain(), &names);
     found.extend(

@@ -60,6 +60,23 @@ pub async fn list(State(state): State<AppState>, authed: Authed) -> ApiResult<Re
             rooms.push(RoomJson::new(room, &members, membership));
         }
     }
+    // R2's order: direct rooms by latest activity, then shared rooms by name.
+    rooms.sort_by(|a, b| {
+        let direct = |r: &RoomJson| r.info.kind == "direct";
+        direct(b)
+            .cmp(&direct(a))
+            .then_with(|| {
+                if direct(a) {
+                    b.info.last_active_at.cmp(&a.info.last_active_at)
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .then_with(|| {
+                let name = |r: &RoomJson| r.info.name.clone().unwrap_or_default().to_lowercase();
+                name(a).cmp(&name(b))
+            })
+    });
     Ok(Json(json!({ "rooms": rooms, "seq": seq.0 })).into_response())
 }
 
