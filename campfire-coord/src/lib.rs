@@ -27,6 +27,7 @@
 //! ```
 
 mod conns;
+mod delivery;
 mod event;
 mod hub;
 mod membership;
@@ -35,6 +36,7 @@ mod presence;
 mod replay;
 mod ring;
 
+pub use delivery::{BreakerPolicy, Breakers, CircuitState, RetryPolicy};
 pub use event::{Audience, Change, Published};
 pub use hub::{Hub, HubConfig};
 pub use output::{CloseReason, ConnId, Output};
