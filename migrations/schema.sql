@@ -72,7 +72,7 @@ CREATE TABLE outbox (
         last_error TEXT,
         created_at INTEGER NOT NULL,
         finished_at INTEGER
-    );
+    , last_attempt_at INTEGER);
 
 CREATE TABLE push_subscriptions (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -145,6 +145,8 @@ CREATE INDEX mentions_user ON mentions (user_id);
 CREATE INDEX messages_room ON messages (room_id, id);
 
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+CREATE INDEX outbox_target ON outbox (kind, target);
 
 CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id);
 

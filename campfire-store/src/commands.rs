@@ -94,6 +94,8 @@ pub struct NewMessage {
     pub mentions: Vec<UserId>,
     /// Members looking at the room right now: the message does not make it unread for them (R4).
     pub looking: Vec<UserId>,
+    /// Bots whose webhooks get this message (B3): queued in the outbox in the same transaction.
+    pub webhooks: Vec<UserId>,
     /// Now.
     pub at: Timestamp,
 }
@@ -155,6 +157,57 @@ pub struct ProfileChanges {
     pub bio: Option<Bio>,
     /// A new email address.
     pub email: Option<EmailAddress>,
+}
+
+/// A queued outbound delivery (B3): a message for a bot's webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The outbox row.
+    pub id: i64,
+    /// The bot whose webhook gets it.
+    pub bot: UserId,
+    /// The message it is about.
+    pub message: MessageId,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// Sent with every attempt, so a receiver can drop duplicates.
+    pub idempotency_key: String,
+    /// When it was queued.
+    pub created_at: Timestamp,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Delivered: done.
+    Delivered,
+    /// Failed; try again at `at`.
+    Retry {
+        /// When to try again.
+        at: Timestamp,
+        /// Why it failed.
+        error: String,
+    },
+    /// Failed for good.
+    GaveUp {
+        /// Why it failed.
+        error: String,
+    },
+}
+
+/// How a bot's deliveries are going, for its administrators.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryStats {
+    /// Delivered.
+    pub delivered: u64,
+    /// Waiting (first attempt or a retry).
+    pub pending: u64,
+    /// Given up.
+    pub failed: u64,
+    /// The last attempt's time.
+    pub last_attempt_at: Option<Timestamp>,
+    /// The last failure's reason.
+    pub last_error: Option<String>,
 }
 
 /// Counts for `campfire-cli stats`.

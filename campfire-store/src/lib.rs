@@ -17,8 +17,8 @@ mod sqlite;
 mod store;
 
 pub use commands::{
-    AccountChanges, FirstRun, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
-    ProfileChanges, RoomMembers, SetUp, Stats,
+    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson, NewRoom,
+    NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats,
 };
 pub use error::{Conflict, StoreError};
 pub use memory::MemoryStore;

@@ -16,8 +16,9 @@ use campfire_domain::{
 };
 
 use crate::{
-    AccountChanges, Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom,
-    NewSession, Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats, Store, StoreError,
+    AccountChanges, Conflict, Delivery, DeliveryStats, FirstRun, MAX_PAGE, NewBot, NewMessage,
+    NewPerson, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp,
+    Stats, Store, StoreError,
 };
 
 /// A [`Store`] that keeps everything in memory.
@@ -40,8 +41,18 @@ struct State {
     boosts: BTreeMap<BoostId, Boost>,
     bans: Vec<Ban>,
     used_tokens: std::collections::HashSet<String>,
+    outbox: BTreeMap<i64, OutboxRow>,
     events: Vec<Event>,
     last_id: i64,
+}
+
+/// A queued delivery and how it is going.
+struct OutboxRow {
+    delivery: Delivery,
+    status: &'static str,
+    next_at: Timestamp,
+    last_attempt_at: Option<Timestamp>,
+    last_error: Option<String>,
 }
 
 impl State {
@@ -818,6 +829,27 @@ impl Store for MemoryStore {
             room.last_active_at = new.at;
         }
         s.client_ids.insert(retry, message.id);
+        for bot in &new.webhooks {
+            let id = s.next_id();
+            let delivery = Delivery {
+                id,
+                bot: *bot,
+                message: message.id,
+                attempts: 0,
+                idempotency_key: format!("webhook-{}-{}", message.id, bot),
+                created_at: new.at,
+            };
+            s.outbox.insert(
+                id,
+                OutboxRow {
+                    delivery,
+                    status: "pending",
+                    next_at: new.at,
+                    last_attempt_at: None,
+                    last_error: None,
+                },
+            );
+        }
         s.messages.insert(message.id, message.clone());
         s.append(
             EventKind::MessageCreated {
@@ -987,6 +1019,76 @@ impl Store for MemoryStore {
             .filter(|b| messages.contains(&b.message))
             .cloned()
             .collect())
+    }
+
+    async fn due_deliveries(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let s = self.lock();
+        let mut due: Vec<&OutboxRow> = s
+            .outbox
+            .values()
+            .filter(|r| r.status == "pending" && r.next_at <= now)
+            .collect();
+        due.sort_by_key(|r| (r.next_at, r.delivery.id));
+        Ok(due
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|r| r.delivery.clone())
+            .collect())
+    }
+
+    async fn record_delivery(
+        &self,
+        id: i64,
+        outcome: Outcome,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let row = s
+            .outbox
+            .get_mut(&id)
+            .ok_or(StoreError::NotFound("delivery"))?;
+        row.delivery.attempts = row.delivery.attempts.saturating_add(1);
+        row.last_attempt_at = Some(at);
+        match outcome {
+            Outcome::Delivered => {
+                row.status = "delivered";
+                row.last_error = None;
+            }
+            Outcome::Retry { at, error } => {
+                row.next_at = at;
+                row.last_error = Some(error);
+            }
+            Outcome::GaveUp { error } => {
+                row.status = "failed";
+                row.last_error = Some(error);
+            }
+        }
+        Ok(())
+    }
+
+    async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError> {
+        let s = self.lock();
+        let mut stats = DeliveryStats::default();
+        let mut last_failure: Option<(Timestamp, String)> = None;
+        for row in s.outbox.values().filter(|r| r.delivery.bot == bot) {
+            match row.status {
+                "delivered" => stats.delivered += 1,
+                "failed" => stats.failed += 1,
+                _ => stats.pending += 1,
+            }
+            stats.last_attempt_at = stats.last_attempt_at.max(row.last_attempt_at);
+            if let (Some(at), Some(error)) = (row.last_attempt_at, &row.last_error)
+                && last_failure.as_ref().is_none_or(|(t, _)| at >= *t)
+            {
+                last_failure = Some((at, error.clone()));
+            }
+        }
+        stats.last_error = last_failure.map(|(_, e)| e);
+        Ok(stats)
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {

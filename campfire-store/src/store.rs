@@ -8,8 +8,8 @@ use campfire_domain::{
 };
 
 use crate::{
-    AccountChanges, FirstRun, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
-    ProfileChanges, RoomMembers, SetUp, Stats, StoreError,
+    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson, NewRoom,
+    NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats, StoreError,
 };
 
 /// Everything Campfire keeps. Each method is one transaction: it happens whole or not at all, and
@@ -234,6 +234,23 @@ pub trait Store: Send + Sync {
 
     /// The boosts of these messages, in id order.
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError>;
+
+    // --- The outbox (B3) ---
+
+    /// Pending deliveries whose time has come, oldest first.
+    async fn due_deliveries(&self, now: Timestamp, limit: u32)
+    -> Result<Vec<Delivery>, StoreError>;
+
+    /// Records an attempt's outcome.
+    async fn record_delivery(
+        &self,
+        id: i64,
+        outcome: Outcome,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// A bot's delivery counts and its last failure.
+    async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError>;
 
     // --- The event log ---
 

@@ -12,6 +12,7 @@ use sea_orm_migration::{MigrationTrait, async_trait};
 
 mod m20261125_000001_initial;
 mod m20261125_000002_used_tokens;
+mod m20261125_000003_outbox_attempts;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261125_000002_used_tokens::Migration),
+            Box::new(m20261125_000003_outbox_attempts::Migration),
         ]
     }
 }

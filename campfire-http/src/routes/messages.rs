@@ -71,6 +71,7 @@ pub async fn post_message(
             body,
             mentions,
             looking,
+            webhooks: vec![],
             at: now(),
         })
         .await?;

@@ -460,6 +460,22 @@ impl SqliteStore {
             [new.at.0.into(), new.room.0.into()],
         )
         .await?;
+        // B3: webhook deliveries are queued with the message, so a crash loses neither.
+        for bot in &new.webhooks {
+            execute(
+                tx,
+                "INSERT INTO outbox (kind, target, payload, idempotency_key, status, attempts, next_attempt_at, created_at) \
+                 VALUES ('webhook', ?, ?, ?, 'pending', 0, ?, ?)",
+                [
+                    bot.0.to_string().into(),
+                    id.0.to_string().into(),
+                    format!("webhook-{}-{}", id.0, bot.0).into(),
+                    new.at.0.into(),
+                    new.at.0.into(),
+                ],
+            )
+            .await?;
+        }
         append(
             tx,
             EventKind::MessageCreated {
@@ -1198,6 +1214,95 @@ impl Store for SqliteStore {
             .iter()
             .map(rows::boost)
             .collect()
+    }
+
+    async fn due_deliveries(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<crate::Delivery>, StoreError> {
+        let rows = query(
+            &self.readers,
+            "SELECT id, target, payload, attempts, idempotency_key, created_at FROM outbox \
+             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            [now.0.into(), i64::from(limit).into()],
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let number = |i| {
+                    text(r, i).and_then(|t| {
+                        t.parse::<i64>()
+                            .map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))
+                    })
+                };
+                Ok(crate::Delivery {
+                    id: int(r, 0)?,
+                    bot: UserId(number(1)?),
+                    message: MessageId(number(2)?),
+                    attempts: u32::try_from(int(r, 3)?).unwrap_or(u32::MAX),
+                    idempotency_key: text(r, 4)?,
+                    created_at: Timestamp(int(r, 5)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn record_delivery(
+        &self,
+        id: i64,
+        outcome: crate::Outcome,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (sql, values): (&str, [Value; 4]) = match outcome {
+            crate::Outcome::Delivered => (
+                "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ?, finished_at = ?, last_error = ? WHERE id = ?",
+                [
+                    at.0.into(),
+                    at.0.into(),
+                    Option::<String>::None.into(),
+                    id.into(),
+                ],
+            ),
+            crate::Outcome::Retry { at: next, error } => (
+                "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                [at.0.into(), next.0.into(), error.into(), id.into()],
+            ),
+            crate::Outcome::GaveUp { error } => (
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_attempt_at = ?, finished_at = ?, last_error = ? WHERE id = ?",
+                [at.0.into(), at.0.into(), error.into(), id.into()],
+            ),
+        };
+        let tx = self.begin().await?;
+        let result = execute_count(&tx, sql, values).await.and_then(|n| {
+            if n == 0 {
+                Err(StoreError::NotFound("delivery"))
+            } else {
+                Ok(())
+            }
+        });
+        finish(tx, result).await
+    }
+
+    async fn delivery_stats(&self, bot: UserId) -> Result<crate::DeliveryStats, StoreError> {
+        let target = bot.0.to_string();
+        let row = query_one(
+            &self.readers,
+            "SELECT COALESCE(SUM(status = 'delivered'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'failed'), 0), MAX(last_attempt_at), \
+             (SELECT last_error FROM outbox WHERE kind = 'webhook' AND target = ?1 AND last_error IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1) \
+             FROM outbox WHERE kind = 'webhook' AND target = ?1",
+            [target.into()],
+        )
+        .await?
+        .ok_or(StoreError::NotFound("outbox"))?;
+        let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
+        Ok(crate::DeliveryStats {
+            delivered: count(0)?,
+            pending: count(1)?,
+            failed: count(2)?,
+            last_attempt_at: opt_int(&row, 3)?.map(Timestamp),
+            last_error: super::opt_text(&row, 4)?,
+        })
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {

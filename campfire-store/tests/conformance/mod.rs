@@ -18,7 +18,7 @@ use campfire_domain::{
 };
 use campfire_store::{
     AccountChanges, Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom,
-    NewSession, Page, Posted, ProfileChanges, RoomMembers, SetUp, Store, StoreError,
+    NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp, Store, StoreError,
 };
 
 /// Generates one `#[tokio::test]` per case of the suite for the store made by `$make` (an async
@@ -49,7 +49,8 @@ macro_rules! conformance_tests {
             rooms_are_renamed_followed_and_deleted,
             account_and_profiles_change,
             the_membership_snapshot_matches_the_log_head,
-            tokens_are_used_once
+            tokens_are_used_once,
+            webhook_deliveries_are_queued_with_their_message
         );
     };
     (@cases $make:path: $($case:ident),* $(,)?) => {
@@ -119,6 +120,7 @@ fn message(room: RoomId, author: UserId, client_id: &str, text: &str) -> NewMess
         body: MessageBody::from_plain(text).unwrap(),
         mentions: vec![],
         looking: vec![],
+        webhooks: vec![],
         at: at(10),
     }
 }
@@ -1103,4 +1105,90 @@ pub async fn tokens_are_used_once(store: Shared) {
     assert!(store.use_token_once("jti-1", at(1)).await.unwrap());
     assert!(!store.use_token_once("jti-1", at(2)).await.unwrap());
     assert!(store.use_token_once("jti-2", at(3)).await.unwrap());
+}
+
+pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
+    let setup = set_up(&store).await;
+    let bot = store
+        .create_bot(
+            NewBot {
+                name: PersonName::new("Robo").unwrap(),
+                token: BotToken::parse("AbCdEf123456").unwrap(),
+                webhook_url: Some("http://hook".into()),
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+    let mut new = message(setup.room.id, setup.admin.id, "hook-1", "@Robo hi");
+    new.webhooks = vec![bot.id];
+    let posted = store.post_message(new.clone()).await.unwrap().message;
+    // A retried post queues nothing new.
+    store.post_message(new).await.unwrap();
+    assert!(
+        store.due_deliveries(at(9), 10).await.unwrap().is_empty(),
+        "not due before the message's time"
+    );
+    let due = store.due_deliveries(at(10), 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    let delivery = &due[0];
+    assert_eq!(
+        (delivery.bot, delivery.message, delivery.attempts),
+        (bot.id, posted.id, 0)
+    );
+    assert_eq!(
+        delivery.idempotency_key,
+        format!("webhook-{}-{}", posted.id, bot.id)
+    );
+
+    store
+        .record_delivery(
+            delivery.id,
+            Outcome::Retry {
+                at: at(100),
+                error: "HTTP 503".into(),
+            },
+            at(11),
+        )
+        .await
+        .unwrap();
+    assert!(store.due_deliveries(at(99), 10).await.unwrap().is_empty());
+    let again = store.due_deliveries(at(100), 10).await.unwrap();
+    assert_eq!(again[0].attempts, 1);
+    let stats = store.delivery_stats(bot.id).await.unwrap();
+    assert_eq!((stats.pending, stats.delivered, stats.failed), (1, 0, 0));
+    assert_eq!(stats.last_error.as_deref(), Some("HTTP 503"));
+    assert_eq!(stats.last_attempt_at, Some(at(11)));
+
+    store
+        .record_delivery(delivery.id, Outcome::Delivered, at(101))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .due_deliveries(at(1_000), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let stats = store.delivery_stats(bot.id).await.unwrap();
+    assert_eq!((stats.pending, stats.delivered, stats.failed), (0, 1, 0));
+
+    let mut second = message(setup.room.id, setup.admin.id, "hook-2", "@Robo again");
+    second.webhooks = vec![bot.id];
+    store.post_message(second).await.unwrap();
+    let next = store.due_deliveries(at(1_000), 10).await.unwrap();
+    store
+        .record_delivery(
+            next[0].id,
+            Outcome::GaveUp {
+                error: "timed out".into(),
+            },
+            at(1_001),
+        )
+        .await
+        .unwrap();
+    let stats = store.delivery_stats(bot.id).await.unwrap();
+    assert_eq!((stats.pending, stats.delivered, stats.failed), (0, 1, 1));
+    assert_eq!(stats.last_error.as_deref(), Some("timed out"));
 }
