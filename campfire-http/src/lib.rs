@@ -20,6 +20,7 @@ mod middleware;
 mod routes;
 mod sanitize;
 mod static_files;
+pub mod webhooks;
 pub mod wire;
 
 use std::sync::Arc;

@@ -46,6 +46,22 @@ pub struct Config {
     /// The largest attachment, in bytes (O6).
     #[arg(long, env = "CAMPFIRE_MAX_FILE_SIZE", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
+    /// Let bot webhooks reach private and loopback addresses (off by default: an SSRF guard
+    /// refuses them).
+    #[arg(long, env = "CAMPFIRE_ALLOW_PRIVATE_WEBHOOKS", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub allow_private_webhooks: bool,
+    /// Seconds a bot's webhook has to answer (the original Campfire's 7).
+    #[arg(long, env = "CAMPFIRE_WEBHOOK_TIMEOUT", default_value_t = 7.0)]
+    pub webhook_timeout: f64,
+    /// Seconds before the first retry of a failed webhook (doubling, with jitter).
+    #[arg(long, env = "CAMPFIRE_WEBHOOK_RETRY_BASE", default_value_t = 1.0)]
+    pub webhook_retry_base: f64,
+    /// Consecutive failures that open an endpoint's circuit, and seconds it stays open.
+    #[arg(long, env = "CAMPFIRE_WEBHOOK_BREAKER_FAILURES", default_value_t = 5)]
+    pub webhook_breaker_failures: u32,
+    /// Seconds an open circuit waits before a trial delivery.
+    #[arg(long, env = "CAMPFIRE_WEBHOOK_BREAKER_OPEN", default_value_t = 60.0)]
+    pub webhook_breaker_open: f64,
     /// Seconds of silence after which a live connection is dropped.
     #[arg(long, env = "CAMPFIRE_HEARTBEAT_TIMEOUT", default_value_t = 60.0)]
     pub heartbeat_timeout: f64,
@@ -65,6 +81,25 @@ impl Config {
             push: self.push,
             bots: self.bots,
             max_file_size: self.max_file_size,
+        }
+    }
+
+    /// Webhook delivery settings.
+    pub fn webhooks(&self) -> campfire_http::webhooks::WebhookConfig {
+        let millis = |s: f64| (s.clamp(0.001, 86_400.0) * 1000.0) as u64;
+        let defaults = campfire_http::webhooks::WebhookConfig::default();
+        campfire_http::webhooks::WebhookConfig {
+            allow_private: self.allow_private_webhooks,
+            timeout: Duration::from_millis(millis(self.webhook_timeout)),
+            retry: campfire_coord::RetryPolicy {
+                base_ms: millis(self.webhook_retry_base),
+                ..defaults.retry
+            },
+            breaker: campfire_coord::BreakerPolicy {
+                failure_threshold: self.webhook_breaker_failures.max(1),
+                open_ms: millis(self.webhook_breaker_open),
+            },
+            ..defaults
         }
     }
 

@@ -35,6 +35,8 @@ async fn main() -> Result<()> {
 }
 
 async fn run(config: Config) -> Result<()> {
+    // One TLS crypto provider for outbound HTTPS (webhooks): ring, as sqlx already uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let data = DataDir::new(&config.data_dir);
     data.create().with_context(|| {
         format!(
@@ -64,6 +66,8 @@ async fn run(config: Config) -> Result<()> {
         .await
         .context("could not start live delivery")?;
     let state = AppState::new(dyn_store, live.handle.clone(), http);
+    let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
+    let webhooks = campfire_http::webhooks::spawn(state.clone(), config.webhooks(), workers_stop);
     let app = campfire_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
 
     let listener = TcpListener::bind(&config.bind)
@@ -88,6 +92,9 @@ async fn run(config: Config) -> Result<()> {
         .await
         .context("the server failed")?;
     let _ = live.task.await;
+    // Deliveries in flight finish; the rest stay queued in the outbox for the next start.
+    let _ = stop_workers.send(true);
+    let _ = webhooks.await;
     tracing::info!("stopped");
     Ok(())
 }

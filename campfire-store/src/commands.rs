@@ -188,6 +188,11 @@ pub enum Outcome {
         /// Why it failed.
         error: String,
     },
+    /// Not attempted (the endpoint's circuit is open): try at `at`, without counting an attempt.
+    Deferred {
+        /// When to try.
+        at: Timestamp,
+    },
     /// Failed for good.
     GaveUp {
         /// Why it failed.

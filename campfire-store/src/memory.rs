@@ -1051,6 +1051,10 @@ impl Store for MemoryStore {
             .outbox
             .get_mut(&id)
             .ok_or(StoreError::NotFound("delivery"))?;
+        if let Outcome::Deferred { at } = outcome {
+            row.next_at = at;
+            return Ok(());
+        }
         row.delivery.attempts = row.delivery.attempts.saturating_add(1);
         row.last_attempt_at = Some(at);
         match outcome {
@@ -1062,6 +1066,7 @@ impl Store for MemoryStore {
                 row.next_at = at;
                 row.last_error = Some(error);
             }
+            Outcome::Deferred { .. } => {}
             Outcome::GaveUp { error } => {
                 row.status = "failed";
                 row.last_error = Some(error);

@@ -127,7 +127,7 @@ pub async fn post(
     let text = text_body(&state, request).await?;
     let token = new_token()?;
     let client_id = ClientMessageId::new(token.get(..32).unwrap_or(&token))?;
-    let posted = post_message(&state, &bot, &room, client_id, &text).await?;
+    let posted = post_message(&state, &bot, &room, client_id, &text, false).await?;
     let json = message_json(&state, &posted.message, &headers).await?;
     let mut response = (StatusCode::CREATED, Json(json)).into_response();
     if let Ok(location) = HeaderValue::from_str(&crate::wire::permalink(&posted.message)) {

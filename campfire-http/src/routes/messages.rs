@@ -25,12 +25,13 @@ use crate::wire::{BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
 /// Messages per history page (M3).
 pub const PAGE: u32 = 40;
 
-/// Who a message mentions: its chips and `@Name`s, kept to the room's members (M5).
+/// Who a message mentions: its chips and `@Name`s, kept to the room's members (M5); and the
+/// members themselves.
 async fn mentions(
     state: &AppState,
     room: &Room,
     body: &campfire_domain::MessageBody,
-) -> ApiResult<Vec<UserId>> {
+) -> ApiResult<(Vec<UserId>, Vec<User>)> {
     let members = state.store.members(room.id).await?;
     let users: Vec<User> = state
         .store
@@ -48,19 +49,51 @@ async fn mentions(
     );
     found.sort_unstable();
     found.dedup();
-    Ok(found)
+    Ok((found, users))
 }
 
-/// Posts a message: sanitise, resolve mentions, store (idempotently), announce.
+/// B3: which bots hear about a message: in a direct room every bot in it, elsewhere every bot
+/// mentioned; never the author, and only bots with a webhook (checked when delivering).
+fn webhook_bots(room: &Room, author: &User, mentions: &[UserId], members: &[User]) -> Vec<UserId> {
+    members
+        .iter()
+        .filter(|u| u.role == campfire_domain::Role::Bot && u.is_active() && u.id != author.id)
+        .filter(|u| room.kind == campfire_domain::RoomKind::Direct || mentions.contains(&u.id))
+        .map(|u| u.id)
+        .collect()
+}
+
+/// Sanitises a message body. Too much HTML is `413` (docs/api.md: 64 KiB of message HTML);
+/// anything else wrong with it (blank) is `422`.
+fn body_of(html: &str) -> ApiResult<campfire_domain::MessageBody> {
+    message_body(html).map_err(|error| match error {
+        campfire_domain::ValueError::TooLong { .. } => {
+            ApiError::new(crate::ErrorCode::PayloadTooLarge, error.to_string())
+        }
+        other => other.into(),
+    })
+}
+
+/// Posts a message: sanitise, resolve mentions, queue webhooks (unless `from_webhook`: a bot's
+/// reply never triggers more webhooks), store (idempotently), announce.
 pub async fn post_message(
     state: &AppState,
     author: &User,
     room: &Room,
     client_id: ClientMessageId,
     html: &str,
+    from_webhook: bool,
 ) -> ApiResult<Posted> {
-    let body = message_body(html)?;
-    let mentions = mentions(state, room, &body).await?;
+    let body = body_of(html)?;
+    let (mentions, members) = mentions(state, room, &body).await?;
+    let mut webhooks = Vec::new();
+    if !from_webhook && state.config.features.bots {
+        for bot in webhook_bots(room, author, &mentions, &members) {
+            if state.store.webhook(bot).await?.is_some() {
+                webhooks.push(bot);
+            }
+        }
+    }
     let looking = state.live.looking(room.id).await;
     let posted = state
         .store
@@ -71,7 +104,7 @@ pub async fn post_message(
             body,
             mentions,
             looking,
-            webhooks: vec![],
+            webhooks,
             at: now(),
         })
         .await?;
@@ -156,7 +189,15 @@ pub async fn post(
     let (room, facts) = room_for(&state, &authed, id).await?;
     authorize(&authed.actor(), &Action::PostMessage(facts))?;
     let client_id = ClientMessageId::new(&form.client_message_id)?;
-    let posted = post_message(&state, &authed.user, &room, client_id, &form.body_html).await?;
+    let posted = post_message(
+        &state,
+        &authed.user,
+        &room,
+        client_id,
+        &form.body_html,
+        false,
+    )
+    .await?;
     let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
     let status = if posted.created {
         StatusCode::CREATED
@@ -193,8 +234,8 @@ pub async fn edit_body(
     message: &Message,
     html: &str,
 ) -> ApiResult<Message> {
-    let body = message_body(html)?;
-    let mentions = mentions(state, room, &body).await?;
+    let body = body_of(html)?;
+    let (mentions, _) = mentions(state, room, &body).await?;
     let edited = state
         .store
         .edit_message(message.id, body, mentions, now())

@@ -21,6 +21,17 @@ use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::{guard_writes, log_requests, security_headers};
 
+/// Posts as a bot from a webhook reply (never triggers webhooks itself).
+pub(crate) async fn post_as_bot(
+    state: &AppState,
+    bot: &campfire_domain::User,
+    room: &Room,
+    client_id: campfire_domain::ClientMessageId,
+    text: &str,
+) -> ApiResult<campfire_store::Posted> {
+    messages::post_message(state, bot, room, client_id, text, true).await
+}
+
 /// The whole HTTP service.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()

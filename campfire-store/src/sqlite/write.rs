@@ -1268,6 +1268,15 @@ impl Store for SqliteStore {
                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                 [at.0.into(), next.0.into(), error.into(), id.into()],
             ),
+            crate::Outcome::Deferred { at: next } => (
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND ? IS NULL AND ? IS NULL",
+                [
+                    next.0.into(),
+                    id.into(),
+                    Option::<i64>::None.into(),
+                    Option::<i64>::None.into(),
+                ],
+            ),
             crate::Outcome::GaveUp { error } => (
                 "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_attempt_at = ?, finished_at = ?, last_error = ? WHERE id = ?",
                 [at.0.into(), at.0.into(), error.into(), id.into()],
