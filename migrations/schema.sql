@@ -132,7 +132,7 @@ CREATE TABLE webhooks (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         bot_id INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
         url TEXT NOT NULL
-    );
+    , circuit TEXT NOT NULL DEFAULT 'closed');
 
 CREATE INDEX bans_ip ON bans (ip);
 

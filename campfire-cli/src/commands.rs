@@ -238,8 +238,8 @@ async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
         }
         BotCommand::List => {
             println!(
-                "{:>6}  {:<11}  {:<24}  {:<20}  WEBHOOK",
-                "ID", "STATUS", "NAME", "KEY"
+                "{:>6}  {:<11}  {:<24}  {:<20}  {:>9}  {:>7}  {:>6}  {:<9}  WEBHOOK",
+                "ID", "STATUS", "NAME", "KEY", "DELIVERED", "PENDING", "FAILED", "CIRCUIT"
             );
             for user in store.users().await?.iter().filter(|u| u.role == Role::Bot) {
                 let webhook = store
@@ -247,14 +247,22 @@ async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
                     .await?
                     .map(|w| w.url)
                     .unwrap_or_default();
+                let stats = store.delivery_stats(user.id).await?;
                 println!(
-                    "{:>6}  {:<11}  {:<24}  {:<20}  {}",
+                    "{:>6}  {:<11}  {:<24}  {:<20}  {:>9}  {:>7}  {:>6}  {:<9}  {}",
                     user.id,
                     user.status.as_str(),
                     user.name,
                     bot_key(user),
+                    stats.delivered,
+                    stats.pending,
+                    stats.failed,
+                    stats.circuit,
                     webhook
                 );
+                if let Some(error) = stats.last_error {
+                    println!("        last failure: {error}");
+                }
             }
             Ok(())
         }

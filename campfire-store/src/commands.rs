@@ -213,6 +213,8 @@ pub struct DeliveryStats {
     pub last_attempt_at: Option<Timestamp>,
     /// The last failure's reason.
     pub last_error: Option<String>,
+    /// The webhook's circuit: `closed`, `open` or `half-open`.
+    pub circuit: String,
 }
 
 /// Counts for `campfire-cli stats`.

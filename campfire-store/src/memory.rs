@@ -42,6 +42,7 @@ struct State {
     bans: Vec<Ban>,
     used_tokens: std::collections::HashSet<String>,
     outbox: BTreeMap<i64, OutboxRow>,
+    circuits: HashMap<UserId, String>,
     events: Vec<Event>,
     last_id: i64,
 }
@@ -1075,6 +1076,11 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn set_circuit(&self, bot: UserId, state: &str) -> Result<(), StoreError> {
+        self.lock().circuits.insert(bot, state.to_owned());
+        Ok(())
+    }
+
     async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError> {
         let s = self.lock();
         let mut stats = DeliveryStats::default();
@@ -1093,6 +1099,11 @@ impl Store for MemoryStore {
             }
         }
         stats.last_error = last_failure.map(|(_, e)| e);
+        stats.circuit = s
+            .circuits
+            .get(&bot)
+            .cloned()
+            .unwrap_or_else(|| "closed".to_owned());
         Ok(stats)
     }
 

@@ -249,7 +249,10 @@ pub trait Store: Send + Sync {
         at: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// A bot's delivery counts and its last failure.
+    /// Records the state of a bot's webhook circuit (`closed`, `open`, `half-open`).
+    async fn set_circuit(&self, bot: UserId, state: &str) -> Result<(), StoreError>;
+
+    /// A bot's delivery counts, its last failure and its circuit.
     async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError>;
 
     // --- The event log ---

@@ -13,6 +13,7 @@ use sea_orm_migration::{MigrationTrait, async_trait};
 mod m20261125_000001_initial;
 mod m20261125_000002_used_tokens;
 mod m20261125_000003_outbox_attempts;
+mod m20261125_000004_webhook_circuits;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261125_000002_used_tokens::Migration),
             Box::new(m20261125_000003_outbox_attempts::Migration),
+            Box::new(m20261125_000004_webhook_circuits::Migration),
         ]
     }
 }

@@ -72,7 +72,18 @@ async fn bot_json(state: &AppState, bot: &User) -> ApiResult<Value> {
         .bot_token
         .as_ref()
         .map(|t| format!("{}-{}", bot.id, t.as_str()));
-    Ok(json!({ "user": UserJson::new(bot, false), "key": key, "webhook_url": webhook }))
+    let stats = state.store.delivery_stats(bot.id).await?;
+    let deliveries = json!({
+        "delivered": stats.delivered,
+        "pending": stats.pending,
+        "failed": stats.failed,
+        "last_attempt_at": stats.last_attempt_at.map(crate::clock::rfc3339),
+        "last_error": stats.last_error,
+        "circuit": stats.circuit,
+    });
+    Ok(
+        json!({ "user": UserJson::new(bot, false), "key": key, "webhook_url": webhook, "deliveries": deliveries }),
+    )
 }
 
 fn webhook_url(raw: Option<String>) -> ApiResult<Option<String>> {

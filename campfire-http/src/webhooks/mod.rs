@@ -7,7 +7,7 @@ mod guard;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use campfire_coord::{BreakerPolicy, Breakers, RetryPolicy};
+use campfire_coord::{BreakerPolicy, Breakers, CircuitState, RetryPolicy};
 use campfire_domain::{ClientMessageId, Message, Room, Timestamp, User};
 use campfire_store::{Delivery, Outcome, StoreError};
 use serde_json::json;
@@ -376,6 +376,14 @@ async fn finish(
         }
     };
     record(state, delivery.id, outcome).await;
+    let circuit = match breakers.state(clock, &endpoint) {
+        CircuitState::Closed => "closed",
+        CircuitState::Open { .. } => "open",
+        CircuitState::HalfOpen => "half-open",
+    };
+    if let Err(error) = state.store.set_circuit(delivery.bot, circuit).await {
+        tracing::error!(%error, "recording a circuit failed");
+    }
 }
 
 /// Posts as the bot. The client id is derived from the delivery, so a reply posted just before

@@ -1293,12 +1293,25 @@ impl Store for SqliteStore {
         finish(tx, result).await
     }
 
+    async fn set_circuit(&self, bot: UserId, state: &str) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = execute(
+            &tx,
+            "UPDATE webhooks SET circuit = ? WHERE bot_id = ?",
+            [state.into(), bot.0.into()],
+        )
+        .await
+        .map(|_| ());
+        finish(tx, result).await
+    }
+
     async fn delivery_stats(&self, bot: UserId) -> Result<crate::DeliveryStats, StoreError> {
         let target = bot.0.to_string();
         let row = query_one(
             &self.readers,
             "SELECT COALESCE(SUM(status = 'delivered'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'failed'), 0), MAX(last_attempt_at), \
-             (SELECT last_error FROM outbox WHERE kind = 'webhook' AND target = ?1 AND last_error IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1) \
+             (SELECT last_error FROM outbox WHERE kind = 'webhook' AND target = ?1 AND last_error IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1), \
+             (SELECT circuit FROM webhooks WHERE bot_id = CAST(?1 AS INTEGER)) \
              FROM outbox WHERE kind = 'webhook' AND target = ?1",
             [target.into()],
         )
@@ -1311,6 +1324,7 @@ impl Store for SqliteStore {
             failed: count(2)?,
             last_attempt_at: opt_int(&row, 3)?.map(Timestamp),
             last_error: super::opt_text(&row, 4)?,
+            circuit: super::opt_text(&row, 5)?.unwrap_or_else(|| "closed".to_owned()),
         })
     }
 

@@ -1191,4 +1191,7 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
     let stats = store.delivery_stats(bot.id).await.unwrap();
     assert_eq!((stats.pending, stats.delivered, stats.failed), (0, 1, 1));
     assert_eq!(stats.last_error.as_deref(), Some("timed out"));
+    assert_eq!(stats.circuit, "closed");
+    store.set_circuit(bot.id, "open").await.unwrap();
+    assert_eq!(store.delivery_stats(bot.id).await.unwrap().circuit, "open");
 }
