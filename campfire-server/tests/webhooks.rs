@@ -1,0 +1,414 @@
+//! Bots that talk back (B3): a real HTTP receiver on loopback plays the bot.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use common::{Server, first_run, two_people};
+use serde_json::{Value, json};
+
+/// How the fake bot answers.
+#[derive(Clone, Debug)]
+enum Mode {
+    /// 200 text/plain with this body.
+    Reply(&'static str),
+    /// 204.
+    Quiet,
+    /// 503 this many times, then 204.
+    FailThen(u32),
+    /// 503 always.
+    Down,
+    /// Answer after this long.
+    Slow(Duration),
+}
+
+#[derive(Default)]
+struct Seen {
+    calls: Vec<(String, Value)>,
+}
+
+#[derive(Clone)]
+struct Receiver {
+    mode: Arc<Mutex<Mode>>,
+    seen: Arc<Mutex<Seen>>,
+    addr: SocketAddr,
+}
+
+impl Receiver {
+    async fn start(mode: Mode) -> Receiver {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let receiver = Receiver {
+            mode: Arc::new(Mutex::new(mode)),
+            seen: Arc::default(),
+            addr,
+        };
+        let app = axum::Router::new()
+            .route("/hook", post(hook))
+            .with_state(receiver.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        receiver
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/hook", self.addr)
+    }
+
+    fn set(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+
+    fn calls(&self) -> Vec<(String, Value)> {
+        self.seen.lock().unwrap().calls.clone()
+    }
+
+    async fn wait_for_calls(&self, n: usize, within: Duration) -> Vec<(String, Value)> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let calls = self.calls();
+            if calls.len() >= n || tokio::time::Instant::now() > deadline {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn hook(State(receiver): State<Receiver>, headers: HeaderMap, body: String) -> Response {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    receiver.seen.lock().unwrap().calls.push((key, json));
+    let mode = receiver.mode.lock().unwrap().clone();
+    match mode {
+        Mode::Reply(text) => {
+            (StatusCode::OK, [("content-type", "text/plain")], text).into_response()
+        }
+        Mode::Quiet => StatusCode::NO_CONTENT.into_response(),
+        Mode::FailThen(n) => {
+            if n == 0 {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                *receiver.mode.lock().unwrap() = Mode::FailThen(n - 1);
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        }
+        Mode::Down => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Mode::Slow(pause) => {
+            tokio::time::sleep(pause).await;
+            StatusCode::NO_CONTENT.into_response()
+        }
+    }
+}
+
+const PRIVATE: &[&str] = &["--allow-private-webhooks"];
+
+/// Creates a bot with a webhook; returns its id and key.
+async fn bot(admin: &common::Client, name: &str, url: &str) -> (i64, String) {
+    let created = admin
+        .post("/api/bots", &json!({ "name": name, "webhook_url": url }))
+        .await
+        .expect(201);
+    (
+        created["bot"]["user"]["id"].as_i64().unwrap(),
+        created["bot"]["key"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn bot_status(admin: &common::Client, id: i64) -> Value {
+    let bots = admin.get("/api/bots").await.expect(200);
+    bots["bots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["user"]["id"] == id)
+        .unwrap()["deliveries"]
+        .clone()
+}
+
+async fn wait_until<F: std::future::Future<Output = bool>>(
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+fn chip(id: i64, name: &str) -> String {
+    format!(r#"<span data-mention-id="{id}">@{name}</span>"#)
+}
+
+#[tokio::test]
+async fn a_mention_calls_the_bot_and_its_reply_is_posted_back_without_a_loop() {
+    let server = Server::start(PRIVATE).await;
+    let (admin, member, all_talk) = two_people(&server).await;
+    let receiver = Receiver::start(Mode::Reply("pong @Robo")).await;
+    let (robo, key) = bot(&admin, "Robo", &receiver.url()).await;
+
+    // Without a mention, nothing is sent.
+    member.post_message(all_talk, "<p>just chatting</p>").await;
+    let message = member
+        .post_message(all_talk, &format!("<p>{} ping</p>", chip(robo, "Robo")))
+        .await;
+
+    let calls = receiver.wait_for_calls(1, Duration::from_secs(10)).await;
+    assert_eq!(calls.len(), 1);
+    let (idempotency_key, payload) = &calls[0];
+    assert!(
+        !idempotency_key.is_empty(),
+        "every request carries an idempotency key"
+    );
+    assert_eq!(
+        payload,
+        &json!({
+            "user": { "id": member.id(), "name": "Bob Member" },
+            "room": { "id": all_talk, "name": "All Talk", "path": format!("/rooms/{all_talk}/{key}/messages") },
+            "message": {
+                "id": message["id"],
+                "body": { "html": message["body_html"], "plain": "ping" },
+                "path": format!("/rooms/{all_talk}/@{}", message["id"]),
+            },
+        })
+    );
+
+    let replied = wait_until(Duration::from_secs(10), || async {
+        admin
+            .all_messages(all_talk)
+            .await
+            .iter()
+            .any(|m| m["author_id"] == robo && m["body_plain"] == "pong @Robo")
+    })
+    .await;
+    assert!(replied, "the reply was posted back as the bot's message");
+    // The reply mentions the bot, yet it is a webhook reply: no second call.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(receiver.calls().len(), 1, "no loop");
+    assert_eq!(bot_status(&admin, robo).await["delivered"], 1);
+}
+
+#[tokio::test]
+async fn every_message_in_a_direct_room_with_the_bot_calls_it() {
+    let server = Server::start(PRIVATE).await;
+    let (admin, _member, _) = two_people(&server).await;
+    let receiver = Receiver::start(Mode::Quiet).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    let direct = admin
+        .post("/api/rooms/direct", &json!({ "user_ids": [robo] }))
+        .await
+        .expect(201);
+    let room = direct["room"]["id"].as_i64().unwrap();
+    admin.post_message(room, "<p>no mention needed</p>").await;
+    admin.post_message(room, "<p>second</p>").await;
+    let calls = receiver.wait_for_calls(2, Duration::from_secs(10)).await;
+    // Deliveries run concurrently, so their order is not promised.
+    let mut plains: Vec<&str> = calls
+        .iter()
+        .map(|(_, p)| p["message"]["body"]["plain"].as_str().unwrap())
+        .collect();
+    plains.sort_unstable();
+    assert_eq!(plains, ["no mention needed", "second"]);
+}
+
+#[tokio::test]
+async fn a_bot_that_does_not_answer_in_time_failed_to_respond() {
+    let server = Server::start(&["--allow-private-webhooks", "--webhook-timeout", "1"]).await;
+    let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let all_talk = admin.room_named("All Talk").await;
+    let receiver = Receiver::start(Mode::Slow(Duration::from_secs(3))).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    admin
+        .post_message(
+            all_talk,
+            &format!("<p>{} are you there?</p>", chip(robo, "Robo")),
+        )
+        .await;
+    let said = wait_until(Duration::from_secs(10), || async {
+        admin.all_messages(all_talk).await.iter().any(|m| {
+            m["author_id"] == robo && m["body_plain"] == "Failed to respond within 7 seconds"
+        })
+    })
+    .await;
+    assert!(
+        said,
+        "the bot says it failed to respond, as the original does"
+    );
+    let status = bot_status(&admin, robo).await;
+    assert_eq!(status["failed"], 1);
+    assert_eq!(receiver.calls().len(), 1, "a timeout is not retried");
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_until_they_succeed() {
+    let server = Server::start(&["--allow-private-webhooks", "--webhook-retry-base", "0.1"]).await;
+    let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let all_talk = admin.room_named("All Talk").await;
+    let receiver = Receiver::start(Mode::FailThen(2)).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    admin
+        .post_message(all_talk, &format!("<p>{} retry me</p>", chip(robo, "Robo")))
+        .await;
+    let calls = receiver.wait_for_calls(3, Duration::from_secs(10)).await;
+    assert_eq!(calls.len(), 3, "two 503s, then success");
+    let keys: BTreeSet<&String> = calls.iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        keys.len(),
+        1,
+        "every attempt carries the same idempotency key"
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || async {
+            bot_status(&admin, robo).await["delivered"] == 1
+        })
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.calls().len(), 3, "nothing after success");
+}
+
+#[tokio::test]
+async fn a_failing_endpoint_opens_its_circuit_which_closes_after_a_good_trial() {
+    let flags = [
+        "--allow-private-webhooks",
+        "--webhook-retry-base",
+        "0.05",
+        "--webhook-breaker-failures",
+        "2",
+        "--webhook-breaker-open",
+        "1.5",
+    ];
+    let server = Server::start(&flags).await;
+    let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let all_talk = admin.room_named("All Talk").await;
+    let receiver = Receiver::start(Mode::Down).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    admin
+        .post_message(all_talk, &format!("<p>{} hello?</p>", chip(robo, "Robo")))
+        .await;
+
+    let opened = wait_until(Duration::from_secs(10), || async {
+        bot_status(&admin, robo).await["circuit"] == "open"
+    })
+    .await;
+    assert!(opened, "two failures in a row open the circuit");
+    let calls_when_opened = receiver.calls().len();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        receiver.calls().len(),
+        calls_when_opened,
+        "nothing is sent while the circuit is open"
+    );
+
+    receiver.set(Mode::Quiet);
+    let closed = wait_until(Duration::from_secs(10), || async {
+        let status = bot_status(&admin, robo).await;
+        status["circuit"] == "closed" && status["delivered"] == 1
+    })
+    .await;
+    assert!(
+        closed,
+        "a successful trial after the open period closes it: {}",
+        bot_status(&admin, robo).await
+    );
+}
+
+#[tokio::test]
+async fn webhooks_to_private_addresses_are_refused_unless_allowed() {
+    let server = Server::start(&[]).await;
+    let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let all_talk = admin.room_named("All Talk").await;
+    let receiver = Receiver::start(Mode::Quiet).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    admin
+        .post_message(all_talk, &format!("<p>{} hi</p>", chip(robo, "Robo")))
+        .await;
+    let refused = wait_until(Duration::from_secs(10), || async {
+        bot_status(&admin, robo).await["failed"] == 1
+    })
+    .await;
+    assert!(refused);
+    let status = bot_status(&admin, robo).await;
+    assert!(
+        status["last_error"].as_str().unwrap().contains("private"),
+        "{status}"
+    );
+    assert!(
+        receiver.calls().is_empty(),
+        "the canary listener heard nothing"
+    );
+}
+
+#[tokio::test]
+async fn queued_deliveries_survive_a_crash_and_each_is_processed_once() {
+    let flags = ["--allow-private-webhooks", "--webhook-retry-base", "0.1"];
+    let mut server = Server::start(&flags).await;
+    let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let all_talk = admin.room_named("All Talk").await;
+    let receiver = Receiver::start(Mode::Slow(Duration::from_millis(100))).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    let mut posted = BTreeSet::new();
+    for n in 0..200 {
+        let message = admin
+            .post_message(all_talk, &format!("<p>{} job {n}</p>", chip(robo, "Robo")))
+            .await;
+        posted.insert(message["id"].as_i64().unwrap());
+    }
+    // Some deliveries are done, most are queued or in flight: SIGKILL now.
+    server.kill().await;
+    let before_restart = receiver.calls().len();
+    assert!(
+        before_restart < 200,
+        "the crash must happen with deliveries still queued ({before_restart} done)"
+    );
+    server.restart().await;
+
+    // The receiver is idempotent: it processes each key once, however often it is called.
+    let delivered_all = wait_until(Duration::from_secs(60), || async {
+        let keys: BTreeSet<String> = receiver.calls().into_iter().map(|(k, _)| k).collect();
+        keys.len() == 200
+    })
+    .await;
+    let calls = receiver.calls();
+    let mut processed: BTreeMap<String, i64> = BTreeMap::new();
+    for (key, payload) in &calls {
+        processed
+            .entry(key.clone())
+            .or_insert_with(|| payload["message"]["id"].as_i64().unwrap());
+    }
+    assert!(
+        delivered_all,
+        "only {} of 200 delivered after the restart",
+        processed.len()
+    );
+    let messages: BTreeSet<i64> = processed.values().copied().collect();
+    assert_eq!(
+        messages, posted,
+        "every queued delivery arrived, each message once"
+    );
+    println!(
+        "crash: {before_restart} delivered before SIGKILL, {} calls in all for 200 deliveries",
+        calls.len()
+    );
+}
