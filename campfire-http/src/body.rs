@@ -28,7 +28,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
             });
         if !is_json {
-            return Err(ApiError::bad_request(
+            // docs/api.md: a write whose body is not declared JSON is refused like a cross-site
+            // one (a cross-site form can send text/plain or form bodies without a preflight).
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
                 "send the body as JSON with Content-Type: application/json",
             ));
         }

@@ -41,9 +41,43 @@ const STEPS: &[Step] = &[
         name: "test",
         run: |root| run_cargo(root, &["test", "--workspace", "--locked"]),
     },
-    // Further steps (e.g. the frontend build and tests) go here, as more
-    // `Step` entries; `run` needs no changes.
+    Step {
+        name: "frontend",
+        run: |root| {
+            let frontend = root.join("frontend");
+            if !frontend.join("node_modules").is_dir() {
+                run_in(&frontend, "npm", &["ci", "--no-audit", "--no-fund"])?;
+            }
+            run_in(&frontend, "npm", &["run", "typecheck"])?;
+            run_in(&frontend, "npm", &["test"])
+        },
+    },
+    Step {
+        name: "e2e",
+        run: |root| {
+            run_cargo(root, &["build", "--locked", "-p", "campfire-server"])?;
+            let server = root.join("target/debug/campfire-server");
+            let script = root.join("frontend/e2e/run.sh");
+            let server = server.to_str().context("non-UTF-8 path")?;
+            let script = script.to_str().context("non-UTF-8 path")?;
+            run_in(root, "bash", &[script, server])
+        },
+    },
 ];
+
+/// Runs `program <args>` in `dir` with inherited stdio, failing on a non-zero exit.
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
+    let shown = format!("{program} {}", args.join(" "));
+    let status = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .with_context(|| format!("failed to start `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` exited with {status}");
+    }
+    Ok(())
+}
 
 /// Runs every step in order, stopping at the first failure.
 pub fn run(root: &Path) -> Result<()> {

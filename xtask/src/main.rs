@@ -1,7 +1,8 @@
 //! Project automation for Campfire, run as `cargo xtask <command>`.
 //!
-//! Kept dependency-free (besides `anyhow`) so it builds fast and never
-//! becomes a reason for CI to be slow or flaky.
+//! Kept nearly dependency-free so it builds fast and never becomes a reason
+//! for CI to be slow or flaky: `anyhow`, plus the domain's sound list and the
+//! LAME MP3 encoder for `assets`.
 
 mod ci;
 mod layering;
@@ -17,6 +18,8 @@ usage: cargo xtask <command>
 commands:
   ci         fmt check, layering check, clippy and tests, failing fast
   layering   check that crates do not depend on forbidden crates
+  assets     synthesise the /play sounds into assets/sounds/*.mp3
+             (--check: fail if they are out of date; --report: describe each)
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["ci"] => workspace_root().and_then(|root| ci::run(&root)),
         ["layering"] => workspace_root().and_then(|root| layering::check(&root)),
+        ["assets", rest @ ..] => workspace_root().and_then(|root| xtask::assets::run(&root, rest)),
         ["help" | "-h" | "--help"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

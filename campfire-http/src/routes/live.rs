@@ -102,7 +102,13 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
 
     let reader_live = live.clone();
     let reader = async move {
-        while let Some(Ok(message)) = stream.next().await {
+        while let Some(message) = stream.next().await {
+            // A frame that can't be read (text that isn't UTF-8, over the size limit, a
+            // protocol error) is malformed too: say so, rather than just dropping the
+            // connection. If the connection itself failed, the close frame goes nowhere.
+            let Ok(message) = message else {
+                return Some((1008, "malformed frame"));
+            };
             match message {
                 Message::Text(text) => match serde_json::from_str::<ClientFrame>(text.as_str()) {
                     Ok(frame) => reader_live.send(Input::Frame { conn, frame }),

@@ -65,6 +65,9 @@ enum Attempt {
     Permanent(String),
 }
 
+/// A finished attempt: the delivery, its endpoint, the result, and what was loaded for it.
+type Finished = (Delivery, String, Result<Attempt, String>, Option<Parts>);
+
 /// The loaded pieces of a delivery.
 struct Parts {
     bot: User,
@@ -83,8 +86,7 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut breakers: Breakers<String> = Breakers::new(config.breaker);
         let mut in_flight: HashSet<i64> = HashSet::new();
-        let mut running: JoinSet<(Delivery, String, Result<Attempt, String>, Option<Parts>)> =
-            JoinSet::new();
+        let mut running: JoinSet<Finished> = JoinSet::new();
         let started = std::time::Instant::now();
         let clock = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         loop {
@@ -323,7 +325,7 @@ async fn finish(
     config: &WebhookConfig,
     breakers: &mut Breakers<String>,
     clock: u64,
-    (delivery, endpoint, result, parts): (Delivery, String, Result<Attempt, String>, Option<Parts>),
+    (delivery, endpoint, result, parts): Finished,
 ) {
     let outcome = match result {
         Ok(Attempt::Delivered) => {

@@ -1,0 +1,259 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! Two people use Campfire together, as the browser app does: first run, the join link, a closed
+//! room, live chat both ways, edits, deletes, boosts, mentions, and unread marks across devices.
+
+mod common;
+
+use common::{Client, Server, Ws, first_run, ids, join, sign_in};
+use serde_json::{Value, json};
+
+fn sorted(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids
+}
+
+/// The next event on `ws` is the creation of `message`.
+async fn sees_created(ws: &mut Ws, message: &Value) -> Value {
+    let event = ws.expect_event("message_created").await;
+    assert_eq!(event["room_id"], message["room_id"], "{event}");
+    assert_eq!(event["message_id"], message["id"], "{event}");
+    assert_eq!(
+        event["message"], *message,
+        "the event carries the message as posted"
+    );
+    event
+}
+
+async fn unread(client: &Client, room: i64) -> bool {
+    let room = client.my_room(room).await.expect("my room");
+    room["unread"].as_bool().expect("unread")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_people_chat_in_a_closed_room() {
+    let server = Server::start(&[]).await;
+
+    // First run: the administrator and All Talk.
+    let bootstrap = Client::anonymous(server.addr)
+        .get("/api/bootstrap")
+        .await
+        .expect(200);
+    assert_eq!(bootstrap["setup_required"], true);
+    let ada = first_run(&server, "Ada Lovelace", "ada@example.com").await;
+    assert_eq!(ada.me["role"], "administrator");
+    assert_eq!(ada.me["email"], "ada@example.com");
+
+    // The join link from the account page.
+    let account = ada.get("/api/account").await.expect(200);
+    let join_path = account["join_path"].as_str().unwrap();
+    let code = join_path.strip_prefix("/join/").expect("a /join/ path");
+    let info = Client::anonymous(server.addr)
+        .get(&format!("/api/join/{code}"))
+        .await
+        .expect(200);
+    assert_eq!(info["account_name"], "Campfire");
+    let bob = join(&server, code, "Bob Babbage", "bob@example.com").await;
+    assert_eq!(bob.me["role"], "member");
+    let all_talk = bob.room_named("All Talk").await;
+    assert_eq!(
+        sorted(ids(&bob.my_room(all_talk).await.unwrap()["member_ids"])),
+        sorted(vec![ada.id(), bob.id()]),
+        "joining puts you in every open room"
+    );
+
+    // A closed room for the two of them.
+    let created = ada
+        .post(
+            "/api/rooms",
+            &json!({ "name": "Plans", "kind": "closed", "member_ids": [bob.id()] }),
+        )
+        .await
+        .expect(201);
+    let room = created["room"]["id"].as_i64().unwrap();
+    assert_eq!(created["room"]["kind"], "closed");
+    assert_eq!(created["room"]["name"], "Plans");
+    assert_eq!(
+        sorted(ids(&created["room"]["member_ids"])),
+        sorted(vec![ada.id(), bob.id()])
+    );
+    assert_eq!(bob.my_room(room).await.unwrap()["name"], "Plans");
+
+    let mut ada_ws = ada.ws(ada.seq().await).await;
+    let mut bob_ws = bob.ws(bob.seq().await).await;
+
+    // Live both ways.
+    let hello = ada.post_message(room, "<p>Hi Bob</p>").await;
+    assert_eq!(hello["body_plain"], "Hi Bob");
+    assert_eq!(hello["author_id"], ada.id());
+    let event = sees_created(&mut bob_ws, &hello).await;
+    assert_eq!(event["message"]["body_html"], "<p>Hi Bob</p>");
+    sees_created(&mut ada_ws, &hello).await;
+
+    let reply = bob.post_message(room, "Hi <strong>Ada</strong>").await;
+    assert_eq!(reply["body_plain"], "Hi Ada");
+    sees_created(&mut ada_ws, &reply).await;
+    sees_created(&mut bob_ws, &reply).await;
+
+    // An edit.
+    let edited = ada
+        .patch(
+            &format!("/api/messages/{}", hello["id"]),
+            &json!({ "body_html": "<p>Hi Bob, how are you?</p>" }),
+        )
+        .await
+        .expect(200)["message"]
+        .clone();
+    assert_eq!(edited["body_plain"], "Hi Bob, how are you?");
+    assert!(edited["edited_at"].is_string(), "{edited}");
+    for ws in [&mut bob_ws, &mut ada_ws] {
+        let event = ws.expect_event("message_edited").await;
+        assert_eq!(event["message_id"], hello["id"]);
+        assert_eq!(event["message"]["body_plain"], "Hi Bob, how are you?");
+        assert_eq!(event["message"]["edited_at"], edited["edited_at"]);
+    }
+
+    // A boost.
+    let boost = bob
+        .post(
+            &format!("/api/messages/{}/boosts", hello["id"]),
+            &json!({ "content": "🎉 yes" }),
+        )
+        .await
+        .expect(201)["boost"]
+        .clone();
+    assert_eq!(boost["booster_id"], bob.id());
+    assert_eq!(boost["message_id"], hello["id"]);
+    for ws in [&mut ada_ws, &mut bob_ws] {
+        let event = ws.expect_event("boost_added").await;
+        assert_eq!(event["room_id"], room);
+        assert_eq!(event["message_id"], hello["id"]);
+        assert_eq!(event["boost"], boost);
+    }
+    let history = ada
+        .get(&format!("/api/rooms/{room}/messages"))
+        .await
+        .expect(200);
+    let boosted = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == hello["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(boosted["boosts"], json!([boost]));
+
+    // A mention.
+    let mention = ada
+        .post_message(
+            room,
+            &format!(
+                r#"<p>Look, <span data-mention-id="{}">@Bob Babbage</span></p>"#,
+                bob.id()
+            ),
+        )
+        .await;
+    assert_eq!(mention["mentions"], json!([bob.id()]));
+    let event = sees_created(&mut bob_ws, &mention).await;
+    assert_eq!(event["message"]["mentions"], json!([bob.id()]));
+    sees_created(&mut ada_ws, &mention).await;
+
+    // A delete.
+    bob.delete(&format!("/api/messages/{}", reply["id"]))
+        .await
+        .expect(204);
+    for ws in [&mut ada_ws, &mut bob_ws] {
+        let event = ws.expect_event("message_deleted").await;
+        assert_eq!(event["room_id"], room);
+        assert_eq!(event["message_id"], reply["id"]);
+    }
+    let history = bob
+        .get(&format!("/api/rooms/{room}/messages"))
+        .await
+        .expect(200);
+    let remaining: Vec<&Value> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["id"])
+        .collect();
+    assert_eq!(remaining, [&hello["id"], &mention["id"]]);
+
+    // Unread. Neither has been looking at the room, and each has posted in it.
+    assert!(unread(&bob, room).await);
+    assert!(unread(&ada, room).await);
+    ada.post(&format!("/api/rooms/{room}/read"), &json!({}))
+        .await
+        .expect(204);
+    let event = ada_ws.expect_event("room_read").await;
+    assert_eq!(
+        (event["room_id"].clone(), event["user_id"].clone()),
+        (json!(room), json!(ada.id()))
+    );
+    assert!(!unread(&ada, room).await);
+    assert!(unread(&bob, room).await, "reading is personal");
+
+    // Bob looks at the room and reads it.
+    bob_ws.focus(Some(room));
+    assert_eq!(bob_ws.presence(room).await, [bob.id()]);
+    bob.post(&format!("/api/rooms/{room}/read"), &json!({}))
+        .await
+        .expect(204);
+    let event = bob_ws.expect_event("room_read").await;
+    assert_eq!(
+        (event["room_id"].clone(), event["user_id"].clone()),
+        (json!(room), json!(bob.id()))
+    );
+    assert!(!unread(&bob, room).await);
+
+    // While he looks at it, new messages don't mark it unread.
+    let seen = ada.post_message(room, "you're here").await;
+    sees_created(&mut bob_ws, &seen).await;
+    sees_created(&mut ada_ws, &seen).await;
+    assert!(!unread(&bob, room).await, "Bob is looking at the room");
+    assert!(
+        !unread(&ada, room).await,
+        "your own messages don't mark a room unread"
+    );
+
+    // He looks at All Talk instead: a new message marks the room unread.
+    bob_ws.focus(Some(all_talk));
+    assert_eq!(bob_ws.presence(all_talk).await, [bob.id()]);
+    assert_eq!(bob_ws.presence(room).await, Vec::<i64>::new());
+    let unseen = ada.post_message(room, "are you there?").await;
+    sees_created(&mut bob_ws, &unseen).await;
+    sees_created(&mut ada_ws, &unseen).await;
+    assert!(unread(&bob, room).await, "Bob looks at another room");
+
+    // Bob's second device, with its own session and socket.
+    let bob_phone = sign_in(&server, "bob@example.com").await;
+    assert_ne!(bob_phone.token, bob.token);
+    let mut phone_ws = bob_phone.ws(bob_phone.seq().await).await;
+    assert!(
+        unread(&bob_phone, room).await,
+        "unread is per person, not per device"
+    );
+
+    // Reading on one device clears it on every device.
+    bob.post(&format!("/api/rooms/{room}/read"), &json!({}))
+        .await
+        .expect(204);
+    for ws in [&mut bob_ws, &mut phone_ws] {
+        let event = ws.expect_event("room_read").await;
+        assert_eq!(event["room_id"], room);
+        assert_eq!(event["user_id"], bob.id());
+    }
+    assert!(!unread(&bob, room).await);
+    assert!(!unread(&bob_phone, room).await);
+
+    // Ada is not told about Bob's reading: her next event is the next message.
+    let after = bob_phone.post_message(room, "sorry, here now").await;
+    sees_created(&mut ada_ws, &after).await;
+    sees_created(&mut bob_ws, &after).await;
+    sees_created(&mut phone_ws, &after).await;
+    assert!(unread(&ada, room).await, "Ada isn't looking at the room");
+}

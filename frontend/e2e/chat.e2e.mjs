@@ -1,0 +1,502 @@
+// End-to-end test of the browser app against a running Campfire server with an
+// empty data directory:
+//
+//   CAMPFIRE_URL=http://127.0.0.1:3000 node e2e/chat.e2e.mjs
+//
+// Optional: CHROMIUM (default /usr/bin/chromium), CAMPFIRE_RESTART_CMD (a shell
+// command that restarts the server; the restart step is skipped without it).
+// Two people in two browser contexts go through first run, joining, a closed
+// room, live chat, boosts, edits, deletes, mentions, unread, one socket shared by
+// two tabs, a restart, and access control. Screenshots of the main screens go to
+// e2e/screenshots/ at 1440×900 and 390×844, light and dark.
+// The last line is "N passed, M failed"; the exit code is non-zero on failure.
+import { chromium } from "playwright-core";
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BASE = (process.env.CAMPFIRE_URL ?? "").replace(/\/$/, "");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, "screenshots");
+const TIMEOUT = 10_000;
+
+const results = [];
+let aborted = false;
+
+async function step(name, fn, { optional = false } = {}) {
+  if (aborted) {
+    results.push({ name, status: "skipped" });
+    console.log(`- ${name} (skipped: an earlier step failed)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, status: "passed" });
+    console.log(`✓ ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, status: "failed" });
+    console.log(`✗ ${name}\n    ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n    ")}`);
+    await failureShots(results.length);
+    if (!optional) aborted = true;
+  }
+}
+
+/** Screenshots of every open page when a step fails, to see what went wrong. */
+async function failureShots(n) {
+  if (typeof browser === "undefined") return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  let i = 0;
+  for (const ctx of browser.contexts()) {
+    for (const page of ctx.pages()) {
+      i++;
+      await page.screenshot({ path: path.join(SHOTS, `failure-step${n}-page${i}.png`) }).catch(() => {});
+    }
+  }
+  if (i) console.log(`    screenshots: e2e/screenshots/failure-step${n}-page*.png`);
+}
+
+function skip(name, why) {
+  results.push({ name, status: "skipped" });
+  console.log(`- ${name} (skipped: ${why})`);
+}
+
+function finish() {
+  const n = (s) => results.filter((r) => r.status === s).length;
+  const failed = n("failed");
+  const skipped = n("skipped");
+  console.log(`${n("passed")} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+if (!BASE) {
+  console.log("Set CAMPFIRE_URL to the server under test (with an empty data directory).");
+  results.push({ name: "configuration", status: "failed" });
+  finish();
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+  ],
+});
+
+async function newContext() {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: BASE });
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE }).catch(() => {});
+  ctx.setDefaultTimeout(TIMEOUT);
+  return ctx;
+}
+
+/** Counts the WebSockets a context opens to /api/live, and remembers their URLs. */
+function trackSockets(ctx) {
+  const sockets = [];
+  const watch = (page) => {
+    const mine = [];
+    page.on("websocket", (ws) => {
+      if (!ws.url().includes("/api/live")) return;
+      const entry = { url: ws.url(), closed: false };
+      ws.on("close", () => (entry.closed = true));
+      sockets.push(entry);
+      mine.push(entry);
+    });
+    // A closed or reloaded page takes its sockets with it (Playwright reports no close then).
+    page.on("close", () => mine.forEach((e) => (e.closed = true)));
+    page.on("domcontentloaded", () => mine.forEach((e) => (e.closed = true)));
+  };
+  for (const p of ctx.pages()) watch(p);
+  ctx.on("page", watch);
+  return sockets;
+}
+
+function logErrors(page, who) {
+  page.on("pageerror", (e) => console.log(`    [${who} page error] ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") console.log(`    [${who} console ${m.type()}] ${m.text().slice(0, 300)}`);
+  });
+}
+
+async function shoot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const original = page.viewportSize();
+  for (const [w, h] of [
+    [1440, 900],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(350);
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  if (original) await page.setViewportSize(original);
+}
+
+/** The message history of the open room (not the screen-reader announcements). */
+const log = (page) => page.getByRole("region", { name: /^Messages in / });
+
+const composer = (page, room) => page.getByRole("textbox", { name: `Message ${room}` });
+
+async function send(page, room, text) {
+  const box = composer(page, room);
+  await box.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+}
+
+async function debug(page) {
+  return page.evaluate(() => ({ role: window.__campfire?.role, lastSeq: window.__campfire?.lastSeq, connection: window.__campfire?.connection }));
+}
+
+async function eventually(fn, what, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      if (await fn()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// ---------------------------------------------------------------------------
+
+const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "analytical-engine" };
+const bob = { name: "Bob Builder", email: "bob@example.com", password: "can-we-fix-it" };
+const cleo = { name: "Cleo Patra", email: "cleo@example.com", password: "queen-of-the-nile" };
+
+const ctxA = await newContext();
+const ctxB = await newContext();
+const socketsB = trackSockets(ctxB);
+const pageA = await ctxA.newPage();
+let pageB = await ctxB.newPage();
+logErrors(pageA, "Ada");
+logErrors(pageB, "Bob");
+let joinUrl = "";
+let plansUrl = "";
+let allTalkUrl = "";
+
+await step("the server is up", async () => {
+  const res = await fetch(`${BASE}/up`);
+  check(res.ok, `/up answered ${res.status}`);
+});
+
+await step("first run sets up the account and opens All Talk (A1)", async () => {
+  await pageA.goto("/");
+  await pageA.waitForURL(/\/first_run$/);
+  await pageA.getByRole("heading", { name: "Set up Campfire" }).waitFor();
+  await shoot(pageA, "first-run");
+  await pageA.getByLabel("Your name").fill(ada.name);
+  await pageA.getByLabel("Email address").fill(ada.email);
+  await pageA.getByLabel("Password").fill(ada.password);
+  await pageA.getByRole("button", { name: "Set up Campfire" }).click();
+  await composer(pageA, "All Talk").waitFor();
+  allTalkUrl = new URL(pageA.url()).pathname;
+  check(/^\/rooms\/\d+$/.test(allTalkUrl), `landed on ${allTalkUrl}`);
+  const d = await debug(pageA);
+  check(d.role === "leader", `live role is ${d.role}`);
+});
+
+await step("the admin copies the join link from /account (A2)", async () => {
+  await pageA.getByRole("link", { name: "Account settings" }).click();
+  await pageA.waitForURL(/\/account$/);
+  const input = pageA.getByRole("textbox", { name: "Join link" });
+  await eventually(async () => /\/join\/\S+/.test(await input.inputValue()), "the join link");
+  joinUrl = await input.inputValue();
+  await pageA.getByRole("button", { name: "Copy link" }).click();
+  await pageA.getByRole("button", { name: "Copied" }).waitFor();
+  const clip = await pageA.evaluate(() => navigator.clipboard.readText()).catch(() => joinUrl);
+  check(clip === joinUrl, `clipboard has ${clip}`);
+  await pageA.getByRole("button", { name: "Show QR code" }).click();
+  await pageA.getByRole("img", { name: "QR code of the join link" }).waitFor();
+  await shoot(pageA, "account");
+});
+
+await step("a second person signs up with the join link", async () => {
+  await pageB.goto(joinUrl);
+  await pageB.getByRole("heading", { name: /^Join / }).waitFor();
+  await shoot(pageB, "join");
+  await pageB.getByLabel("Your name").fill(bob.name);
+  await pageB.getByLabel("Email address").fill(bob.email);
+  await pageB.getByLabel("Password").fill(bob.password);
+  await pageB.getByRole("button", { name: "Join" }).click();
+  await composer(pageB, "All Talk").waitFor();
+});
+
+await step("the admin's custom CSS reaches everyone, live (A11)", async () => {
+  await pageA.getByLabel("Custom CSS").fill("body { --campfire-e2e: yes; }");
+  await pageA.getByRole("button", { name: "Save", exact: true }).first().click();
+  await pageA.getByText("Saved").waitFor();
+  const probe = () => getComputedStyle(document.body).getPropertyValue("--campfire-e2e").trim();
+  await eventually(async () => (await pageB.evaluate(probe)) === "yes", "the custom CSS on the other person's page");
+  await pageB.reload();
+  await composer(pageB, "All Talk").waitFor();
+  check((await pageB.evaluate(probe)) === "yes", "the custom CSS after a reload");
+}, { optional: true });
+
+await step("the admin creates a closed room with both of them (R1)", async () => {
+  await pageA.goto(allTalkUrl);
+  await pageA.getByRole("link", { name: "New room" }).click();
+  await pageA.getByLabel("Room name").fill("Plans");
+  await pageA.getByRole("switch", { name: "Everyone" }).uncheck();
+  await pageA.getByRole("switch", { name: bob.name }).check();
+  await shoot(pageA, "room-new");
+  await pageA.getByRole("button", { name: "Create room" }).click();
+  await composer(pageA, "Plans").waitFor();
+  plansUrl = new URL(pageA.url()).pathname;
+  await pageA.getByRole("heading", { name: "Plans" }).waitFor();
+});
+
+await step("the room appears live in the other person's sidebar (R2)", async () => {
+  await pageB.getByRole("link", { name: /^Plans/ }).waitFor();
+});
+
+await step("chat flows live both ways (M1)", async () => {
+  await pageB.getByRole("link", { name: /^Plans/ }).click();
+  await composer(pageB, "Plans").waitFor();
+  await send(pageA, "Plans", "Hi Bob, welcome to Plans");
+  await log(pageB).getByText("Hi Bob, welcome to Plans").waitFor();
+  await send(pageB, "Plans", "Thanks Ada! Glad to be here");
+  await log(pageA).getByText("Thanks Ada! Glad to be here").waitFor();
+  // Blank messages are not sent.
+  await composer(pageA, "Plans").click();
+  await pageA.keyboard.press("Enter");
+  await send(pageA, "Plans", "/play tada");
+  await pageB.getByRole("button", { name: "Play the tada sound" }).waitFor();
+});
+
+await step("a boost shows up for both, with the booster (M6)", async () => {
+  const msg = pageB.getByRole("listitem").filter({ hasText: "Hi Bob, welcome to Plans" });
+  await msg.hover();
+  await pageB.getByRole("button", { name: /^Actions for Ada Lovelace's message/ }).first().click();
+  await pageB.getByRole("button", { name: "Boost with 🎉" }).click();
+  await pageA.getByRole("button", { name: /🎉 from Bob Builder/ }).waitFor();
+  await pageB.getByRole("button", { name: /🎉 from Bob Builder\. Remove yours/ }).waitFor();
+});
+
+await step("Up in an empty composer edits my last message, for everyone (M4)", async () => {
+  await send(pageA, "Plans", "Lunch at noon?");
+  await log(pageB).getByText("Lunch at noon?").waitFor();
+  await composer(pageA, "Plans").click();
+  await pageA.keyboard.press("ArrowUp");
+  const editBox = pageA.getByRole("textbox", { name: "Edit message" });
+  await editBox.waitFor();
+  await eventually(() => pageA.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Edit message"), "the editor to take the focus");
+  await pageA.keyboard.press("ControlOrMeta+a");
+  await pageA.keyboard.type("Lunch at one?");
+  await pageA.keyboard.press("Enter");
+  await log(pageB).getByText("Lunch at one?").waitFor();
+  await log(pageB).getByText("(edited)").first().waitFor();
+});
+
+await step("Reply quotes the message with its author into the composer (M7)", async () => {
+  const msg = log(pageB).getByRole("listitem").filter({ hasText: "Lunch at one?" });
+  await msg.hover();
+  await msg.getByRole("button", { name: "Reply" }).click();
+  await eventually(() => pageB.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Message Plans"), "the composer to take the focus");
+  await pageB.keyboard.type("Sure, see you then");
+  await pageB.keyboard.press("Enter");
+  const reply = log(pageA).getByRole("listitem").filter({ hasText: "Sure, see you then" });
+  await reply.waitFor();
+  await reply.getByRole("link", { name: ada.name }).last().waitFor();
+  check((await reply.getByText("Lunch at one?").count()) > 0, "the reply quotes the message");
+}, { optional: true });
+
+await step("a deleted message disappears for everyone (M4)", async () => {
+  await send(pageA, "Plans", "oops, wrong room");
+  await log(pageB).getByText("oops, wrong room").waitFor();
+  const msg = pageA.getByRole("listitem").filter({ hasText: "oops, wrong room" });
+  await msg.hover();
+  await msg.getByRole("button", { name: /^Actions for/ }).click();
+  await pageA.getByRole("button", { name: "Delete" }).click();
+  await pageA.getByRole("dialog", { name: "Delete this message?" }).getByRole("button", { name: "Delete message" }).click();
+  await log(pageB).getByText("oops, wrong room").waitFor({ state: "detached" });
+  await log(pageA).getByText("oops, wrong room").waitFor({ state: "detached" });
+});
+
+await step("@ autocompletes room members into a mention chip (M5)", async () => {
+  await composer(pageA, "Plans").click();
+  await pageA.keyboard.type("@Bo");
+  await pageA.getByRole("option", { name: bob.name }).waitFor();
+  await pageA.keyboard.press("Enter");
+  await pageA.keyboard.type("take a look please");
+  await pageA.keyboard.press("Enter");
+  await log(pageB).getByText(`@${bob.name}`).first().waitFor();
+  await log(pageB).getByText("take a look please").waitFor();
+  // A code block (``` + space starts one), highlighted on arrival.
+  await composer(pageA, "Plans").click();
+  await pageA.keyboard.type("``` ");
+  await pageA.keyboard.type('fn main() { let greeting = "Hello, Campfire"; println!("{greeting}"); }');
+  await pageA.keyboard.press("Enter");
+  await log(pageB).getByText('let greeting = "Hello, Campfire";', { exact: false }).waitFor();
+  await send(pageB, "Plans", "🔥🎉");
+  await log(pageA).getByText("🔥🎉").waitFor();
+  await shoot(pageA, "room");
+});
+
+await step("unread: a dot appears for the other person and clears when they open the room (R4)", async () => {
+  await pageB.getByRole("link", { name: /^All Talk/ }).click();
+  await composer(pageB, "All Talk").waitFor();
+  await send(pageA, "Plans", "Anyone around for the unread test?");
+  await pageB.getByRole("link", { name: "Plans (unread)" }).waitFor();
+  await eventually(async () => (await pageB.title()).startsWith("(1)"), "the unread count in the title");
+  await pageB.getByRole("link", { name: "Plans (unread)" }).click();
+  await log(pageB).getByText("Anyone around for the unread test?").waitFor();
+  await pageB.getByRole("link", { name: "Plans", exact: true }).waitFor();
+  await eventually(async () => !(await pageB.title()).startsWith("("), "the title without a count");
+});
+
+let tabs = [];
+await step("a second tab of the same person shares one socket and stays in sync (X3)", async () => {
+  const openBefore = socketsB.filter((s) => !s.closed).length;
+  check(openBefore === 1, `Bob has ${openBefore} open sockets before the second tab`);
+  const pageB2 = await ctxB.newPage();
+  logErrors(pageB2, "Bob, tab 2");
+  await pageB2.goto(allTalkUrl);
+  await composer(pageB2, "All Talk").waitFor();
+  await eventually(async () => (await debug(pageB2)).role === "follower", "the second tab to follow");
+  check((await debug(pageB)).role === "leader", "the first tab leads");
+  await pageB2.waitForTimeout(500);
+  check(socketsB.filter((s) => !s.closed).length === 1, `Bob has ${socketsB.filter((s) => !s.closed).length} open sockets with two tabs`);
+  await pageA.goto(allTalkUrl);
+  await send(pageA, "All Talk", "Hello to both of Bob's tabs");
+  await log(pageB2).getByText("Hello to both of Bob's tabs").waitFor();
+  await eventually(async () => (await debug(pageB)).lastSeq === (await debug(pageB2)).lastSeq, "both tabs at the same seq");
+  // The leader tab closes: the other takes over and resumes from its last seq.
+  const seq = (await debug(pageB2)).lastSeq;
+  await pageB.close();
+  pageB = pageB2;
+  await eventually(async () => (await debug(pageB)).role === "leader", "the remaining tab to lead");
+  await eventually(async () => socketsB.filter((s) => !s.closed).length === 1, `one open socket again (${JSON.stringify(socketsB)})`);
+  const last = socketsB[socketsB.length - 1];
+  check(last.url.includes(`since=${seq}`), `the new socket resumes with since=${seq}: ${last.url}`);
+  await send(pageA, "All Talk", "Still there after the takeover?");
+  await log(pageB).getByText("Still there after the takeover?").waitFor();
+  tabs = [pageB];
+});
+
+if (process.env.CAMPFIRE_RESTART_CMD) {
+  await step("after a server restart both people reconnect and miss nothing (X1)", async () => {
+    // Its output is ignored: a restarted server left running in the background
+    // would otherwise hold this script's stdout open.
+    execSync(process.env.CAMPFIRE_RESTART_CMD, { stdio: "ignore", timeout: 120_000 });
+    await eventually(async () => (await fetch(`${BASE}/up`).catch(() => ({ ok: false }))).ok, "/up after the restart", 60_000);
+    await eventually(async () => (await debug(pageA)).connection === "open", "Ada to reconnect", 45_000);
+    await eventually(async () => (await debug(pageB)).connection === "open", "Bob to reconnect", 45_000);
+    await send(pageA, "All Talk", "Back after the restart");
+    await log(pageB).getByText("Back after the restart").waitFor();
+  });
+} else {
+  skip("after a server restart both people reconnect and miss nothing (X1)", "CAMPFIRE_RESTART_CMD is not set");
+}
+
+await step("someone who is not a member cannot reach the closed room by URL", async () => {
+  const ctxC = await newContext();
+  const pageC = await ctxC.newPage();
+  logErrors(pageC, "Cleo");
+  await pageC.goto("/session/new");
+  await pageC.getByRole("heading", { name: "Sign in" }).waitFor();
+  await shoot(pageC, "sign-in");
+  await pageC.goto(joinUrl);
+  await pageC.getByLabel("Your name").fill(cleo.name);
+  await pageC.getByLabel("Email address").fill(cleo.email);
+  await pageC.getByLabel("Password").fill(cleo.password);
+  await pageC.getByRole("button", { name: "Join" }).click();
+  await composer(pageC, "All Talk").waitFor();
+  await pageC.goto(plansUrl);
+  await pageC.getByRole("heading", { name: "Not found" }).waitFor();
+  await pageC.getByText("This room isn't here").waitFor();
+  check((await pageC.getByText("Hi Bob, welcome to Plans").count()) === 0, "the room's messages leaked");
+  check((await pageC.getByRole("link", { name: /^Plans/ }).count()) === 0, "the room is in Cleo's sidebar");
+  await ctxC.close();
+});
+
+await step("history loads 40 at a time both ways, with 'Jump to newest' (M3)", async () => {
+  const roomId = Number(allTalkUrl.split("/").pop());
+  await pageA.evaluate(async (id) => {
+    for (let i = 1; i <= 100; i++) {
+      const res = await fetch(`/api/rooms/${id}/messages`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_message_id: crypto.randomUUID(), body_html: `<p>History line ${i}</p>` }),
+      });
+      if (!res.ok) throw new Error(`POST answered ${res.status}`);
+    }
+  }, roomId);
+  await pageB.goto(allTalkUrl);
+  const region = log(pageB);
+  await region.getByText("History line 100", { exact: true }).waitFor();
+  check((await region.getByText("History line 1", { exact: true }).count()) === 0, "the first page holds more than the newest 40");
+  // Scroll up until the beginning of the room.
+  await eventually(async () => {
+    await region.evaluate((el) => (el.scrollTop = 0));
+    return (await region.getByText("This is the very beginning of All Talk").count()) > 0;
+  }, "the beginning of the room", 20_000);
+  await region.getByText("History line 1", { exact: true }).waitFor();
+  await pageB.getByRole("button", { name: "Jump to newest" }).click();
+  await eventually(async () => {
+    const box = await region.getByText("History line 100", { exact: true }).boundingBox();
+    return !!box && box.y > 0 && box.y < 900;
+  }, "the newest message in view");
+}, { optional: true });
+
+await step("a permalink opens the room centred on that message (M3)", async () => {
+  const roomId = Number(allTalkUrl.split("/").pop());
+  const target = await pageB.evaluate(async (id) => {
+    const res = await fetch(`/api/rooms/${id}/messages`);
+    const page = await res.json();
+    const older = await (await fetch(`/api/rooms/${id}/messages?before=${page.messages[0].id}`)).json();
+    return older.messages.find((m) => m.body_plain === "History line 30")?.id;
+  }, roomId);
+  check(target, "found the message to link to");
+  await pageB.goto(`${allTalkUrl}/@${target}`);
+  const line = log(pageB).getByText("History line 30", { exact: true });
+  await line.waitFor();
+  await eventually(async () => {
+    const box = await line.boundingBox();
+    return !!box && box.y > 150 && box.y < 750;
+  }, "the linked message near the middle of the view");
+}, { optional: true });
+
+await step("screens: profile, search, the room list on a phone", async () => {
+  await pageA.goto("/me");
+  await pageA.getByRole("heading", { name: "Your profile" }).waitFor();
+  await shoot(pageA, "profile");
+  await pageA.goto("/search");
+  await pageA.getByRole("heading", { name: "Search" }).waitFor();
+  await shoot(pageA, "search");
+  await pageA.goto(plansUrl);
+  await composer(pageA, "Plans").waitFor();
+  await pageA.setViewportSize({ width: 390, height: 844 });
+  await pageA.getByRole("button", { name: /^Rooms and people/ }).click();
+  await pageA.getByRole("complementary", { name: "Rooms and people" }).getByRole("link", { name: /^All Talk/ }).waitFor();
+  for (const scheme of ["light", "dark"]) {
+    await pageA.emulateMedia({ colorScheme: scheme });
+    await pageA.waitForTimeout(300);
+    await pageA.screenshot({ path: path.join(SHOTS, `sidebar-390x844-${scheme}.png`) });
+  }
+  await pageA.emulateMedia({ colorScheme: "light" });
+  await pageA.setViewportSize({ width: 1440, height: 900 });
+}, { optional: true });
+
+await browser.close();
+finish();

@@ -1,0 +1,396 @@
+// The app's state and the one pure function that changes it. Live events,
+// HTTP answers and optimistic sends all go through `reduce`, so the rules
+// (idempotency by seq, pending → confirmed → failed, unread) live in one place
+// and are tested without a browser.
+import type {
+  Account, Boost, Bootstrap, Features, Involvement, LiveEvent, Message, Room, RoomInfo, ServerFrame, User,
+} from "../api/types";
+import { applyPage, emptyWindow, mapMessage, removeMessage, upsertMessage, type PageMode, type RoomWindow } from "./messages";
+
+export type PendingStatus = "pending" | "failed";
+
+export type PendingMessage = {
+  clientMessageId: string;
+  roomId: number;
+  /** The text shown while it is pending (the HTML stays with the sender). */
+  bodyText: string;
+  createdAt: string;
+  status: PendingStatus;
+  error?: string;
+};
+
+export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting";
+
+export type AppState = {
+  /** The seq of the last event applied (0 before bootstrap). */
+  lastSeq: number;
+  setupRequired: boolean;
+  me: User | null;
+  account: Account | null;
+  features: Features;
+  users: Record<number, User>;
+  rooms: Record<number, Room>;
+  roomsLoaded: boolean;
+  windows: Record<number, RoomWindow>;
+  pending: Record<number, PendingMessage[]>;
+  presence: Record<number, number[]>;
+  typing: Record<number, number[]>;
+  /** The room this browser is looking at right now (any tab), or null. */
+  focusedRoomId: number | null;
+  connection: ConnectionStatus;
+};
+
+export const defaultFeatures: Features = {
+  files: false, avatars: false, opengraph: false, search: false, push: false, bots: true, max_file_size: 0,
+};
+
+export const initialState: AppState = {
+  lastSeq: 0,
+  setupRequired: false,
+  me: null,
+  account: null,
+  features: defaultFeatures,
+  users: {},
+  rooms: {},
+  roomsLoaded: false,
+  windows: {},
+  pending: {},
+  presence: {},
+  typing: {},
+  focusedRoomId: null,
+  connection: "idle",
+};
+
+export type Action =
+  | { type: "bootstrap"; data: Bootstrap }
+  /** A full (re)load over HTTP: bootstrap + rooms + users, consistent with the smaller seq. */
+  | { type: "loaded"; data: Bootstrap; rooms: Room[]; roomsSeq: number; users: User[] }
+  | { type: "signedIn"; me: User }
+  | { type: "signedOut" }
+  | { type: "frame"; frame: ServerFrame }
+  | { type: "users"; users: User[] }
+  | { type: "userUpsert"; user: User }
+  | { type: "roomUpsert"; room: Room }
+  | { type: "roomRemoved"; roomId: number }
+  | { type: "accountUpdated"; account: Account }
+  | { type: "messagesLoaded"; roomId: number; mode: PageMode; messages: Message[]; has_before: boolean; has_after: boolean }
+  | { type: "sendStarted"; roomId: number; clientMessageId: string; bodyText: string; createdAt: string }
+  | { type: "sendConfirmed"; message: Message }
+  | { type: "sendFailed"; roomId: number; clientMessageId: string; error: string }
+  | { type: "sendRetried"; roomId: number; clientMessageId: string }
+  | { type: "sendDiscarded"; roomId: number; clientMessageId: string }
+  | { type: "messageUpdated"; message: Message }
+  | { type: "messageRemoved"; roomId: number; messageId: number }
+  | { type: "boostAdded"; roomId: number; boost: Boost }
+  | { type: "boostRemoved"; roomId: number; messageId: number; boostId: number }
+  | { type: "markRead"; roomId: number }
+  | { type: "involvementSet"; roomId: number; involvement: Involvement }
+  | { type: "focus"; roomId: number | null }
+  | { type: "connection"; status: ConnectionStatus };
+
+export function reduce(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case "bootstrap": {
+      const d = action.data;
+      return {
+        ...state,
+        setupRequired: d.setup_required,
+        account: d.account,
+        features: d.features ?? defaultFeatures,
+        me: d.me,
+        users: d.me ? { ...state.users, [d.me.id]: d.me } : state.users,
+      };
+    }
+    case "loaded": {
+      const d = action.data;
+      const users: Record<number, User> = {};
+      for (const u of action.users) users[u.id] = u;
+      if (d.me) users[d.me.id] = d.me;
+      const rooms: Record<number, Room> = {};
+      for (const r of action.rooms) rooms[r.id] = r;
+      // Keep windows only of rooms that still exist; the caller reloads the open one.
+      const windows: Record<number, RoomWindow> = {};
+      // Keep unsent messages: they are retried or discarded by the person.
+      const pending: Record<number, PendingMessage[]> = {};
+      for (const [id, p] of Object.entries(state.pending)) if (rooms[Number(id)]) pending[Number(id)] = p;
+      return {
+        ...state,
+        setupRequired: d.setup_required,
+        account: d.account,
+        features: d.features ?? defaultFeatures,
+        me: d.me,
+        users,
+        rooms,
+        roomsLoaded: true,
+        windows,
+        pending,
+        presence: {},
+        typing: {},
+        // Replaying from the older of the two is safe: events apply idempotently.
+        lastSeq: Math.min(d.seq, action.roomsSeq),
+      };
+    }
+    case "signedIn":
+      return { ...state, me: action.me, setupRequired: false, users: { ...state.users, [action.me.id]: action.me } };
+    case "signedOut":
+      return { ...initialState, features: state.features, account: state.account };
+    case "frame":
+      return applyFrame(state, action.frame);
+    case "users": {
+      const users = { ...state.users };
+      for (const u of action.users) users[u.id] = u;
+      return { ...state, users };
+    }
+    case "userUpsert":
+      return upsertUser(state, action.user);
+    case "roomUpsert":
+      return upsertRoom(state, action.room);
+    case "roomRemoved":
+      return removeRoom(state, action.roomId);
+    case "accountUpdated":
+      return { ...state, account: action.account };
+    case "messagesLoaded": {
+      const w = state.windows[action.roomId] ?? emptyWindow;
+      const next = applyPage(w, action.mode, action);
+      let s = { ...state, windows: { ...state.windows, [action.roomId]: next } };
+      // Pending messages that the server already has are confirmed by the page.
+      for (const m of action.messages) s = dropPendingFor(s, m);
+      return s;
+    }
+    case "sendStarted": {
+      const list = state.pending[action.roomId] ?? [];
+      if (list.some((p) => p.clientMessageId === action.clientMessageId)) return state;
+      const p: PendingMessage = {
+        clientMessageId: action.clientMessageId,
+        roomId: action.roomId,
+        bodyText: action.bodyText,
+        createdAt: action.createdAt,
+        status: "pending",
+      };
+      return { ...state, pending: { ...state.pending, [action.roomId]: [...list, p] } };
+    }
+    case "sendConfirmed":
+      return confirmMessage(state, action.message);
+    case "sendFailed":
+      return mapPending(state, action.roomId, action.clientMessageId, (p) => ({ ...p, status: "failed", error: action.error }));
+    case "sendRetried":
+      return mapPending(state, action.roomId, action.clientMessageId, (p) => ({ ...p, status: "pending", error: undefined }));
+    case "sendDiscarded": {
+      const list = state.pending[action.roomId];
+      if (!list) return state;
+      return { ...state, pending: { ...state.pending, [action.roomId]: list.filter((p) => p.clientMessageId !== action.clientMessageId) } };
+    }
+    case "messageUpdated":
+      return withWindow(state, action.message.room_id, (w) => upsertMessage(w, action.message));
+    case "messageRemoved":
+      return withWindow(state, action.roomId, (w) => removeMessage(w, action.messageId));
+    case "boostAdded":
+      return withWindow(state, action.roomId, (w) => addBoost(w, action.boost));
+    case "boostRemoved":
+      return withWindow(state, action.roomId, (w) => dropBoost(w, action.messageId, action.boostId));
+    case "markRead":
+      return setRoom(state, action.roomId, (r) => (r.unread ? { ...r, unread: false } : r));
+    case "involvementSet":
+      return setRoom(state, action.roomId, (r) => ({
+        ...r,
+        involvement: action.involvement,
+        unread: action.involvement === "invisible" ? false : r.unread,
+      }));
+    case "focus":
+      return state.focusedRoomId === action.roomId ? state : { ...state, focusedRoomId: action.roomId };
+    case "connection":
+      return state.connection === action.status ? state : { ...state, connection: action.status };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Live frames
+
+export function applyFrame(state: AppState, frame: ServerFrame): AppState {
+  switch (frame.type) {
+    case "presence":
+      return { ...state, presence: { ...state.presence, [frame.room_id]: frame.user_ids } };
+    case "typing": {
+      const me = state.me?.id;
+      return { ...state, typing: { ...state.typing, [frame.room_id]: frame.user_ids.filter((id) => id !== me) } };
+    }
+    case "event": {
+      // Idempotent: an event at or below the last applied seq was seen already.
+      if (frame.seq <= state.lastSeq) return state;
+      const next = applyEvent(state, frame.event);
+      return { ...next, lastSeq: frame.seq };
+    }
+  }
+  return state;
+}
+
+export function applyEvent(state: AppState, e: LiveEvent): AppState {
+  const me = state.me?.id;
+  switch (e.kind) {
+    case "message_created": {
+      if (!e.message) return state;
+      const m = e.message;
+      let s = confirmMessage(state, m);
+      s = setRoom(s, e.room_id, (r) => {
+        const unread = r.unread || marksUnread(r, m, me, s.focusedRoomId);
+        const last_active_at = m.created_at > r.last_active_at ? m.created_at : r.last_active_at;
+        return unread === r.unread && last_active_at === r.last_active_at ? r : { ...r, unread, last_active_at };
+      });
+      // Whoever posts stops typing.
+      const t = s.typing[e.room_id];
+      if (t && t.includes(m.author_id)) s = { ...s, typing: { ...s.typing, [e.room_id]: t.filter((id) => id !== m.author_id) } };
+      return s;
+    }
+    case "message_edited":
+      if (!e.message) return state;
+      return withWindow(state, e.room_id, (w) => upsertMessage(w, e.message as Message));
+    case "message_deleted":
+      return withWindow(state, e.room_id, (w) => removeMessage(w, e.message_id));
+    case "boost_added":
+      if (!e.boost) return state;
+      return withWindow(state, e.room_id, (w) => addBoost(w, e.boost as Boost));
+    case "boost_removed":
+      return withWindow(state, e.room_id, (w) => dropBoost(w, e.message_id, e.boost_id));
+    case "room_created":
+    case "room_renamed":
+    case "room_converted":
+      if (!e.room) return state;
+      return upsertRoomInfo(state, e.room);
+    case "room_deleted":
+      return removeRoom(state, e.room_id);
+    case "membership_added":
+      // For me, the room itself arrives by an HTTP fetch (see live effects).
+      return setRoom(state, e.room_id, (r) => (r.member_ids.includes(e.user_id) ? r : { ...r, member_ids: [...r.member_ids, e.user_id] }));
+    case "membership_removed":
+      if (e.user_id === me) return removeRoom(state, e.room_id);
+      return setRoom(state, e.room_id, (r) => (r.member_ids.includes(e.user_id) ? { ...r, member_ids: r.member_ids.filter((id) => id !== e.user_id) } : r));
+    case "involvement_changed": {
+      const involvement = e.involvement;
+      if (e.user_id !== me || !involvement) return state;
+      return setRoom(state, e.room_id, (r) => ({ ...r, involvement, unread: involvement === "invisible" ? false : r.unread }));
+    }
+    case "room_read":
+      if (e.user_id !== me) return state;
+      return setRoom(state, e.room_id, (r) => (r.unread ? { ...r, unread: false } : r));
+    case "user_joined":
+    case "user_updated":
+      return e.user ? upsertUser(state, e.user) : state;
+    case "user_deactivated": {
+      const u = e.user ?? (state.users[e.user_id] ? { ...state.users[e.user_id], active: false } : null);
+      return u ? upsertUser(state, { ...u, active: false }) : state;
+    }
+    case "account_updated":
+      return e.account ? { ...state, account: e.account } : state;
+  }
+  return state;
+}
+
+/**
+ * R4: a new message makes its room unread for me unless I wrote it, I am looking
+ * at the room right now, or the room is invisible to me.
+ */
+export function marksUnread(room: Room, m: Message, me: number | undefined, focusedRoomId: number | null): boolean {
+  if (m.author_id === me) return false;
+  if (room.involvement === "invisible") return false;
+  if (focusedRoomId === room.id) return false;
+  return true;
+}
+
+/** Rooms shown in the sidebar that are unread (invisible rooms never count). */
+export function unreadCount(state: AppState): number {
+  let n = 0;
+  for (const r of Object.values(state.rooms)) if (r.unread && r.involvement !== "invisible") n++;
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+function confirmMessage(state: AppState, m: Message): AppState {
+  const s = dropPendingFor(state, m);
+  return withWindow(s, m.room_id, (w) => upsertMessage(w, m));
+}
+
+function dropPendingFor(state: AppState, m: Message): AppState {
+  if (m.author_id !== state.me?.id) return state;
+  const list = state.pending[m.room_id];
+  if (!list || !list.some((p) => p.clientMessageId === m.client_message_id)) return state;
+  return { ...state, pending: { ...state.pending, [m.room_id]: list.filter((p) => p.clientMessageId !== m.client_message_id) } };
+}
+
+function mapPending(state: AppState, roomId: number, cid: string, f: (p: PendingMessage) => PendingMessage): AppState {
+  const list = state.pending[roomId];
+  if (!list) return state;
+  const i = list.findIndex((p) => p.clientMessageId === cid);
+  if (i < 0) return state;
+  const next = list.slice();
+  next[i] = f(next[i]);
+  return { ...state, pending: { ...state.pending, [roomId]: next } };
+}
+
+function withWindow(state: AppState, roomId: number, f: (w: RoomWindow) => RoomWindow): AppState {
+  const w = state.windows[roomId];
+  if (!w) return state;
+  const next = f(w);
+  return next === w ? state : { ...state, windows: { ...state.windows, [roomId]: next } };
+}
+
+function setRoom(state: AppState, roomId: number, f: (r: Room) => Room): AppState {
+  const r = state.rooms[roomId];
+  if (!r) return state;
+  const next = f(r);
+  return next === r ? state : { ...state, rooms: { ...state.rooms, [roomId]: next } };
+}
+
+/** A room as I see it (from an HTTP answer): replaces what we had. */
+function upsertRoom(state: AppState, room: Room): AppState {
+  return { ...state, rooms: { ...state.rooms, [room.id]: room } };
+}
+
+/**
+ * A room from a room event carries no involvement or unread flag (those are mine,
+ * and come from my own events): keep them for a known room, default them for a new one.
+ */
+function upsertRoomInfo(state: AppState, info: RoomInfo): AppState {
+  const existing = state.rooms[info.id];
+  if (!existing && state.me && info.kind !== "open" && !info.member_ids.includes(state.me.id)) return state;
+  const next: Room = {
+    ...info,
+    involvement: existing?.involvement ?? defaultInvolvement(info.kind),
+    unread: existing?.unread ?? false,
+  };
+  return { ...state, rooms: { ...state.rooms, [info.id]: next } };
+}
+
+/** R3: direct rooms start at everything, shared rooms at mentions. */
+export function defaultInvolvement(kind: Room["kind"]): Involvement {
+  return kind === "direct" ? "everything" : "mentions";
+}
+
+function removeRoom(state: AppState, roomId: number): AppState {
+  if (!state.rooms[roomId] && !state.windows[roomId]) return state;
+  const rooms = { ...state.rooms };
+  delete rooms[roomId];
+  const windows = { ...state.windows };
+  delete windows[roomId];
+  const pending = { ...state.pending };
+  delete pending[roomId];
+  return { ...state, rooms, windows, pending };
+}
+
+function upsertUser(state: AppState, user: User): AppState {
+  const me = state.me && state.me.id === user.id ? { ...state.me, ...user } : state.me;
+  return { ...state, me, users: { ...state.users, [user.id]: user } };
+}
+
+function addBoost(w: RoomWindow, boost: Boost): RoomWindow {
+  return mapMessage(w, boost.message_id, (m) =>
+    m.boosts.some((b) => b.id === boost.id) ? m : { ...m, boosts: [...m.boosts, boost] },
+  );
+}
+
+function dropBoost(w: RoomWindow, messageId: number, boostId: number): RoomWindow {
+  return mapMessage(w, messageId, (m) =>
+    m.boosts.some((b) => b.id === boostId) ? { ...m, boosts: m.boosts.filter((b) => b.id !== boostId) } : m,
+  );
+}

@@ -1,0 +1,153 @@
+// The app: boot (GET /api/bootstrap first), the routes, and the signed-in shell.
+import { lazy, Suspense, useEffect, useState } from "react";
+import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
+import { errorMessage, setUnauthorizedHandler } from "../api/client";
+import { loadAll, onSignedOut, signedOut, startLive } from "../app/controller";
+import { unreadCount } from "../state/reducer";
+import { useAppState } from "../state/store";
+import { FirstRun, Join, SignIn, Transfer } from "./auth";
+import { Loading } from "./common";
+import { Shell, Home, NotFound } from "./Shell";
+import { RoomScreen } from "./room/RoomScreen";
+
+// Screens away from the chat itself load on demand.
+const RoomForm = lazy(() => import("./rooms").then((m) => ({ default: m.RoomForm })));
+const Profile = lazy(() => import("./profile").then((m) => ({ default: m.Profile })));
+const MyProfile = lazy(() => import("./profile").then((m) => ({ default: m.MyProfile })));
+const AccountSettings = lazy(() => import("./account").then((m) => ({ default: m.AccountSettings })));
+const SearchScreen = lazy(() => import("./search").then((m) => ({ default: m.SearchScreen })));
+const later = (node: React.ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+
+export function App() {
+  const [boot, setBoot] = useState<"loading" | "ready" | { error: string }>("loading");
+  const setupRequired = useAppState((s) => s.setupRequired);
+  const me = useAppState((s) => s.me);
+  const roomsLoaded = useAppState((s) => s.roomsLoaded);
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const load = () => {
+    setBoot("loading");
+    loadAll()
+      .then(() => setBoot("ready"))
+      .catch((e) => setBoot({ error: errorMessage(e) }));
+  };
+
+  useEffect(() => {
+    load();
+    setUnauthorizedHandler(() => signedOut());
+    onSignedOut(() => {
+      const here = window.location.pathname;
+      if (!here.startsWith("/session/new")) navigate(`/session/new?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+    return () => setUnauthorizedHandler(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (me && roomsLoaded) startLive();
+  }, [me, roomsLoaded]);
+
+  if (boot === "loading") return <Loading label="Starting Campfire…" />;
+  if (typeof boot === "object") {
+    return (
+      <div className="center-screen">
+        <div className="panel">
+          <div className="panel__body">
+            <h1 className="panel__title">Campfire can't start</h1>
+            <p className="error-note" role="alert">
+              {boot.error}
+            </p>
+            <button type="button" className="btn btn--primary" onClick={load}>
+              Try again
+            </button>
+          </div>
+        </div>
+      </div>
+    );
+  }
+
+  const path = location.pathname;
+  if (setupRequired && path !== "/first_run") return <Navigate to="/first_run" replace />;
+
+  return (
+    <>
+      <CustomCss />
+      <TitleAndBadge />
+      <Routes>
+        <Route path="/first_run" element={setupRequired ? <FirstRun /> : <Navigate to="/" replace />} />
+        <Route path="/join/:code" element={<Join />} />
+        <Route path="/session/new" element={<SignIn />} />
+        <Route path="/transfer/:token" element={<Transfer />} />
+        <Route element={<RequireSession />}>
+          <Route index element={<Home />} />
+          <Route path="/rooms/new" element={later(<RoomForm />)} />
+          <Route path="/rooms/:id" element={<RoomScreen />} />
+          <Route path="/rooms/:id/edit" element={later(<RoomForm />)} />
+          <Route path="/rooms/:id/:permalink" element={<RoomScreen />} />
+          <Route path="/users/:id" element={later(<Profile />)} />
+          <Route path="/me" element={later(<MyProfile />)} />
+          <Route path="/account" element={later(<AccountSettings />)} />
+          <Route path="/search" element={later(<SearchScreen />)} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </>
+  );
+}
+
+function RequireSession() {
+  const me = useAppState((s) => s.me);
+  const roomsLoaded = useAppState((s) => s.roomsLoaded);
+  const location = useLocation();
+  if (!me) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === "/" ? "/session/new" : `/session/new?next=${encodeURIComponent(next)}`} replace />;
+  }
+  if (!roomsLoaded) return <Loading label="Loading your rooms…" />;
+  return <Shell />;
+}
+
+/**
+ * The admins' custom CSS (A11), on every page. A constructed stylesheet is not an
+ * inline <style>, so it works under a strict Content-Security-Policy; browsers
+ * without adoptedStyleSheets get a <style> element.
+ */
+function CustomCss() {
+  const css = useAppState((s) => s.account?.custom_css ?? "");
+  const canAdopt = typeof CSSStyleSheet !== "undefined" && "replaceSync" in CSSStyleSheet.prototype && "adoptedStyleSheets" in document;
+  useEffect(() => {
+    if (!canAdopt || !css.trim()) return;
+    const sheet = new CSSStyleSheet();
+    try {
+      sheet.replaceSync(css);
+    } catch {
+      return;
+    }
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    return () => {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
+  }, [css, canAdopt]);
+  if (canAdopt || !css.trim()) return null;
+  return <style data-campfire="custom-css">{css}</style>;
+}
+
+/** Unread rooms in the page title and the app badge. */
+function TitleAndBadge() {
+  const count = useAppState(unreadCount);
+  const name = useAppState((s) => s.account?.name || "Campfire");
+  const signedIn = useAppState((s) => !!s.me);
+  useEffect(() => {
+    const n = signedIn ? count : 0;
+    document.title = n > 0 ? `(${n}) ${name}` : name;
+    const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
+    try {
+      if (n > 0) nav.setAppBadge?.(n)?.catch(() => {});
+      else nav.clearAppBadge?.()?.catch(() => {});
+    } catch {
+      // Not supported.
+    }
+  }, [count, name, signedIn]);
+  return null;
+}

@@ -1,0 +1,96 @@
+// The signed-in layout: main column on the left, the frosted sidebar on the right
+// (an off-canvas panel under 800px), the reconnecting banner and the skip link.
+import { useEffect, useState } from "react";
+import { Link, Navigate, Outlet, useLocation } from "react-router";
+import { useAppState } from "../state/store";
+import { Sidebar } from "./sidebar";
+import { Empty, Panel } from "./common";
+import { ShellContext } from "./menu";
+
+export function Shell() {
+  const [open, setOpen] = useState(false);
+  const location = useLocation();
+  const connection = useAppState((s) => s.connection);
+
+  // Navigating closes the off-canvas sidebar.
+  useEffect(() => {
+    setOpen(false);
+  }, [location.pathname]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") setOpen(false);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+
+  return (
+    <ShellContext.Provider value={{ openSidebar: () => setOpen(true) }}>
+      <div className={`app ${open ? "app--sidebar-open" : ""}`}>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        {connection === "reconnecting" ? (
+          <div className="banner" role="status" aria-live="polite">
+            <span className="spinner__dot" aria-hidden="true" /> Reconnecting…
+          </div>
+        ) : null}
+        <main id="main" className="app__main" tabIndex={-1}>
+          <Outlet />
+        </main>
+        <div className="scrim" hidden={!open} onClick={() => setOpen(false)} aria-hidden="true" />
+        <Sidebar open={open} onClose={() => setOpen(false)} />
+      </div>
+    </ShellContext.Provider>
+  );
+}
+
+const LAST_ROOM_KEY = "campfire:last-room";
+
+export function rememberRoom(id: number) {
+  try {
+    localStorage.setItem(LAST_ROOM_KEY, String(id));
+  } catch {
+    // Private mode.
+  }
+}
+
+/** `/`: the last room you were in, or All Talk. */
+export function Home() {
+  const rooms = useAppState((s) => s.rooms);
+  let last: number | null = null;
+  try {
+    last = Number(localStorage.getItem(LAST_ROOM_KEY)) || null;
+  } catch {
+    last = null;
+  }
+  if (last && rooms[last]) return <Navigate to={`/rooms/${last}`} replace />;
+  const list = Object.values(rooms);
+  const allTalk = list.find((r) => r.kind === "open" && r.name === "All Talk");
+  const first = allTalk ?? list.filter((r) => r.kind !== "direct").sort((a, b) => (a.name ?? "").localeCompare(b.name ?? ""))[0] ?? list[0];
+  if (first) return <Navigate to={`/rooms/${first.id}`} replace />;
+  return (
+    <Panel title="Welcome" back={false}>
+      <Empty title="No rooms yet">
+        <p>
+          When someone adds you to a room, it shows up here. You can also <Link to="/rooms/new">create a room</Link>.
+        </p>
+      </Empty>
+    </Panel>
+  );
+}
+
+export function NotFound({ what = "page" }: { what?: string }) {
+  return (
+    <Panel title="Not found">
+      <Empty title={`This ${what} isn't here`}>
+        <p>It may have been deleted, or you may not have access to it.</p>
+        <p>
+          <Link to="/">Go to your rooms</Link>
+        </p>
+      </Empty>
+    </Panel>
+  );
+}

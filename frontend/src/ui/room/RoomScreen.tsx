@@ -1,0 +1,186 @@
+// A room: header, messages, who is here and typing, and the composer.
+import { useEffect, useRef, useState } from "react";
+import { Link, useParams } from "react-router";
+import { api } from "../../api/client";
+import type { Involvement, Message, Room } from "../../api/types";
+import { markRoomRead, setCurrentRoom } from "../../app/controller";
+import { roomTitle } from "../../lib/format";
+import { INVOLVEMENT_TEXT, nextInvolvement } from "../../state/involvement";
+import { store, useAppState } from "../../state/store";
+import { Loading } from "../common";
+import { NotFound, rememberRoom } from "../Shell";
+import { MenuButton } from "../menu";
+import {
+  BellEverythingIcon, BellInvisibleIcon, BellMentionsIcon, BellNothingIcon, LockIcon, MoreIcon,
+} from "../icons";
+import { MessageList } from "./MessageList";
+import { Composer, type ComposerHandle } from "./Composer";
+import { HereNow } from "./HereNow";
+
+export function RoomScreen() {
+  const { id, permalink } = useParams();
+  const roomId = Number(id);
+  const room = useAppState((s) => (Number.isFinite(roomId) ? s.rooms[roomId] : undefined));
+  const [missing, setMissing] = useState(false);
+
+  // A room that is not in my list may still be reachable (just created, or an
+  // open room that arrived after load): ask the server once.
+  useEffect(() => {
+    setMissing(false);
+    if (!Number.isFinite(roomId) || roomId <= 0) {
+      setMissing(true);
+      return;
+    }
+    if (store.getState().rooms[roomId]) return;
+    let live = true;
+    api
+      .room(roomId)
+      .then((r) => live && store.dispatch({ type: "roomUpsert", room: r.room }))
+      .catch(() => live && setMissing(true));
+    return () => {
+      live = false;
+    };
+  }, [roomId]);
+
+  // The room went away while open (deleted, or I was removed from it).
+  const hadRoom = useRef<number | null>(null);
+  useEffect(() => {
+    if (room) hadRoom.current = room.id;
+    else if (hadRoom.current === roomId) setMissing(true);
+  }, [room, roomId]);
+
+  const anchor = permalink && /^@\d+$/.test(permalink) ? Number(permalink.slice(1)) : null;
+  if (permalink && anchor === null) return <NotFound />;
+  if (room) return <RoomView key={room.id} room={room} anchor={anchor} />;
+  if (missing) return <NotFound what="room" />;
+  return <Loading label="Opening the room…" />;
+}
+
+function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
+  const users = useAppState((s) => s.users);
+  const me = useAppState((s) => s.me);
+  const title = roomTitle(room, users, me?.id);
+  const composer = useRef<ComposerHandle>(null);
+  const [editing, setEditing] = useState<number | null>(null);
+
+  useEffect(() => {
+    setCurrentRoom(room.id);
+    rememberRoom(room.id);
+    markRoomRead(room.id);
+    return () => setCurrentRoom(null);
+  }, [room.id]);
+
+  // Unread arriving while I look (another device said so) clears again.
+  useEffect(() => {
+    if (room.unread && document.visibilityState === "visible") markRoomRead(room.id);
+  }, [room.unread, room.id]);
+
+  const editLast = (): boolean => {
+    const w = store.getState().windows[room.id];
+    const mine = w?.messages.filter((m) => m.author_id === me?.id && !m.play);
+    const last = mine?.[mine.length - 1];
+    if (!last) return false;
+    setEditing(last.id);
+    return true;
+  };
+
+  const reply = (m: Message) => composer.current?.reply(m);
+
+  return (
+    <section className="room" aria-labelledby="room-title">
+      <RoomHeader room={room} title={title} />
+      <MessageList
+        room={room}
+        anchor={anchor}
+        editing={editing}
+        onEditDone={() => {
+          setEditing(null);
+          composer.current?.focus();
+        }}
+        onEdit={(id) => setEditing(id)}
+        onReply={reply}
+      />
+      <HereNow roomId={room.id} />
+      <Composer ref={composer} room={room} title={title} onEditLast={editLast} />
+    </section>
+  );
+}
+
+export function BellIcon({ involvement, size }: { involvement: Involvement; size?: number }) {
+  switch (involvement) {
+    case "everything":
+      return <BellEverythingIcon size={size} />;
+    case "mentions":
+      return <BellMentionsIcon size={size} />;
+    case "nothing":
+      return <BellNothingIcon size={size} />;
+    case "invisible":
+      return <BellInvisibleIcon size={size} />;
+  }
+}
+
+export function BellButton({ room }: { room: Room }) {
+  const [error, setError] = useState("");
+  const [firstVisit] = useState(() => {
+    try {
+      const key = `campfire:bell-seen:${room.id}`;
+      const seen = localStorage.getItem(key);
+      localStorage.setItem(key, "1");
+      return !seen;
+    } catch {
+      return false;
+    }
+  });
+  const cycle = async () => {
+    const before = room.involvement;
+    const next = nextInvolvement(room.kind, before);
+    setError("");
+    store.dispatch({ type: "involvementSet", roomId: room.id, involvement: next });
+    try {
+      const r = await api.setInvolvement(room.id, next);
+      store.dispatch({ type: "involvementSet", roomId: room.id, involvement: r.room.involvement });
+    } catch {
+      store.dispatch({ type: "involvementSet", roomId: room.id, involvement: before });
+      setError("Couldn't change notifications. Try again.");
+    }
+  };
+  const text = INVOLVEMENT_TEXT[room.involvement];
+  return (
+    <>
+      <button
+        type="button"
+        className={`icon-btn bell bell--${room.involvement} ${firstVisit ? "bell--pulse" : ""}`}
+        aria-label={`Notifications: ${text}. Change`}
+        title={`${text}. Click to change.`}
+        onClick={cycle}
+      >
+        <BellIcon involvement={room.involvement} />
+      </button>
+      {error ? (
+        <span className="room-header__error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function RoomHeader({ room, title }: { room: Room; title: string }) {
+  return (
+    <header className="room-header">
+      <div className="room-header__name">
+        <h1 id="room-title" className="room-pill" title={title}>
+          {room.kind === "closed" ? <LockIcon size={15} aria-hidden="true" /> : null}
+          <span className="room-pill__text">{title}</span>
+        </h1>
+        <Link to={`/rooms/${room.id}/edit`} className="icon-btn icon-btn--small" aria-label="Room settings" title="Room settings">
+          <MoreIcon />
+        </Link>
+      </div>
+      <div className="room-header__actions">
+        <BellButton room={room} />
+        <MenuButton />
+      </div>
+    </header>
+  );
+}
