@@ -13,6 +13,8 @@ pub enum ErrorCode {
     Forbidden,
     /// No such thing, or not visible to you.
     NotFound,
+    /// The route exists, but not with this method.
+    MethodNotAllowed,
     /// The request contradicts what is stored (already set up, email taken).
     Conflict,
     /// The body is larger than allowed.
@@ -33,6 +35,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Unprocessable => 422,
@@ -48,6 +51,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Unprocessable => "unprocessable",
@@ -68,6 +72,7 @@ mod tests {
             ErrorCode::Unauthorized,
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
+            ErrorCode::MethodNotAllowed,
             ErrorCode::Conflict,
             ErrorCode::PayloadTooLarge,
             ErrorCode::Unprocessable,

@@ -28,7 +28,7 @@ pub async fn serve(method: Method, uri: Uri) -> Response {
     }
     let path = uri.path().trim_start_matches('/');
     if let Some(media) = path.strip_prefix("assets/").and_then(Media::get) {
-        return file(media, "public, max-age=86400");
+        return file(media, "public, max-age=604800");
     }
     if !path.is_empty()
         && let Some(asset) = App::get(path)

@@ -280,8 +280,22 @@ await step("chat flows live both ways (M1)", async () => {
   // Blank messages are not sent.
   await composer(pageA, "Plans").click();
   await pageA.keyboard.press("Enter");
-  await send(pageA, "Plans", "/play tada");
-  await pageB.getByRole("button", { name: "Play the tada sound" }).waitFor();
+  // /play: the other browser starts playing the sound when the message arrives live (M8, N2).
+  await pageB.evaluate(() => {
+    window.__played = [];
+    const play = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () {
+      this.addEventListener("playing", () => window.__played.push(this.currentSrc || this.src), { once: true });
+      return play.call(this);
+    };
+  });
+  await send(pageA, "Plans", "/play trombone");
+  await pageB.getByRole("button", { name: "Play the trombone sound" }).waitFor();
+  await eventually(
+    async () => (await pageB.evaluate(() => window.__played)).some((src) => src.endsWith("/assets/sounds/trombone.mp3")),
+    "the trombone to start playing in Bob's browser",
+    10_000,
+  );
 });
 
 await step("a boost shows up for both, with the booster (M6)", async () => {

@@ -108,7 +108,18 @@ impl Driver {
                         let _ = done.send(());
                         return;
                     }
-                    Some(input) => self.handle(input),
+                    Some(input) => {
+                        // A client may know a later position than the driver (its state was read
+                        // just after a commit the driver has not read yet, say from the CLI):
+                        // catch up before judging its `since`, so it is not told to reset.
+                        if let Input::Connect { since, .. } = &input
+                            && *since > self.hub.head()
+                            && let Err(error) = self.read_log().await
+                        {
+                            tracing::error!(%error, "reading the event log failed");
+                        }
+                        self.handle(input)
+                    }
                 },
                 () = sleep_or_never(deadline) => {
                     let now = self.now();

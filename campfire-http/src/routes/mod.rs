@@ -101,6 +101,12 @@ pub fn router(state: AppState) -> Router {
             delete(bot_api::unboost),
         )
         .fallback(crate::static_files::serve)
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                crate::ErrorCode::MethodNotAllowed,
+                "this address does not take that method",
+            )
+        })
         .route_layer(middleware::from_fn(log_requests))
         .layer(middleware::from_fn_with_state(state.clone(), guard_writes))
         .layer(middleware::from_fn(security_headers))

@@ -36,4 +36,12 @@ export type Bootstrap = {
 
 export type MessagesPage = { messages: Message[]; has_before: boolean; has_after: boolean };
 
-export type Bot = { user: User; key: string; webhook_url: string | null };
+export type BotDeliveries = {
+  delivered: number;
+  pending: number;
+  failed: number;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  circuit: "closed" | "open" | "half-open";
+};
+export type Bot = { user: User; key: string; webhook_url: string | null; deliveries?: BotDeliveries };

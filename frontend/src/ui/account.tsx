@@ -370,6 +370,14 @@ function BotRow({ bot, onChange, onRemove }: { bot: Bot; onChange: (b: Bot) => v
         <Avatar user={bot.user} size={32} />
         <strong>{bot.user.name}</strong>
       </div>
+      {bot.webhook_url && bot.deliveries && (
+        <p className="muted" aria-label={`Webhook deliveries of ${bot.user.name}`}>
+          Webhook: {bot.deliveries.delivered} delivered · {bot.deliveries.pending} waiting · {bot.deliveries.failed} failed ·
+          circuit {bot.deliveries.circuit}
+          {bot.deliveries.last_attempt_at && <> · last attempt {new Date(bot.deliveries.last_attempt_at).toLocaleString()}</>}
+          {bot.deliveries.last_error && <> · last failure: {bot.deliveries.last_error}</>}
+        </p>
+      )}
       <form
         className="form form--inline"
         onSubmit={async (e) => {
