@@ -8,9 +8,10 @@ use campfire_domain::{
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use super::write::{
-    account_in, add_member, append, delete_message_in, execute_count, ids, message_in, user_in,
+    account_in, add_member, append, delete_message_in, execute_count, ids, insert_mentions,
+    message_in, user_in,
 };
-use super::{SqliteStore, backend, execute, map_unique, statement};
+use super::{SqliteStore, execute, map_unique, statement};
 use crate::{AccountChanges, Conflict, ProfileChanges, StoreError};
 
 impl SqliteStore {
@@ -203,22 +204,7 @@ impl SqliteStore {
             [id.0.into()],
         )
         .await?;
-        let mut mentions = mentions;
-        mentions.sort_unstable();
-        mentions.dedup();
-        for user in mentions {
-            tx.execute_raw(statement(
-                "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
-                [id.0.into(), user.0.into()],
-            ))
-            .await
-            .map_err(|e| match e.sql_err() {
-                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-                    Conflict::UnknownUser.into()
-                }
-                _ => backend(e),
-            })?;
-        }
+        insert_mentions(tx, id, &mentions).await?;
         append(tx, EventKind::MessageEdited { room, message: id }, at).await?;
         message_in(tx, id).await
     }

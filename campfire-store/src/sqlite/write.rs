@@ -421,22 +421,7 @@ impl SqliteStore {
             )
             .await?,
         );
-        let mut mentions = new.mentions.clone();
-        mentions.sort_unstable();
-        mentions.dedup();
-        for user in &mentions {
-            tx.execute_raw(statement(
-                "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
-                [id.0.into(), user.0.into()],
-            ))
-            .await
-            .map_err(|e| match e.sql_err() {
-                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-                    Conflict::UnknownUser.into()
-                }
-                _ => backend(e),
-            })?;
-        }
+        insert_mentions(tx, id, &new.mentions).await?;
         // R4 (campfire_domain::marks_unread): every member but the author, unless invisible or
         // looking at the room right now. Expressed in SQL so one statement marks a whole room;
         // the conformance suite holds it to the same behaviour as the memory store's use of the rule.
@@ -1371,6 +1356,29 @@ impl Store for SqliteStore {
             last_event: EventSeq(int(&row, 4)?),
         })
     }
+}
+
+/// Stores a message's mentions (deduplicated); an unknown user is a conflict, not a crash.
+pub(super) async fn insert_mentions(
+    tx: &DatabaseTransaction,
+    message: MessageId,
+    users: &[UserId],
+) -> Result<(), StoreError> {
+    let mut users = users.to_vec();
+    users.sort_unstable();
+    users.dedup();
+    for user in users {
+        tx.execute_raw(statement(
+            "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
+            [message.0.into(), user.0.into()],
+        ))
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Conflict::UnknownUser.into(),
+            _ => backend(e),
+        })?;
+    }
+    Ok(())
 }
 
 pub(super) async fn boost_in<C: ConnectionTrait>(
