@@ -1,83 +1,29 @@
-//! Full-text search over Campfire messages.
+//! Full-text search over Campfire messages (S1–S3).
 //!
-//! This crate will hold the `SearchIndex` port, a `MemoryIndex` and a `TantivyIndex`. What exists
-//! today is the piece every index shares: turning what a person typed into a bounded list of
-//! plain terms, so that no user syntax ever reaches a query parser.
+//! The [`SearchIndex`] port takes changes in ([`Change`]: upserts and deletes, applied in
+//! batches together with the event-log position they bring the index to) and gives message ids
+//! out ([`Hit`]: id, room and score). Indexes never store documents: the store stays the one
+//! source of message text, and [`highlight`] marks the matched words in the text the store
+//! returns, with the same analyzer the index used.
 //!
-//! Architecture Invariant: user input is never passed to an index's query language unescaped.
+//! Two indexes implement the port and pass one conformance suite: [`MemoryIndex`] for tests and
+//! embedding, and [`TantivyIndex`] on disk in the data directory. [`follow`] keeps any index
+//! up to date with the store's event log, and rebuilds it from scratch.
+//!
+//! Architecture Invariant: user input reaches an index only as [`Terms`], never as query
+//! syntax; and every query is scoped to rooms the caller passes in, so the caller decides
+//! visibility (the HTTP layer passes the rooms the user is a member of at query time).
 
-/// The most terms a query keeps; the rest are ignored.
-pub const MAX_TERMS: usize = 16;
-/// The longest term kept, in characters.
-pub const MAX_TERM_CHARS: usize = 64;
+mod analyzer;
+pub mod follow;
+pub mod fuzzing;
+mod index;
+mod memory;
+mod tantivy_index;
+mod terms;
 
-/// A search as typed by a person, reduced to lower-case word terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Terms(Vec<String>);
-
-impl Terms {
-    /// Splits `typed` into words (letters and digits, in any script), lower-cased, deduplicated,
-    /// at most [`MAX_TERMS`] of at most [`MAX_TERM_CHARS`] characters. Operators, quotes, `*`
-    /// and `:` are separators, never syntax.
-    pub fn parse(typed: &str) -> Terms {
-        let mut terms: Vec<String> = Vec::new();
-        for word in typed.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
-            let term: String = word
-                .chars()
-                .take(MAX_TERM_CHARS)
-                .flat_map(char::to_lowercase)
-                .collect();
-            if !terms.contains(&term) {
-                terms.push(term);
-            }
-            if terms.len() == MAX_TERMS {
-                break;
-            }
-        }
-        Terms(terms)
-    }
-
-    /// The terms, in the order typed.
-    pub fn as_slice(&self) -> &[String] {
-        &self.0
-    }
-
-    /// Whether nothing searchable was typed.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn terms(typed: &str) -> Vec<String> {
-        Terms::parse(typed).as_slice().to_vec()
-    }
-
-    #[test]
-    fn syntax_is_never_passed_through() {
-        assert_eq!(
-            terms("\"deploy\" AND room:ops*"),
-            ["deploy", "and", "room", "ops"]
-        );
-        assert_eq!(terms("Café CAFÉ café"), ["café"]);
-        assert!(Terms::parse("🔥 *** ::: \"\"").is_empty());
-        assert_eq!(terms("naïve 東京"), ["naïve", "東京"]);
-    }
-
-    #[test]
-    fn huge_input_is_bounded() {
-        let typed = (0..1000)
-            .map(|i| format!("w{i}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        assert_eq!(Terms::parse(&typed).as_slice().len(), MAX_TERMS);
-        let long = "x".repeat(10_000);
-        assert_eq!(terms(&long)[0].chars().count(), MAX_TERM_CHARS);
-    }
-}
+pub use analyzer::{Fragment, excerpt, highlight};
+pub use index::{Change, Document, Hit, MAX_RESULTS, Query, SearchError, SearchIndex};
+pub use memory::MemoryIndex;
+pub use tantivy_index::{Opened, TantivyIndex};
+pub use terms::{MAX_TERM_CHARS, MAX_TERMS, Terms};

@@ -1,41 +1,25 @@
-// Search (S1, S2). While the server says features.search is off, a polite
-// "coming" state. The endpoint is not in docs/api.md yet: this screen expects
-// GET /api/search?q= → { messages: Message[] } (see the report to the server side).
-import { useEffect, useState, type FormEvent } from "react";
+// Search (S1, S2): GET /api/search for results with highlighted excerpts, filters by
+// room, author and date kept in the URL (so the back button and links work), and the
+// server-side recent searches (GET/POST/DELETE /api/searches). While the server says
+// features.search is off, a polite "not enabled" state.
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { errorMessage, request } from "../api/client";
-import type { Message } from "../api/types";
+import type { RecentSearches, SearchResults } from "../api/types";
 import { formatDateTime, roomTitle } from "../lib/format";
 import { useAppState } from "../state/store";
 import { Avatar, Empty, ErrorNote, Loading, Panel } from "./common";
 import { SearchIcon } from "./icons";
 
-const RECENT_KEY = "campfire:recent-searches";
-
-function loadRecent(): string[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
-    return Array.isArray(v) ? v.filter((x) => typeof x === "string").slice(0, 10) : [];
-  } catch {
-    return [];
-  }
-}
-
-function saveRecent(list: string[]) {
-  try {
-    localStorage.setItem(RECENT_KEY, JSON.stringify(list.slice(0, 10)));
-  } catch {
-    // Private mode.
-  }
-}
+const FILTERS = ["room", "author", "from", "to"] as const;
 
 export function SearchScreen() {
   const features = useAppState((s) => s.features);
   if (!features.search) {
     return (
       <Panel title="Search">
-        <Empty title="Search is coming">
-          <p>Searching messages isn't switched on for this server yet. Until then, permalinks and your browser's find (Ctrl+F) on a room can help.</p>
+        <Empty title="Search is not enabled on this server">
+          <p>An administrator can switch it on. Until then, permalinks and your browser's find (Ctrl+F) on a room can help.</p>
           <p>
             <Link to="/">Back to your rooms</Link>
           </p>
@@ -46,100 +30,207 @@ export function SearchScreen() {
   return <SearchEnabled />;
 }
 
+/** The API path for the search the URL describes. */
+export function searchPath(params: URLSearchParams): string {
+  const out = new URLSearchParams();
+  out.set("q", params.get("q") ?? "");
+  for (const f of FILTERS) {
+    const v = params.get(f);
+    if (v) out.set(f, v);
+  }
+  return `/api/search?${out.toString()}`;
+}
+
 function SearchEnabled() {
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const [input, setInput] = useState(q);
-  const [recent, setRecent] = useState<string[]>(loadRecent);
-  const [results, setResults] = useState<Message[] | null>(null);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [answer, setAnswer] = useState<SearchResults | null>(null);
   const [error, setError] = useState("");
   const [loading, setLoading] = useState(false);
   const rooms = useAppState((s) => s.rooms);
   const users = useAppState((s) => s.users);
   const me = useAppState((s) => s.me);
+  const path = searchPath(params);
+  const showFilters = FILTERS.some((f) => params.get(f));
+  const [filtersOpen, setFiltersOpen] = useState(showFilters);
+
+  const roomOptions = useMemo(
+    () =>
+      Object.values(rooms)
+        .map((r) => ({ id: r.id, title: roomTitle(r, users, me?.id) }))
+        .sort((a, b) => a.title.localeCompare(b.title)),
+    [rooms, users, me?.id],
+  );
+  const people = useMemo(() => Object.values(users).sort((a, b) => a.name.localeCompare(b.name)), [users]);
+
+  useEffect(() => {
+    request<RecentSearches>("GET", "/api/searches")
+      .then((r) => setRecent(r.searches))
+      .catch(() => setRecent([]));
+  }, []);
 
   useEffect(() => {
     setInput(q);
     if (!q.trim()) {
-      setResults(null);
+      setAnswer(null);
       return;
     }
     let live = true;
     setLoading(true);
     setError("");
-    request<{ messages: Message[] }>("GET", `/api/search?q=${encodeURIComponent(q)}`)
-      .then((r) => live && setResults(r.messages))
+    request<SearchResults>("GET", path)
+      .then((r) => live && setAnswer(r))
       .catch((e) => live && setError(errorMessage(e)))
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
-  }, [q]);
+  }, [q, path]);
+
+  const go = (query: string, filters: Partial<Record<(typeof FILTERS)[number], string>> = {}) => {
+    const next = new URLSearchParams({ q: query });
+    for (const f of FILTERS) {
+      const v = f in filters ? filters[f] : params.get(f);
+      if (v) next.set(f, v);
+    }
+    setParams(next);
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const v = input.trim();
     if (!v) return;
-    const next = [v, ...recent.filter((r) => r !== v)].slice(0, 10);
-    setRecent(next);
-    saveRecent(next);
-    setParams({ q: v });
+    go(v);
+    request<RecentSearches>("POST", "/api/searches", { query: v })
+      .then((r) => setRecent(r.searches))
+      .catch(() => undefined);
   };
 
+  const clearRecent = () => {
+    request("DELETE", "/api/searches")
+      .then(() => setRecent([]))
+      .catch((e) => setError(errorMessage(e)));
+  };
+
+  const setFilter = (name: (typeof FILTERS)[number], value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+
+  const results = answer?.results ?? [];
   return (
     <Panel title="Search" wide>
       <form className="search-form" role="search" onSubmit={submit}>
         <label htmlFor="search-q">Search messages</label>
         <div className="search-form__row">
-          <input id="search-q" type="search" value={input} onChange={(e) => setInput(e.target.value)} autoFocus />
-          <button type="submit" className="btn btn--primary">
+          <input
+            id="search-q"
+            type="search"
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            placeholder="Words to find"
+            maxLength={10240}
+            autoFocus
+          />
+          <button type="submit" className="btn btn--primary" disabled={!input.trim()}>
             <SearchIcon size={18} /> Search
           </button>
         </div>
+        <button
+          type="button"
+          className="btn btn--small search-form__toggle"
+          aria-expanded={filtersOpen}
+          aria-controls="search-filters"
+          onClick={() => setFiltersOpen(!filtersOpen)}
+        >
+          {filtersOpen ? "Hide filters" : "Filters"}
+        </button>
+        {filtersOpen ? (
+          <div id="search-filters" className="search-filters">
+            <label>
+              Room
+              <select value={params.get("room") ?? ""} onChange={(e) => setFilter("room", e.target.value)}>
+                <option value="">Any room</option>
+                {roomOptions.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.title}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              From
+              <select value={params.get("author") ?? ""} onChange={(e) => setFilter("author", e.target.value)}>
+                <option value="">Anyone</option>
+                {people.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              On or after
+              <input type="date" value={params.get("from") ?? ""} onChange={(e) => setFilter("from", e.target.value)} />
+            </label>
+            <label>
+              On or before
+              <input type="date" value={params.get("to") ?? ""} onChange={(e) => setFilter("to", e.target.value)} />
+            </label>
+          </div>
+        ) : null}
       </form>
       {recent.length ? (
         <div className="chips" aria-label="Recent searches" role="group">
           {recent.map((r) => (
-            <button key={r} type="button" className="chip" onClick={() => setParams({ q: r })}>
+            <button key={r} type="button" className="chip" onClick={() => go(r)}>
               {r}
             </button>
           ))}
-          <button
-            type="button"
-            className="chip chip--clear"
-            onClick={() => {
-              setRecent([]);
-              saveRecent([]);
-            }}
-          >
+          <button type="button" className="chip chip--clear" onClick={clearRecent}>
             Clear
           </button>
         </div>
       ) : null}
       {loading ? <Loading label="Searching…" /> : null}
       <ErrorNote>{error}</ErrorNote>
-      {results && !loading ? (
+      {answer && !loading ? (
         <>
           <p className="muted" role="status">
-            {results.length === 1 ? "1 message" : `${results.length} messages`} for “{q}”
+            {results.length === 1 ? "1 message" : `${results.length} messages`} for “{answer.query}”
           </p>
-          <ul className="search-results">
-            {results.map((m) => (
-              <li key={m.id} className="search-result">
-                <Avatar user={users[m.author_id]} size={28} />
-                <div>
-                  <div className="search-result__meta">
-                    <strong>{users[m.author_id]?.name ?? "Someone"}</strong>
-                    <span className="muted">in {rooms[m.room_id] ? roomTitle(rooms[m.room_id], users, me?.id) : "a room"}</span>
-                    <Link to={m.url}>{formatDateTime(new Date(m.created_at))}</Link>
+          {answer.complete ? null : (
+            <p className="notice">Search is still catching up with the newest messages; some may be missing for a moment.</p>
+          )}
+          {results.length === 0 ? (
+            <Empty title="No messages match">
+              <p>Try other words{showFilters ? " or fewer filters" : ""}. Every word you type must appear in a message.</p>
+            </Empty>
+          ) : (
+            <ul className="search-results">
+              {results.map(({ message: m, excerpt }) => (
+                <li key={m.id} className="search-result">
+                  <Avatar user={users[m.author_id]} size={28} />
+                  <div>
+                    <div className="search-result__meta">
+                      <strong>{users[m.author_id]?.name ?? "Someone"}</strong>
+                      <span className="muted">in {rooms[m.room_id] ? roomTitle(rooms[m.room_id], users, me?.id) : "a room"}</span>
+                      <time dateTime={m.created_at} className="muted">
+                        {formatDateTime(new Date(m.created_at))}
+                      </time>
+                    </div>
+                    <Link to={m.url} className="search-result__text" dir="auto">
+                      {excerpt.map((f, i) => (f.matched ? <mark key={i}>{f.text}</mark> : <span key={i}>{f.text}</span>))}
+                    </Link>
                   </div>
-                  <p className="search-result__text" dir="auto">
-                    {m.body_plain}
-                  </p>
-                </div>
-              </li>
-            ))}
-          </ul>
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       ) : null}
     </Panel>

@@ -1,0 +1,369 @@
+//! The on-disk index: tantivy in the data directory.
+//!
+//! Nothing is stored but what matching, scoping and ranking need: the text is indexed (not
+//! stored), the ids and time are indexed for filters and kept as fast fields for ranking and for
+//! reading the message id back. The event-log position rides in each commit's payload, so the
+//! documents and the position they reflect can never disagree after a crash.
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use campfire_domain::{EventSeq, MessageId, Timestamp};
+use tantivy::collector::TopDocs;
+use tantivy::columnar::ColumnValues;
+use tantivy::doc;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, Term};
+
+use crate::analyzer::{ANALYZER_NAME, analyzer, query_stems};
+use crate::index::recency;
+use crate::{Change, Hit, Query, SearchError, SearchIndex};
+
+/// Heap for the single indexing thread: tantivy's minimum is 15 MB; a little more makes fewer,
+/// larger segments during a rebuild.
+const WRITER_HEAP_BYTES: usize = 24_000_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    message: Field,
+    room: Field,
+    author: Field,
+    at: Field,
+    text: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        message: builder.add_i64_field("message", INDEXED | FAST),
+        room: builder.add_i64_field("room", INDEXED),
+        author: builder.add_i64_field("author", INDEXED),
+        at: builder.add_i64_field("at", INDEXED | FAST),
+        text: builder.add_text_field("text", text),
+    };
+    (builder.build(), fields)
+}
+
+/// How [`TantivyIndex::open`] found the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// An index was there and is usable.
+    Existing,
+    /// There was none; an empty one was created.
+    Created,
+    /// What was there could not be used (the reason); it was replaced by an empty index.
+    Replaced(String),
+}
+
+enum Problem {
+    Busy(SearchError),
+    Unusable(String),
+}
+
+/// A [`SearchIndex`] backed by tantivy.
+pub struct TantivyIndex {
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    reader: IndexReader,
+    through: Mutex<EventSeq>,
+}
+
+impl std::fmt::Debug for TantivyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TantivyIndex").finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: impl std::fmt::Display) -> SearchError {
+    SearchError::Unavailable(error.to_string())
+}
+
+impl TantivyIndex {
+    /// Opens the index in `dir`, creating it if there is none. An index that cannot be used
+    /// (corrupt files, an older schema, an unreadable position) is deleted and replaced by an
+    /// empty one, which the caller rebuilds from the store: the index is derived data.
+    /// Fails only when the directory itself is unusable or another process is writing to it.
+    pub fn open(dir: &Path) -> Result<(TantivyIndex, Opened), SearchError> {
+        std::fs::create_dir_all(dir).map_err(unavailable)?;
+        let had_index = dir.join("meta.json").exists();
+        if had_index {
+            match Self::open_existing(dir) {
+                Ok(index) => return Ok((index, Opened::Existing)),
+                Err(Problem::Busy(error)) => return Err(error),
+                Err(Problem::Unusable(reason)) => {
+                    Self::wipe(dir)?;
+                    return Ok((Self::create(dir)?, Opened::Replaced(reason)));
+                }
+            }
+        }
+        Self::wipe(dir)?;
+        Ok((Self::create(dir)?, Opened::Created))
+    }
+
+    /// An index in memory (tests, and tools that do not keep one).
+    pub fn in_ram() -> Result<TantivyIndex, SearchError> {
+        let (schema, fields) = schema();
+        Self::start(Index::create_in_ram(schema), fields, EventSeq(0))
+    }
+
+    fn open_existing(dir: &Path) -> Result<TantivyIndex, Problem> {
+        let unusable = |e: tantivy::TantivyError| Problem::Unusable(e.to_string());
+        let (schema, fields) = schema();
+        let index = Index::open_in_dir(dir).map_err(unusable)?;
+        if index.schema() != schema {
+            return Err(Problem::Unusable(
+                "the index was built with a different schema".into(),
+            ));
+        }
+        let through = position(&index).map_err(Problem::Unusable)?;
+        index.tokenizers().register(ANALYZER_NAME, analyzer());
+        let writer = index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(|e| match e {
+                // Another process is writing: refuse, never wipe what it is using.
+                tantivy::TantivyError::LockFailure(..) => Problem::Busy(unavailable(e)),
+                other => unusable(other),
+            })?;
+        Self::finish(index, fields, writer, through).map_err(|e| Problem::Unusable(e.to_string()))
+    }
+
+    fn create(dir: &Path) -> Result<TantivyIndex, SearchError> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema).map_err(unavailable)?;
+        Self::start(index, fields, EventSeq(0))
+    }
+
+    fn start(index: Index, fields: Fields, through: EventSeq) -> Result<TantivyIndex, SearchError> {
+        index.tokenizers().register(ANALYZER_NAME, analyzer());
+        let writer = index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(unavailable)?;
+        Self::finish(index, fields, writer, through)
+    }
+
+    fn finish(
+        index: Index,
+        fields: Fields,
+        writer: IndexWriter,
+        through: EventSeq,
+    ) -> Result<TantivyIndex, SearchError> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(unavailable)?;
+        Ok(TantivyIndex {
+            fields,
+            writer: Mutex::new(writer),
+            reader,
+            through: Mutex::new(through),
+        })
+    }
+
+    /// Removes the index files in `dir` (and nothing that is not a regular file).
+    fn wipe(dir: &Path) -> Result<(), SearchError> {
+        let entries = std::fs::read_dir(dir).map_err(unavailable)?;
+        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        for path in paths.iter().filter(|p| p.is_file()) {
+            std::fs::remove_file(path).map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, through: EventSeq) -> Result<(), SearchError> {
+        let mut prepared = writer.prepare_commit().map_err(unavailable)?;
+        prepared.set_payload(&through.0.to_string());
+        prepared.commit().map_err(unavailable)?;
+        self.reader.reload().map_err(unavailable)?;
+        *self.through.lock().unwrap_or_else(|e| e.into_inner()) = through;
+        Ok(())
+    }
+
+    fn filters(&self, query: &Query) -> Vec<Box<dyn TantivyQuery>> {
+        let f = self.fields;
+        let rooms = query
+            .rooms
+            .iter()
+            .map(|r| Term::from_field_i64(f.room, r.0));
+        let mut filters: Vec<Box<dyn TantivyQuery>> = vec![Box::new(TermSetQuery::new(rooms))];
+        if let Some(author) = query.author {
+            filters.push(Box::new(TermQuery::new(
+                Term::from_field_i64(f.author, author.0),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if query.from.is_some() || query.until.is_some() {
+            let lower = query.from.map_or(Bound::Unbounded, |t| {
+                Bound::Included(Term::from_field_i64(f.at, t.0))
+            });
+            let upper = query.until.map_or(Bound::Unbounded, |t| {
+                Bound::Excluded(Term::from_field_i64(f.at, t.0))
+            });
+            filters.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        filters
+    }
+}
+
+fn position(index: &Index) -> Result<EventSeq, String> {
+    let metas = index.load_metas().map_err(|e| e.to_string())?;
+    match metas.payload {
+        None => Ok(EventSeq(0)),
+        Some(payload) => payload
+            .parse::<i64>()
+            .map(EventSeq)
+            .map_err(|_| format!("unreadable index position {payload:?}")),
+    }
+}
+
+type I64Column = Option<Arc<dyn ColumnValues<i64>>>;
+
+fn column(segment: &SegmentReader, name: &str) -> I64Column {
+    segment
+        .fast_fields()
+        .i64(name)
+        .ok()
+        .map(|c| c.first_or_default_col(0))
+}
+
+impl SearchIndex for TantivyIndex {
+    fn apply(&self, changes: &[Change], through: EventSeq) -> Result<(), SearchError> {
+        let f = self.fields;
+        let mut writer = self.writer();
+        let staged: Result<(), SearchError> = changes.iter().try_for_each(|change| {
+            match change {
+                Change::Upsert(d) => {
+                    writer.delete_term(Term::from_field_i64(f.message, d.message.0));
+                    writer
+                        .add_document(doc!(
+                            f.message => d.message.0,
+                            f.room => d.room.0,
+                            f.author => d.author.0,
+                            f.at => d.at.0,
+                            f.text => d.text.as_str(),
+                        ))
+                        .map_err(unavailable)?;
+                }
+                Change::Delete(id) => {
+                    writer.delete_term(Term::from_field_i64(f.message, id.0));
+                }
+                Change::DeleteRoom(room) => {
+                    writer.delete_term(Term::from_field_i64(f.room, room.0));
+                }
+            }
+            Ok(())
+        });
+        match staged.and_then(|()| self.commit(&mut writer, through)) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                // Drop whatever was staged so the next batch starts from the last commit.
+                let _ = writer.rollback();
+                Err(error)
+            }
+        }
+    }
+
+    fn indexed_through(&self) -> Result<EventSeq, SearchError> {
+        Ok(*self.through.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn search(&self, query: &Query) -> Result<Vec<Hit>, SearchError> {
+        let Some(stems) = query_stems(&mut analyzer(), &query.terms) else {
+            return Ok(Vec::new());
+        };
+        if stems.is_empty() || query.rooms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = stems
+            .iter()
+            .map(|stem| {
+                let term = Term::from_field_text(f.text, stem);
+                let q: Box<dyn TantivyQuery> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Must, q)
+            })
+            .collect();
+        // Filters narrow without scoring, so ranking is relevance and recency only.
+        for filter in self.filters(query) {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        let now = query.now;
+        let collector = TopDocs::with_limit(query.clamped_limit()).tweak_score(
+            move |segment: &SegmentReader| {
+                let at = column(segment, "at");
+                let message = column(segment, "message");
+                move |doc: DocId, score: Score| {
+                    let posted = at.as_ref().map_or(0, |c| c.get_val(doc));
+                    let id = message.as_ref().map_or(0, |c| c.get_val(doc));
+                    (score * recency(now, Timestamp(posted)), id)
+                }
+            },
+        );
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &collector)
+            .map_err(unavailable)?;
+        Ok(top
+            .into_iter()
+            .filter(|((_, id), _)| *id > 0)
+            .map(|((score, id), _)| Hit {
+                message: MessageId(id),
+                score,
+            })
+            .collect())
+    }
+
+    fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer();
+        writer.delete_all_documents().map_err(unavailable)?;
+        self.commit(&mut writer, EventSeq(0))
+    }
+
+    fn len(&self) -> Result<u64, SearchError> {
+        Ok(self.reader.searcher().num_docs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_in_the_directory_is_replaced_by_an_empty_index() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("meta.json"), "{ not json").unwrap();
+        let (index, opened) = TantivyIndex::open(dir.path()).unwrap();
+        assert!(matches!(opened, Opened::Replaced(_)), "{opened:?}");
+        assert_eq!(index.indexed_through().unwrap(), EventSeq(0));
+        assert_eq!(index.len().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_not_wiped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, _) = TantivyIndex::open(dir.path()).unwrap();
+        first.apply(&[], EventSeq(7)).unwrap();
+        assert!(TantivyIndex::open(dir.path()).is_err());
+        drop(first);
+        let (again, opened) = TantivyIndex::open(dir.path()).unwrap();
+        assert_eq!(opened, Opened::Existing);
+        assert_eq!(again.indexed_through().unwrap(), EventSeq(7));
+    }
+}
