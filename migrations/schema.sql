@@ -81,7 +81,7 @@ CREATE TABLE push_subscriptions (
         p256dh TEXT NOT NULL,
         auth TEXT NOT NULL,
         created_at INTEGER NOT NULL
-    );
+    , session_id INTEGER REFERENCES sessions (id) ON DELETE CASCADE);
 
 CREATE TABLE recent_searches (
         user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -147,6 +147,8 @@ CREATE INDEX messages_room ON messages (room_id, id);
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
 CREATE INDEX outbox_target ON outbox (kind, target);
+
+CREATE INDEX push_subscriptions_session ON push_subscriptions (session_id);
 
 CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id);
 

@@ -69,6 +69,7 @@ async fn write_messages(data: &Path) {
             body: MessageBody::from_plain(&format!("message number {n}")).unwrap(),
             mentions: vec![],
             looking: vec![],
+            connected: vec![],
             webhooks: vec![],
             at: Timestamp(1_700_000_000_000 + n as i64),
         };

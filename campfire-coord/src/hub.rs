@@ -246,6 +246,19 @@ where
         self.presence.looking_at(room)
     }
 
+    /// The members of `room` who have a live connection (any tab, whatever it shows), sorted.
+    pub fn connected_in(&self, room: &R) -> Vec<U> {
+        let mut users: Vec<U> = self
+            .membership
+            .members(room)
+            .filter(|user| self.conns.has_user(user))
+            .cloned()
+            .collect();
+        users.sort();
+        users.dedup();
+        users
+    }
+
     /// Whether `user` has a live connection.
     pub fn is_connected(&self, user: &U) -> bool {
         self.conns.has_user(user)

@@ -322,6 +322,8 @@ pub struct PushSubscription {
     pub p256dh: String,
     /// The shared auth secret, base64url.
     pub auth: String,
+    /// The sign-in it was registered under: signing out there removes it.
+    pub session: Option<SessionId>,
     /// When it was registered.
     pub created_at: Timestamp,
 }

@@ -20,6 +20,7 @@ mod names;
 pub mod password;
 mod play;
 mod policy;
+mod push;
 mod time;
 mod unread;
 
@@ -43,5 +44,6 @@ pub use names::{
 };
 pub use play::{PlayDisplay, Sound};
 pub use policy::{Action, Actor, Denied, RoomFacts, authorize};
+pub use push::{PushKeys, VapidKey};
 pub use time::Timestamp;
 pub use unread::{Recipient, marks_unread, should_push};

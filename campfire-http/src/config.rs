@@ -28,7 +28,7 @@ impl Default for Features {
             avatars: false,
             opengraph: false,
             search: false,
-            push: false,
+            push: true,
             bots: true,
             max_file_size: 10 * 1024 * 1024,
         }
@@ -63,6 +63,28 @@ impl Default for LiveConfig {
     }
 }
 
+/// Web Push settings (N1).
+#[derive(Debug, Clone)]
+pub struct PushConfig {
+    /// The VAPID key (kept in the data directory); without it nothing is pushed.
+    pub vapid: Option<campfire_domain::VapidKey>,
+    /// The VAPID `sub` claim: a `mailto:` or `https:` contact for push services.
+    pub subject: String,
+    /// Accept subscriptions whose endpoint is plain http or a private address: only for tests
+    /// with a push service on loopback (the server's `--allow-private-webhooks`).
+    pub allow_private: bool,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        PushConfig {
+            vapid: None,
+            subject: "mailto:campfire@localhost".to_owned(),
+            allow_private: false,
+        }
+    }
+}
+
 /// Everything the HTTP layer needs to know.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -78,6 +100,8 @@ pub struct HttpConfig {
     pub sign_in_attempts: u32,
     /// The sign-in rate-limit window.
     pub sign_in_window: Duration,
+    /// Web Push.
+    pub push: PushConfig,
 }
 
 impl HttpConfig {
@@ -90,6 +114,7 @@ impl HttpConfig {
             signing_key,
             sign_in_attempts: 10,
             sign_in_window: Duration::from_secs(180),
+            push: PushConfig::default(),
         }
     }
 }

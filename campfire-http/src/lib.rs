@@ -15,19 +15,20 @@ mod config;
 mod error;
 mod error_code;
 mod extract;
+mod icons;
 pub mod live;
 mod middleware;
+pub mod outbox;
 mod routes;
 mod sanitize;
 mod static_files;
-pub mod webhooks;
 pub mod wire;
 
 use std::sync::Arc;
 
 use campfire_store::Store;
 
-pub use config::{Features, HttpConfig, LiveConfig};
+pub use config::{Features, HttpConfig, LiveConfig, PushConfig};
 pub use error_code::ErrorCode;
 pub use routes::router;
 

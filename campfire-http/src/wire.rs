@@ -510,6 +510,65 @@ pub enum Involvement {
     Invisible,
 }
 
+/// N1: the server's VAPID public key, the `applicationServerKey` of `pushManager.subscribe`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct PushKeyJson {
+    pub public_key: String,
+}
+
+/// N1: a browser's subscription as `PushSubscription.toJSON()` gives it.
+#[derive(Debug, Clone, Deserialize, PartialEq, TS)]
+pub struct PushSubscriptionRequest {
+    pub endpoint: String,
+    #[serde(rename = "expirationTime", default)]
+    #[ts(optional, rename = "expirationTime")]
+    pub expiration_time: Option<f64>,
+    pub keys: PushSubscriptionKeys,
+}
+
+/// The `keys` of a subscription: the browser's P-256 key and auth secret, base64url.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, TS)]
+pub struct PushSubscriptionKeys {
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// A registered browser; `current` when it was registered by the session asking.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct PushSubscriptionJson {
+    pub id: i64,
+    pub endpoint: String,
+    pub created_at: String,
+    pub current: bool,
+}
+
+impl PushSubscriptionJson {
+    /// `current` marks the session making the request.
+    pub fn new(
+        subscription: &campfire_domain::PushSubscription,
+        session: campfire_domain::SessionId,
+    ) -> Self {
+        PushSubscriptionJson {
+            id: subscription.id.0,
+            endpoint: subscription.endpoint.clone(),
+            created_at: rfc3339(subscription.created_at),
+            current: subscription.session == Some(session),
+        }
+    }
+}
+
+/// N1: what the service worker receives, decrypted: the notification's title and body, its
+/// icon, the path to open on click, the app badge (rooms unread) and a tag per room.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
+pub struct PushPayloadJson {
+    pub title: String,
+    pub body: String,
+    pub icon: String,
+    pub path: String,
+    pub badge: u32,
+    pub tag: String,
+}
+
 /// The TypeScript declarations of every wire type, as `frontend/src/api/wire.ts` holds them.
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -524,6 +583,11 @@ pub fn typescript() -> String {
         PlayJson::decl(&cfg),
         MessageJson::decl(&cfg),
         SessionJson::decl(&cfg),
+        PushKeyJson::decl(&cfg),
+        PushSubscriptionRequest::decl(&cfg),
+        PushSubscriptionKeys::decl(&cfg),
+        PushSubscriptionJson::decl(&cfg),
+        PushPayloadJson::decl(&cfg),
         BotMessageJson::decl(&cfg),
         BotBodyJson::decl(&cfg),
         BotCreatorJson::decl(&cfg),

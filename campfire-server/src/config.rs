@@ -37,17 +37,24 @@ pub struct Config {
     /// Enable search (O6).
     #[arg(long, env = "CAMPFIRE_FEATURE_SEARCH")]
     pub search: bool,
-    /// Enable Web Push (O6).
-    #[arg(long, env = "CAMPFIRE_FEATURE_PUSH")]
+    /// Web Push (O6, N1), on by default; `--push false` turns it off.
+    #[arg(long, env = "CAMPFIRE_FEATURE_PUSH", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub push: bool,
+    /// The contact push services see in every push's VAPID token (`mailto:` or `https:`).
+    #[arg(
+        long,
+        env = "CAMPFIRE_VAPID_SUBJECT",
+        default_value = "mailto:campfire@localhost"
+    )]
+    pub vapid_subject: String,
     /// Enable the bot API (O6).
     #[arg(long, env = "CAMPFIRE_FEATURE_BOTS", default_value_t = true, action = clap::ArgAction::Set)]
     pub bots: bool,
     /// The largest attachment, in bytes (O6).
     #[arg(long, env = "CAMPFIRE_MAX_FILE_SIZE", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
-    /// Let bot webhooks reach private and loopback addresses (off by default: an SSRF guard
-    /// refuses them).
+    /// Let bot webhooks and push endpoints reach private and loopback addresses, and push
+    /// endpoints use plain http (off by default: an SSRF guard refuses them; for tests).
     #[arg(long, env = "CAMPFIRE_ALLOW_PRIVATE_WEBHOOKS", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub allow_private_webhooks: bool,
     /// Seconds a bot's webhook has to answer (the original Campfire's 7).
@@ -84,11 +91,11 @@ impl Config {
         }
     }
 
-    /// Webhook delivery settings.
-    pub fn webhooks(&self) -> campfire_http::webhooks::WebhookConfig {
+    /// Delivery settings of the outbox worker (webhooks and pushes).
+    pub fn deliveries(&self) -> campfire_http::outbox::DeliveryConfig {
         let millis = |s: f64| (s.clamp(0.001, 86_400.0) * 1000.0) as u64;
-        let defaults = campfire_http::webhooks::WebhookConfig::default();
-        campfire_http::webhooks::WebhookConfig {
+        let defaults = campfire_http::outbox::DeliveryConfig::default();
+        campfire_http::outbox::DeliveryConfig {
             allow_private: self.allow_private_webhooks,
             timeout: Duration::from_millis(millis(self.webhook_timeout)),
             retry: campfire_coord::RetryPolicy {
@@ -112,6 +119,26 @@ impl Config {
             ..LiveConfig::default()
         }
     }
+}
+
+/// Web Push settings with the VAPID key of the data directory, created at first start.
+pub fn push(config: &Config, data: &DataDir) -> Result<campfire_http::PushConfig> {
+    let mut random = || {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+        Ok(bytes)
+    };
+    let vapid = data.vapid_key(&mut random).with_context(|| {
+        format!(
+            "could not read or create {}",
+            data.vapid_key_file().display()
+        )
+    })?;
+    Ok(campfire_http::PushConfig {
+        vapid: Some(vapid),
+        subject: config.vapid_subject.clone(),
+        allow_private: config.allow_private_webhooks,
+    })
 }
 
 /// The key that signs session-transfer links: 32 random bytes, created at first start and

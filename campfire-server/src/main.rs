@@ -35,7 +35,7 @@ async fn main() -> Result<()> {
 }
 
 async fn run(config: Config) -> Result<()> {
-    // One TLS crypto provider for outbound HTTPS (webhooks): ring, as sqlx already uses.
+    // One TLS crypto provider for outbound HTTPS (webhooks, pushes): ring, as sqlx already uses.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data = DataDir::new(&config.data_dir);
     data.create().with_context(|| {
@@ -62,12 +62,13 @@ async fn run(config: Config) -> Result<()> {
     let mut http = HttpConfig::new(signing_key);
     http.features = config.features();
     http.live = config.live();
+    http.push = config::push(&config, &data).context("could not set up Web Push")?;
     let live = live::spawn(dyn_store.clone(), http.live.clone())
         .await
         .context("could not start live delivery")?;
     let state = AppState::new(dyn_store, live.handle.clone(), http);
     let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
-    let webhooks = campfire_http::webhooks::spawn(state.clone(), config.webhooks(), workers_stop);
+    let deliveries = campfire_http::outbox::spawn(state.clone(), config.deliveries(), workers_stop);
     let app = campfire_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
 
     let listener = TcpListener::bind(&config.bind)
@@ -94,7 +95,7 @@ async fn run(config: Config) -> Result<()> {
     let _ = live.task.await;
     // Deliveries in flight finish; the rest stay queued in the outbox for the next start.
     let _ = stop_workers.send(true);
-    let _ = webhooks.await;
+    let _ = deliveries.await;
     tracing::info!("stopped");
     Ok(())
 }

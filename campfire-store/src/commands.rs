@@ -2,7 +2,8 @@
 
 use campfire_domain::{
     Account, AccountName, Bio, BotToken, ClientMessageId, EmailAddress, EventSeq, JoinCode,
-    Message, MessageBody, MessageId, PersonName, Role, Room, RoomName, Timestamp, User, UserId,
+    Message, MessageBody, MessageId, PersonName, PushKeys, PushSubscriptionId, Role, Room,
+    RoomName, SessionId, Timestamp, User, UserId,
 };
 
 /// Everything first run creates: the account, its first administrator and the first room.
@@ -94,6 +95,9 @@ pub struct NewMessage {
     pub mentions: Vec<UserId>,
     /// Members looking at the room right now: the message does not make it unread for them (R4).
     pub looking: Vec<UserId>,
+    /// Members with a live connection right now: a live client shows the message, so they get
+    /// no push (N1). Everyone else the push rule picks gets one, queued in the same transaction.
+    pub connected: Vec<UserId>,
     /// Bots whose webhooks get this message (B3): queued in the outbox in the same transaction.
     pub webhooks: Vec<UserId>,
     /// Now.
@@ -159,13 +163,23 @@ pub struct ProfileChanges {
     pub email: Option<EmailAddress>,
 }
 
-/// A queued outbound delivery (B3): a message for a bot's webhook.
+/// Where a queued delivery goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryTarget {
+    /// A bot's webhook (B3).
+    Webhook(UserId),
+    /// A browser's Web Push subscription (N1).
+    Push(PushSubscriptionId),
+}
+
+/// A queued outbound delivery: a message for a bot's webhook (B3) or a browser's push
+/// subscription (N1). One outbox and one worker serve both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// The outbox row.
     pub id: i64,
-    /// The bot whose webhook gets it.
-    pub bot: UserId,
+    /// Where it goes.
+    pub target: DeliveryTarget,
     /// The message it is about.
     pub message: MessageId,
     /// Attempts made so far.
@@ -215,6 +229,21 @@ pub struct DeliveryStats {
     pub last_error: Option<String>,
     /// The webhook's circuit: `closed`, `open` or `half-open`.
     pub circuit: String,
+}
+
+/// A browser's Web Push subscription being registered (N1).
+#[derive(Debug, Clone)]
+pub struct NewPushSubscription {
+    /// Whose browser.
+    pub user: UserId,
+    /// The sign-in it belongs to (signing out removes it).
+    pub session: SessionId,
+    /// The push service's endpoint URL (already checked by the caller).
+    pub endpoint: String,
+    /// The browser's keys.
+    pub keys: PushKeys,
+    /// Now.
+    pub at: Timestamp,
 }
 
 /// Counts for `campfire-cli stats`.

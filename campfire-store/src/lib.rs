@@ -17,8 +17,9 @@ mod sqlite;
 mod store;
 
 pub use commands::{
-    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson, NewRoom,
-    NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats,
+    AccountChanges, Delivery, DeliveryStats, DeliveryTarget, FirstRun, NewBot, NewMessage,
+    NewPerson, NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges,
+    RoomMembers, SetUp, Stats,
 };
 pub use error::{Conflict, StoreError};
 pub use memory::MemoryStore;

@@ -11,14 +11,15 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, AccountId, Ban, BanId, Boost, BoostContent, BoostId, BotToken, ClientMessageId,
     CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode,
-    Membership, Message, MessageBody, MessageId, Recipient, Role, Room, RoomId, RoomKind, RoomName,
-    Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook, WebhookId, marks_unread,
+    Membership, Message, MessageBody, MessageId, PushSubscription, PushSubscriptionId, Recipient,
+    Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp, User, UserId,
+    UserStatus, Webhook, WebhookId, marks_unread, should_push,
 };
 
 use crate::{
-    AccountChanges, Conflict, Delivery, DeliveryStats, FirstRun, MAX_PAGE, NewBot, NewMessage,
-    NewPerson, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp,
-    Stats, Store, StoreError,
+    AccountChanges, Conflict, Delivery, DeliveryStats, DeliveryTarget, FirstRun, MAX_PAGE, NewBot,
+    NewMessage, NewPerson, NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted,
+    ProfileChanges, RoomMembers, SetUp, Stats, Store, StoreError,
 };
 
 /// A [`Store`] that keeps everything in memory.
@@ -43,6 +44,7 @@ struct State {
     used_tokens: std::collections::HashSet<String>,
     outbox: BTreeMap<i64, OutboxRow>,
     circuits: HashMap<UserId, String>,
+    push_subscriptions: BTreeMap<PushSubscriptionId, PushSubscription>,
     events: Vec<Event>,
     last_id: i64,
 }
@@ -163,9 +165,17 @@ impl State {
         }
     }
 
+    /// A subscription goes with its session (the SQLite schema's `ON DELETE CASCADE`).
+    fn drop_orphaned_subscriptions(&mut self) {
+        let sessions = &self.sessions;
+        self.push_subscriptions
+            .retain(|_, p| p.session.is_none_or(|id| sessions.contains_key(&id)));
+    }
+
     /// A7's steps, for an active user; shared by deactivation and bans.
     fn deactivate(&mut self, id: UserId, at: Timestamp) {
         self.sessions.retain(|_, session| session.user != id);
+        self.push_subscriptions.retain(|_, p| p.user != id);
         let shared: Vec<RoomId> = self
             .memberships
             .keys()
@@ -359,6 +369,7 @@ impl Store for MemoryStore {
         }
         s.password_hashes.insert(id, password_hash);
         s.sessions.retain(|_, session| session.user != id);
+        s.drop_orphaned_subscriptions();
         Ok(())
     }
 
@@ -547,7 +558,9 @@ impl Store for MemoryStore {
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        self.lock().sessions.remove(&id);
+        let mut s = self.lock();
+        s.sessions.remove(&id);
+        s.drop_orphaned_subscriptions();
         Ok(())
     }
 
@@ -814,30 +827,57 @@ impl Store for MemoryStore {
             created_at: new.at,
             edited_at: None,
         };
+        let mut pushed = Vec::new();
         for membership in s.memberships.values_mut().filter(|m| m.room == new.room) {
             let recipient = Recipient {
                 user: membership.user,
                 involvement: membership.involvement,
                 looking_at_room: new.looking.contains(&membership.user),
-                connected_to_room: false,
+                connected_to_room: new.connected.contains(&membership.user),
                 mentioned: message.mentions.contains(&membership.user),
             };
             if membership.unread_since.is_none() && marks_unread(new.author, &recipient) {
                 membership.unread_since = Some(new.at);
+            }
+            if should_push(new.author, &recipient) {
+                pushed.push(membership.user);
             }
         }
         if let Some(room) = s.rooms.get_mut(&new.room) {
             room.last_active_at = new.at;
         }
         s.client_ids.insert(retry, message.id);
-        for bot in &new.webhooks {
+        // N1: one push per subscription of everyone the push rule picks, queued with the message.
+        let subscriptions: Vec<PushSubscriptionId> = s
+            .push_subscriptions
+            .values()
+            .filter(|p| pushed.contains(&p.user))
+            .map(|p| p.id)
+            .collect();
+        let targets = new
+            .webhooks
+            .iter()
+            .map(|bot| {
+                (
+                    DeliveryTarget::Webhook(*bot),
+                    format!("webhook-{}-{}", message.id, bot),
+                )
+            })
+            .chain(subscriptions.into_iter().map(|p| {
+                (
+                    DeliveryTarget::Push(p),
+                    format!("push-{}-{}", message.id, p),
+                )
+            }))
+            .collect::<Vec<_>>();
+        for (target, idempotency_key) in targets {
             let id = s.next_id();
             let delivery = Delivery {
                 id,
-                bot: *bot,
+                target,
                 message: message.id,
                 attempts: 0,
-                idempotency_key: format!("webhook-{}-{}", message.id, bot),
+                idempotency_key,
                 created_at: new.at,
             };
             s.outbox.insert(
@@ -1022,6 +1062,79 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    async fn save_push_subscription(
+        &self,
+        new: NewPushSubscription,
+    ) -> Result<PushSubscription, StoreError> {
+        let mut s = self.lock();
+        s.active_user(new.user)?;
+        if s.sessions
+            .get(&new.session)
+            .is_none_or(|x| x.user != new.user)
+        {
+            return Err(StoreError::NotFound("session"));
+        }
+        let existing = s
+            .push_subscriptions
+            .values()
+            .find(|p| p.endpoint == new.endpoint)
+            .map(|p| p.id);
+        let id = match existing {
+            Some(id) => id,
+            None => PushSubscriptionId(s.next_id()),
+        };
+        let subscription = PushSubscription {
+            id,
+            user: new.user,
+            endpoint: new.endpoint,
+            p256dh: new.keys.p256dh().to_owned(),
+            auth: new.keys.auth().to_owned(),
+            session: Some(new.session),
+            created_at: new.at,
+        };
+        s.push_subscriptions.insert(id, subscription.clone());
+        Ok(subscription)
+    }
+
+    async fn push_subscription(
+        &self,
+        id: PushSubscriptionId,
+    ) -> Result<Option<PushSubscription>, StoreError> {
+        Ok(self.lock().push_subscriptions.get(&id).cloned())
+    }
+
+    async fn push_subscriptions_of(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<PushSubscription>, StoreError> {
+        Ok(self
+            .lock()
+            .push_subscriptions
+            .values()
+            .filter(|p| p.user == user)
+            .cloned()
+            .collect())
+    }
+
+    async fn remove_push_subscription(&self, id: PushSubscriptionId) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        s.push_subscriptions.remove(&id);
+        s.outbox.retain(|_, r| {
+            !(r.status == "pending" && r.delivery.target == DeliveryTarget::Push(id))
+        });
+        Ok(())
+    }
+
+    async fn remove_all_push_subscriptions(&self) -> Result<u64, StoreError> {
+        let mut s = self.lock();
+        let count = u64::try_from(s.push_subscriptions.len()).unwrap_or(u64::MAX);
+        s.push_subscriptions.clear();
+        s.outbox.retain(|_, r| {
+            !(r.status == "pending" && matches!(r.delivery.target, DeliveryTarget::Push(_)))
+        });
+        Ok(count)
+    }
+
     async fn due_deliveries(
         &self,
         now: Timestamp,
@@ -1085,7 +1198,11 @@ impl Store for MemoryStore {
         let s = self.lock();
         let mut stats = DeliveryStats::default();
         let mut last_failure: Option<(Timestamp, String)> = None;
-        for row in s.outbox.values().filter(|r| r.delivery.bot == bot) {
+        for row in s
+            .outbox
+            .values()
+            .filter(|r| r.delivery.target == DeliveryTarget::Webhook(bot))
+        {
             match row.status {
                 "delivered" => stats.delivered += 1,
                 "failed" => stats.failed += 1,

@@ -3,13 +3,15 @@
 use async_trait::async_trait;
 use campfire_domain::{
     Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
-    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, Role, Room, RoomId,
-    RoomName, Session, SessionId, Timestamp, User, UserId, Webhook,
+    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
+    PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, User, UserId,
+    Webhook,
 };
 
 use crate::{
-    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson, NewRoom,
-    NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats, StoreError,
+    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson,
+    NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers,
+    SetUp, Stats, StoreError,
 };
 
 /// Everything Campfire keeps. Each method is one transaction: it happens whole or not at all, and
@@ -235,9 +237,38 @@ pub trait Store: Send + Sync {
     /// The boosts of these messages, in id order.
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError>;
 
-    // --- The outbox (B3) ---
+    // --- Web Push subscriptions (N1) ---
 
-    /// Pending deliveries whose time has come, oldest first.
+    /// Registers a browser's subscription under a sign-in. The endpoint identifies the browser:
+    /// registering it again (new keys, another sign-in, another user) replaces the old row.
+    async fn save_push_subscription(
+        &self,
+        subscription: NewPushSubscription,
+    ) -> Result<PushSubscription, StoreError>;
+
+    /// A subscription by id.
+    async fn push_subscription(
+        &self,
+        id: PushSubscriptionId,
+    ) -> Result<Option<PushSubscription>, StoreError>;
+
+    /// A user's subscriptions, in id order.
+    async fn push_subscriptions_of(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<PushSubscription>, StoreError>;
+
+    /// Removes a subscription (the push service said it is gone, or its browser unsubscribed);
+    /// its queued pushes are dropped. Removing one that is not there is not an error.
+    async fn remove_push_subscription(&self, id: PushSubscriptionId) -> Result<(), StoreError>;
+
+    /// Removes every subscription (the VAPID key changed, so none of them works any more) and
+    /// their queued pushes. Returns how many there were.
+    async fn remove_all_push_subscriptions(&self) -> Result<u64, StoreError>;
+
+    // --- The outbox (B3, N1) ---
+
+    /// Pending deliveries (webhooks and pushes) whose time has come, oldest first.
     async fn due_deliveries(&self, now: Timestamp, limit: u32)
     -> Result<Vec<Delivery>, StoreError>;
 

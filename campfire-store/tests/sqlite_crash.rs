@@ -64,6 +64,7 @@ fn child(db: &Path, prefix: &str) {
                 body: MessageBody::from_plain(&format!("message {client_id}")).unwrap(),
                 mentions: vec![users[0]],
                 looking: vec![],
+                connected: vec![],
                 webhooks: vec![],
                 at: now(),
             };

@@ -14,6 +14,7 @@ mod m20261125_000001_initial;
 mod m20261125_000002_used_tokens;
 mod m20261125_000003_outbox_attempts;
 mod m20261125_000004_webhook_circuits;
+mod m20261125_000006_push_subscriptions;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_used_tokens::Migration),
             Box::new(m20261125_000003_outbox_attempts::Migration),
             Box::new(m20261125_000004_webhook_circuits::Migration),
+            Box::new(m20261125_000006_push_subscriptions::Migration),
         ]
     }
 }

@@ -165,7 +165,10 @@ impl Driver {
             Input::Committed => return true,
             Input::EndSession { session } => self.hub.end_session(now, &session),
             Input::Looking { room, reply } => {
-                let _ = reply.send(self.hub.looking_at(&room));
+                let _ = reply.send(super::Presence {
+                    looking: self.hub.looking_at(&room),
+                    connected: self.hub.connected_in(&room),
+                });
             }
             Input::Shutdown { .. } => {}
         }

@@ -86,13 +86,23 @@ pub(crate) enum Input {
     Committed,
     /// A session ended: close its sockets.
     EndSession { session: SessionId },
-    /// Who is looking at a room right now (R4's unread rule).
+    /// Who is looking at a room right now (R4's unread rule) and which members have a live
+    /// connection (N1's push rule).
     Looking {
         room: RoomId,
-        reply: oneshot::Sender<Vec<UserId>>,
+        reply: oneshot::Sender<Presence>,
     },
     /// Close every socket with "going away" and stop.
     Shutdown { done: oneshot::Sender<()> },
+}
+
+/// Who is around a room at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presence {
+    /// Users with a tab showing the room: the message does not make it unread for them (R4).
+    pub looking: Vec<UserId>,
+    /// Members with any live connection: their open app shows the message, so no push (N1).
+    pub connected: Vec<UserId>,
 }
 
 /// A cheap handle to the driver.
@@ -124,8 +134,8 @@ impl LiveHandle {
         self.send(Input::Committed);
     }
 
-    /// Users looking at `room` now.
-    pub async fn looking(&self, room: RoomId) -> Vec<UserId> {
+    /// Users looking at `room` now, and its members with a live connection.
+    pub async fn presence(&self, room: RoomId) -> Presence {
         let (reply, answer) = oneshot::channel();
         self.send(Input::Looking { room, reply });
         answer.await.unwrap_or_default()

@@ -94,7 +94,13 @@ pub async fn post_message(
             }
         }
     }
-    let looking = state.live.looking(room.id).await;
+    let presence = state.live.presence(room.id).await;
+    // With push switched off (O6) nobody is pushed to: as if everyone were connected.
+    let connected = if state.config.features.push {
+        presence.connected
+    } else {
+        members.iter().map(|u| u.id).collect()
+    };
     let posted = state
         .store
         .post_message(NewMessage {
@@ -103,7 +109,8 @@ pub async fn post_message(
             client_message_id: client_id,
             body,
             mentions,
-            looking,
+            looking: presence.looking,
+            connected,
             webhooks,
             at: now(),
         })

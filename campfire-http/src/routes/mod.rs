@@ -5,6 +5,7 @@ mod bot_api;
 mod live;
 mod messages;
 mod people;
+mod push;
 mod rooms;
 mod session;
 
@@ -76,12 +77,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/messages/{id}/boosts", post(messages::boost))
         .route("/boosts/{id}", delete(messages::unboost))
+        .route("/push/key", get(push::key))
+        .route(
+            "/push/subscriptions",
+            get(push::list).post(push::subscribe),
+        )
+        .route("/push/subscriptions/{id}", delete(push::unsubscribe))
         .route("/live", get(live::upgrade))
         .fallback(|| async { ApiError::not_found("route") });
 
     Router::new()
         .route("/up", get(up))
         .nest("/api", api)
+        .route("/manifest.webmanifest", get(push::manifest))
+        .route("/icons/{file}", get(push::icon))
         .route(
             "/rooms/{room}/{key}/messages",
             get(bot_api::list).post(bot_api::post),

@@ -10,6 +10,8 @@
 
 mod data_dir;
 mod moderation;
+mod push;
+mod vapid_key;
 mod rows;
 mod write;
 

@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use campfire_domain::{
     Account, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement,
-    JoinCode, Membership, Message, MessageId, Role, Room, RoomId, RoomKind, Session, SessionId,
-    Timestamp, User, UserId, UserStatus, Webhook, WebhookId,
+    JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId, Role, Room,
+    RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook, WebhookId,
 };
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
 
@@ -461,6 +461,8 @@ impl SqliteStore {
             )
             .await?;
         }
+        // N1: pushes too, so a crash after the commit still delivers them.
+        super::push::queue_pushes(tx, &new, id).await?;
         append(
             tx,
             EventKind::MessageCreated {
@@ -1201,6 +1203,35 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn save_push_subscription(
+        &self,
+        subscription: crate::NewPushSubscription,
+    ) -> Result<PushSubscription, StoreError> {
+        self.save_push_subscription_in(subscription).await
+    }
+
+    async fn push_subscription(
+        &self,
+        id: PushSubscriptionId,
+    ) -> Result<Option<PushSubscription>, StoreError> {
+        self.push_subscription_in(id).await
+    }
+
+    async fn push_subscriptions_of(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<PushSubscription>, StoreError> {
+        self.push_subscriptions_of_in(user).await
+    }
+
+    async fn remove_push_subscription(&self, id: PushSubscriptionId) -> Result<(), StoreError> {
+        self.remove_push_subscription_in(id).await
+    }
+
+    async fn remove_all_push_subscriptions(&self) -> Result<u64, StoreError> {
+        self.remove_all_push_subscriptions_in().await
+    }
+
     async fn due_deliveries(
         &self,
         now: Timestamp,
@@ -1208,7 +1239,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<crate::Delivery>, StoreError> {
         let rows = query(
             &self.readers,
-            "SELECT id, target, payload, attempts, idempotency_key, created_at FROM outbox \
+            "SELECT id, target, payload, attempts, idempotency_key, created_at, kind FROM outbox \
              WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             [now.0.into(), i64::from(limit).into()],
         )
@@ -1221,9 +1252,13 @@ impl Store for SqliteStore {
                             .map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))
                     })
                 };
+                let target = match text(r, 6)?.as_str() {
+                    "push" => crate::DeliveryTarget::Push(PushSubscriptionId(number(1)?)),
+                    _ => crate::DeliveryTarget::Webhook(UserId(number(1)?)),
+                };
                 Ok(crate::Delivery {
                     id: int(r, 0)?,
-                    bot: UserId(number(1)?),
+                    target,
                     message: MessageId(number(2)?),
                     attempts: u32::try_from(int(r, 3)?).unwrap_or(u32::MAX),
                     idempotency_key: text(r, 4)?,

@@ -14,11 +14,13 @@ use std::sync::Arc;
 use campfire_domain::{
     AccountName, Bio, BoostContent, BotToken, ClientMessageId, CustomCss, DirectRoomKey,
     EmailAddress, EventKind, EventSeq, Involvement, JoinCode, MessageBody, MessageId, PersonName,
-    Role, RoomId, RoomKind, RoomName, Timestamp, User, UserId, UserStatus,
+    PushKeys, PushSubscription, Role, RoomId, RoomKind, RoomName, SessionId, Timestamp, User,
+    UserId, UserStatus, VapidKey,
 };
 use campfire_store::{
-    AccountChanges, Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom,
-    NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers, SetUp, Store, StoreError,
+    AccountChanges, Conflict, DeliveryTarget, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson,
+    NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers,
+    SetUp, Store, StoreError,
 };
 
 /// Generates one `#[tokio::test]` per case of the suite for the store made by `$make` (an async
@@ -50,7 +52,9 @@ macro_rules! conformance_tests {
             account_and_profiles_change,
             the_membership_snapshot_matches_the_log_head,
             tokens_are_used_once,
-            webhook_deliveries_are_queued_with_their_message
+            webhook_deliveries_are_queued_with_their_message,
+            pushes_are_queued_for_whom_the_push_rule_picks,
+            push_subscriptions_follow_their_endpoint_and_session,
         );
     };
     (@cases $make:path: $($case:ident),* $(,)?) => {
@@ -120,6 +124,7 @@ fn message(room: RoomId, author: UserId, client_id: &str, text: &str) -> NewMess
         body: MessageBody::from_plain(text).unwrap(),
         mentions: vec![],
         looking: vec![],
+        connected: vec![],
         webhooks: vec![],
         at: at(10),
     }
@@ -1133,8 +1138,8 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
     assert_eq!(due.len(), 1);
     let delivery = &due[0];
     assert_eq!(
-        (delivery.bot, delivery.message, delivery.attempts),
-        (bot.id, posted.id, 0)
+        (delivery.target, delivery.message, delivery.attempts),
+        (DeliveryTarget::Webhook(bot.id), posted.id, 0)
     );
     assert_eq!(
         delivery.idempotency_key,
@@ -1194,4 +1199,205 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
     assert_eq!(stats.circuit, "closed");
     store.set_circuit(bot.id, "open").await.unwrap();
     assert_eq!(store.delivery_stats(bot.id).await.unwrap().circuit, "open");
+}
+
+/// A browser of `user`'s, signed in and subscribed at `endpoint`.
+async fn subscribe(store: &Shared, user: UserId, endpoint: &str) -> (SessionId, PushSubscription) {
+    static SIGN_INS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SIGN_INS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let session = store
+        .create_session(NewSession {
+            user,
+            token_hash: format!("hash-{n}-{endpoint}"),
+            user_agent: "Firefox".into(),
+            ip: "192.0.2.1".into(),
+            at: at(1),
+        })
+        .await
+        .unwrap();
+    let seed = u8::try_from(endpoint.len() % 200).unwrap() + 1;
+    let p256dh = VapidKey::from_bytes(&[seed; 32]).unwrap().public_key();
+    let keys = PushKeys::parse(&p256dh, "AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+    let subscription = store
+        .save_push_subscription(NewPushSubscription {
+            user,
+            session: session.id,
+            endpoint: endpoint.to_owned(),
+            keys,
+            at: at(2),
+        })
+        .await
+        .unwrap();
+    (session.id, subscription)
+}
+
+pub async fn pushes_are_queued_for_whom_the_push_rule_picks(store: Shared) {
+    let setup = set_up(&store).await;
+    let room = setup.room.id;
+    let mut subscriptions = Vec::new();
+    // (name, involvement, mentioned, connected, pushed)
+    let cases = [
+        ("Bea", Involvement::Everything, false, false, true),
+        ("Cy", Involvement::Mentions, true, false, true),
+        ("Dan", Involvement::Mentions, false, false, false),
+        ("Eve", Involvement::Nothing, true, false, false),
+        ("Fay", Involvement::Everything, true, true, false),
+        ("Gus", Involvement::Invisible, true, false, false),
+    ];
+    let mut mentions = Vec::new();
+    let mut connected = Vec::new();
+    let mut expected = Vec::new();
+    for (name, involvement, mentioned, is_connected, pushed) in cases {
+        let user = person(&store, name).await;
+        store
+            .set_involvement(room, user.id, involvement, at(3))
+            .await
+            .unwrap();
+        let (_, subscription) =
+            subscribe(&store, user.id, &format!("https://push.example/{name}")).await;
+        if mentioned {
+            mentions.push(user.id);
+        }
+        if is_connected {
+            connected.push(user.id);
+        }
+        if pushed {
+            expected.push(DeliveryTarget::Push(subscription.id));
+        }
+        subscriptions.push(subscription);
+    }
+    // The author's own browser gets nothing.
+    subscribe(&store, setup.admin.id, "https://push.example/author").await;
+    // Someone with a subscription who is not in the room gets nothing either.
+    let outsider = person(&store, "Hal").await;
+    let closed = store
+        .create_room(NewRoom {
+            name: RoomName::new("Elsewhere").unwrap(),
+            members: RoomMembers::Only(vec![outsider.id]),
+            creator: outsider.id,
+            at: at(3),
+        })
+        .await
+        .unwrap();
+    assert_ne!(closed.id, room);
+    subscribe(&store, outsider.id, "https://push.example/outsider").await;
+
+    let mut new = message(room, setup.admin.id, "push-1", "hello all");
+    new.mentions = mentions;
+    new.connected = connected;
+    let posted = store.post_message(new.clone()).await.unwrap().message;
+    // A retried post queues nothing new.
+    store.post_message(new).await.unwrap();
+    let due = store.due_deliveries(at(10), 100).await.unwrap();
+    let mut targets: Vec<DeliveryTarget> = due.iter().map(|d| d.target).collect();
+    targets.sort_by_key(|t| format!("{t:?}"));
+    expected.sort_by_key(|t| format!("{t:?}"));
+    assert_eq!(targets, expected);
+    for delivery in &due {
+        assert_eq!(delivery.message, posted.id);
+        let DeliveryTarget::Push(id) = delivery.target else {
+            panic!("only pushes were queued");
+        };
+        assert_eq!(
+            delivery.idempotency_key,
+            format!("push-{}-{}", posted.id, id)
+        );
+    }
+
+    // A subscription that is removed takes its queued push with it.
+    let DeliveryTarget::Push(first) = expected[0] else {
+        panic!("a push");
+    };
+    store.remove_push_subscription(first).await.unwrap();
+    store.remove_push_subscription(first).await.unwrap();
+    assert!(store.push_subscription(first).await.unwrap().is_none());
+    let due = store.due_deliveries(at(10), 100).await.unwrap();
+    assert_eq!(due.len(), expected.len() - 1);
+    assert!(due.iter().all(|d| d.target != DeliveryTarget::Push(first)));
+
+    // A new VAPID key invalidates every subscription and drops every queued push.
+    assert_eq!(
+        store.remove_all_push_subscriptions().await.unwrap(),
+        u64::try_from(subscriptions.len() + 2 - 1).unwrap()
+    );
+    assert!(store.due_deliveries(at(10), 100).await.unwrap().is_empty());
+}
+
+pub async fn push_subscriptions_follow_their_endpoint_and_session(store: Shared) {
+    let setup = set_up(&store).await;
+    let bea = person(&store, "Bea").await;
+    let (session, first) = subscribe(&store, setup.admin.id, "https://push.example/a").await;
+    assert_eq!(first.session, Some(session));
+    assert_eq!(first.user, setup.admin.id);
+    assert_eq!(
+        store.push_subscription(first.id).await.unwrap(),
+        Some(first.clone())
+    );
+    let (_, other) = subscribe(&store, setup.admin.id, "https://push.example/b").await;
+    assert_eq!(
+        store.push_subscriptions_of(setup.admin.id).await.unwrap(),
+        vec![first.clone(), other.clone()]
+    );
+
+    // The same browser signed in as someone else: the endpoint moves to them.
+    let (bea_session, moved) = subscribe(&store, bea.id, "https://push.example/a").await;
+    assert_eq!((moved.id, moved.user), (first.id, bea.id));
+    assert_eq!(
+        store.push_subscriptions_of(setup.admin.id).await.unwrap(),
+        vec![other.clone()]
+    );
+
+    // Signing out removes that browser's subscription, and only it.
+    store.delete_session(bea_session).await.unwrap();
+    assert!(
+        store
+            .push_subscriptions_of(bea.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.push_subscriptions_of(setup.admin.id).await.unwrap(),
+        vec![other.clone()]
+    );
+
+    // A new password ends every session, and so every subscription.
+    store
+        .set_password(setup.admin.id, "new hash".into())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .push_subscriptions_of(setup.admin.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A session that does not exist (or is someone else's) takes no subscription.
+    let (carl_session, _) = subscribe(&store, bea.id, "https://push.example/c").await;
+    let refused = store
+        .save_push_subscription(NewPushSubscription {
+            user: setup.admin.id,
+            session: carl_session,
+            endpoint: "https://push.example/d".into(),
+            keys: PushKeys::parse(
+                &VapidKey::from_bytes(&[3; 32]).unwrap().public_key(),
+                "AAAAAAAAAAAAAAAAAAAAAA",
+            )
+            .unwrap(),
+            at: at(5),
+        })
+        .await;
+    assert!(refused.is_err());
+
+    // Deactivation removes them too (A7).
+    store.deactivate_user(bea.id, at(6)).await.unwrap();
+    assert!(
+        store
+            .push_subscriptions_of(bea.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

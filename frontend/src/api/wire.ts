@@ -49,6 +49,16 @@ export type MessageJson = { id: number, room_id: number, author_id: number, clie
 
 export type SessionJson = { id: number, user_agent: string, ip: string, created_at: string, last_active_at: string, current: boolean, };
 
+export type PushKeyJson = { public_key: string, };
+
+export type PushSubscriptionRequest = { endpoint: string, expirationTime?: number, keys: PushSubscriptionKeys, };
+
+export type PushSubscriptionKeys = { p256dh: string, auth: string, };
+
+export type PushSubscriptionJson = { id: number, endpoint: string, created_at: string, current: boolean, };
+
+export type PushPayloadJson = { title: string, body: string, icon: string, path: string, badge: number, tag: string, };
+
 export type BotMessageJson = { id: number, created_at: string, body: BotBodyJson, creator: BotCreatorJson, room: BotRoomJson, url: string, };
 
 export type BotBodyJson = { plain_text: string, html: string, };

@@ -1,5 +1,6 @@
-//! The one SSRF guard for outbound requests (quality.md item 6): only http(s), the host resolved
-//! once, every address checked, and the request pinned to a checked address.
+//! The one SSRF guard for outbound requests (quality.md item 6), webhooks and pushes alike: only
+//! http(s), the host resolved once, every address checked, and the request pinned to a checked
+//! address.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -7,13 +8,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
     /// Not an http(s) URL with a host.
-    #[error("the webhook URL is not a valid http(s) URL")]
+    #[error("the URL is not a valid http(s) URL")]
     BadUrl,
     /// The host did not resolve.
-    #[error("the webhook host could not be resolved")]
+    #[error("the host could not be resolved")]
     Unresolved,
     /// An address is private, loopback, link-local or otherwise not public.
-    #[error("the webhook host resolves to a private or reserved address")]
+    #[error("the host resolves to a private or reserved address")]
     Private,
 }
 
@@ -26,6 +27,19 @@ pub struct Target {
     pub host: String,
     /// The checked address.
     pub address: SocketAddr,
+}
+
+impl Target {
+    /// A client that connects only to the checked address and follows no redirects (each hop
+    /// would need the guard again).
+    pub fn client(&self, timeout: std::time::Duration) -> Result<reqwest::Client, String> {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .resolve(&self.host, self.address)
+            .build()
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// Resolves and checks `raw`. With `allow_private`, private and loopback targets pass (an

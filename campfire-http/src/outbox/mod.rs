@@ -1,0 +1,354 @@
+//! Outbound deliveries from the outbox, one worker for both kinds: bots' webhooks (B3), whose
+//! replies are posted back as the bot, and Web Pushes to browsers (N1). Transient failures are
+//! retried with backoff and jitter, and failing endpoints are isolated by a circuit breaker
+//! (`campfire-coord`'s policy, driven here). Every target passes the one SSRF guard.
+
+mod guard;
+mod push;
+mod webhook;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use campfire_coord::{BreakerPolicy, Breakers, CircuitState, RetryPolicy};
+use campfire_domain::Timestamp;
+use campfire_store::{Delivery, DeliveryTarget, Outcome, StoreError};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+pub use guard::{Refused, is_public};
+pub use push::vapid_authorization;
+
+use crate::AppState;
+use crate::clock::now;
+
+/// How deliveries are made.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Let webhooks and push endpoints reach private and loopback addresses, and push endpoints
+    /// use plain http (off by default: SSRF; on for tests with local receivers).
+    pub allow_private: bool,
+    /// How long a bot has to answer; after that it "failed to respond" (the original's 7 s).
+    /// Push services get the same limit.
+    pub timeout: Duration,
+    /// Retries of transient failures.
+    pub retry: RetryPolicy,
+    /// When to stop calling an endpoint.
+    pub breaker: BreakerPolicy,
+    /// How often the outbox is checked when nothing nudges the worker.
+    pub poll_interval: Duration,
+    /// Deliveries in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            allow_private: false,
+            timeout: Duration::from_secs(7),
+            retry: RetryPolicy::default(),
+            breaker: BreakerPolicy::default(),
+            poll_interval: Duration::from_millis(250),
+            concurrency: 16,
+        }
+    }
+}
+
+/// What one attempt came to.
+enum Attempt {
+    /// 2xx without a reply.
+    Delivered,
+    /// 200 with a text or HTML body: post it back (webhooks).
+    Reply(String),
+    /// No answer in time.
+    TimedOut,
+    /// Worth retrying (connection failure, 5xx, 429).
+    Transient(String),
+    /// Not worth retrying.
+    Permanent(String),
+    /// The target no longer exists (a push subscription answered 404 or 410): remove it.
+    Gone(String),
+}
+
+impl Attempt {
+    fn from_error(error: &reqwest::Error) -> Attempt {
+        if error.is_timeout() {
+            Attempt::TimedOut
+        } else if error.is_connect() {
+            Attempt::Transient("could not connect".to_owned())
+        } else {
+            Attempt::Transient("the request failed".to_owned())
+        }
+    }
+
+    fn from_status(code: u16) -> Attempt {
+        if code >= 500 || code == 429 || code == 408 {
+            Attempt::Transient(format!("HTTP {code}"))
+        } else {
+            Attempt::Permanent(format!("HTTP {code}"))
+        }
+    }
+}
+
+/// A delivery, loaded.
+enum Job {
+    Webhook(Box<webhook::Parts>),
+    Push(Box<push::Parts>),
+}
+
+impl Job {
+    /// The URL it goes to.
+    fn url(&self) -> &str {
+        match self {
+            Job::Webhook(parts) => &parts.url,
+            Job::Push(parts) => &parts.subscription.endpoint,
+        }
+    }
+}
+
+/// A finished attempt: the delivery, its endpoint, the result, and what was loaded for it.
+type Finished = (Delivery, String, Result<Attempt, String>, Job);
+
+/// A missing row means the delivery's subject is gone; anything else is an error.
+fn gone<T>(error: StoreError) -> Result<Option<T>, StoreError> {
+    match error {
+        StoreError::NotFound(_) => Ok(None),
+        other => Err(other),
+    }
+}
+
+/// Starts the worker; it stops when `stop` turns true, finishing the deliveries in flight.
+pub fn spawn(
+    state: AppState,
+    config: DeliveryConfig,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut breakers: Breakers<String> = Breakers::new(config.breaker);
+        let mut in_flight: HashSet<i64> = HashSet::new();
+        let mut running: JoinSet<Finished> = JoinSet::new();
+        let started = std::time::Instant::now();
+        let clock = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        loop {
+            if *stop.borrow() {
+                while let Some(done) = running.join_next().await {
+                    if let Ok(done) = done {
+                        finish(&state, &config, &mut breakers, clock(), done).await;
+                    }
+                }
+                return;
+            }
+            let capacity = config.concurrency.saturating_sub(running.len());
+            if capacity > 0 {
+                match state
+                    .store
+                    .due_deliveries(
+                        now(),
+                        u32::try_from(capacity + in_flight.len()).unwrap_or(u32::MAX),
+                    )
+                    .await
+                {
+                    Ok(due) => {
+                        let fresh: Vec<Delivery> = due
+                            .into_iter()
+                            .filter(|d| !in_flight.contains(&d.id))
+                            .take(capacity)
+                            .collect();
+                        for delivery in fresh {
+                            match load(&state, &delivery).await {
+                                Ok(Some(job)) => {
+                                    let endpoint = endpoint_of(job.url());
+                                    if !breakers.allow(clock(), &endpoint) {
+                                        // The circuit is open: wait for its trial without spending an attempt.
+                                        let wait = breakers
+                                            .poll_timeout()
+                                            .map_or(1_000, |at| at.saturating_sub(clock()));
+                                        let at = Timestamp(now().0.saturating_add(
+                                            i64::try_from(wait).unwrap_or(i64::MAX),
+                                        ));
+                                        record(&state, delivery.id, Outcome::Deferred { at }).await;
+                                        continue;
+                                    }
+                                    in_flight.insert(delivery.id);
+                                    let allow_private = config.allow_private;
+                                    let timeout = config.timeout;
+                                    let push = state.config.push.clone();
+                                    running.spawn(async move {
+                                        let result = match &job {
+                                            Job::Webhook(parts) => {
+                                                webhook::attempt(
+                                                    parts,
+                                                    &delivery,
+                                                    allow_private,
+                                                    timeout,
+                                                )
+                                                .await
+                                            }
+                                            Job::Push(parts) => {
+                                                push::attempt(parts, &push, allow_private, timeout)
+                                                    .await
+                                            }
+                                        };
+                                        (delivery, endpoint, result, job)
+                                    });
+                                }
+                                Ok(None) => {
+                                    let error = match delivery.target {
+                                        DeliveryTarget::Webhook(_) => {
+                                            "the bot, its webhook or the message is gone"
+                                        }
+                                        DeliveryTarget::Push(_) => {
+                                            "the subscription, the message or the membership is gone"
+                                        }
+                                    }
+                                    .to_owned();
+                                    record(&state, delivery.id, Outcome::GaveUp { error }).await;
+                                }
+                                Err(error) => tracing::error!(%error, "loading a delivery failed"),
+                            }
+                        }
+                    }
+                    Err(error) => tracing::error!(%error, "reading the outbox failed"),
+                }
+            }
+            tokio::select! {
+                Some(done) = running.join_next(), if !running.is_empty() => {
+                    if let Ok(done) = done {
+                        in_flight.remove(&done.0.id);
+                        finish(&state, &config, &mut breakers, clock(), done).await;
+                    }
+                }
+                () = tokio::time::sleep(config.poll_interval) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    })
+}
+
+async fn record(state: &AppState, id: i64, outcome: Outcome) {
+    if let Err(error) = state.store.record_delivery(id, outcome, now()).await {
+        tracing::error!(%error, "recording a delivery failed");
+    }
+}
+
+/// What a delivery needs; `None` if its subject is gone.
+async fn load(state: &AppState, delivery: &Delivery) -> Result<Option<Job>, StoreError> {
+    Ok(match delivery.target {
+        DeliveryTarget::Webhook(bot) => webhook::load(state, bot, delivery)
+            .await?
+            .map(|parts| Job::Webhook(Box::new(parts))),
+        DeliveryTarget::Push(id) => push::load(state, id, delivery)
+            .await?
+            .map(|parts| Job::Push(Box::new(parts))),
+    })
+}
+
+/// Circuits are per endpoint: scheme, host and port.
+fn endpoint_of(url: &str) -> String {
+    reqwest::Url::parse(url).map_or_else(
+        |_| url.to_owned(),
+        |u| {
+            format!(
+                "{}://{}:{}",
+                u.scheme(),
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        },
+    )
+}
+
+/// Records an attempt's outcome, posts what a bot said, removes a gone subscription, and
+/// updates the endpoint's circuit.
+async fn finish(
+    state: &AppState,
+    config: &DeliveryConfig,
+    breakers: &mut Breakers<String>,
+    clock: u64,
+    (delivery, endpoint, result, job): Finished,
+) {
+    let gone = matches!(result, Ok(Attempt::Gone(_)));
+    let outcome = match result {
+        Ok(Attempt::Delivered) => {
+            breakers.record_success(&endpoint);
+            Outcome::Delivered
+        }
+        Ok(Attempt::Reply(text)) => {
+            breakers.record_success(&endpoint);
+            if let Job::Webhook(parts) = &job {
+                webhook::say(state, parts, &delivery, "reply", &text).await;
+            }
+            Outcome::Delivered
+        }
+        Ok(Attempt::TimedOut) => {
+            breakers.record_failure(clock, &endpoint);
+            match &job {
+                Job::Webhook(parts) => {
+                    webhook::say(
+                        state,
+                        parts,
+                        &delivery,
+                        "timeout",
+                        "Failed to respond within 7 seconds",
+                    )
+                    .await;
+                    Outcome::GaveUp {
+                        error: "no answer within the time limit".to_owned(),
+                    }
+                }
+                Job::Push(_) => retry(config, &delivery, "no answer within the time limit".into()),
+            }
+        }
+        Ok(Attempt::Transient(error)) => {
+            breakers.record_failure(clock, &endpoint);
+            retry(config, &delivery, error)
+        }
+        Ok(Attempt::Gone(error)) => {
+            // The push service answered, so the endpoint is healthy; the subscription is not.
+            breakers.record_success(&endpoint);
+            Outcome::GaveUp { error }
+        }
+        Ok(Attempt::Permanent(error)) | Err(error) => {
+            breakers.record_failure(clock, &endpoint);
+            Outcome::GaveUp { error }
+        }
+    };
+    record(state, delivery.id, outcome).await;
+    match delivery.target {
+        DeliveryTarget::Push(id) if gone => {
+            tracing::info!(subscription = id.0, "a push subscription expired; removed");
+            if let Err(error) = state.store.remove_push_subscription(id).await {
+                tracing::error!(%error, "removing a push subscription failed");
+            }
+        }
+        DeliveryTarget::Push(_) => {}
+        DeliveryTarget::Webhook(bot) => {
+            let circuit = match breakers.state(clock, &endpoint) {
+                CircuitState::Closed => "closed",
+                CircuitState::Open { .. } => "open",
+                CircuitState::HalfOpen => "half-open",
+            };
+            if let Err(error) = state.store.set_circuit(bot, circuit).await {
+                tracing::error!(%error, "recording a circuit failed");
+            }
+        }
+    }
+}
+
+/// A retry after the policy's delay, or giving up when the retries are spent.
+fn retry(config: &DeliveryConfig, delivery: &Delivery, error: String) -> Outcome {
+    let mut jitter = [0u8; 8];
+    let _ = getrandom::fill(&mut jitter);
+    let fraction = (u64::from_le_bytes(jitter) >> 11) as f64 / (1u64 << 53) as f64;
+    match config.retry.next_delay(delivery.attempts + 1, fraction) {
+        Some(delay) => Outcome::Retry {
+            at: Timestamp(
+                now()
+                    .0
+                    .saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
+            ),
+            error,
+        },
+        None => Outcome::GaveUp { error },
+    }
+}

@@ -1,0 +1,164 @@
+//! B3: a bot's webhook call. The JSON of the original Campfire, POSTed with an
+//! `Idempotency-Key`; a 200 text or HTML reply is posted back as the bot.
+
+use std::time::Duration;
+
+use campfire_domain::{ClientMessageId, Message, Room, User, UserId};
+use campfire_store::{Delivery, StoreError};
+use serde_json::json;
+
+use super::{Attempt, gone, guard};
+use crate::AppState;
+use crate::auth::new_token;
+use crate::routes::post_as_bot;
+
+/// The loaded pieces of a webhook delivery.
+pub(super) struct Parts {
+    pub bot: User,
+    author: User,
+    pub room: Room,
+    message: Message,
+    pub url: String,
+}
+
+/// The bot, room, message and URL of a delivery; `None` if any is gone.
+pub(super) async fn load(
+    state: &AppState,
+    bot: UserId,
+    delivery: &Delivery,
+) -> Result<Option<Parts>, StoreError> {
+    let bot = match state.store.user(bot).await {
+        Ok(bot) if bot.is_active() => bot,
+        Ok(_) => return Ok(None),
+        Err(e) => return gone(e),
+    };
+    let message = match state.store.message(delivery.message).await {
+        Ok(message) => message,
+        Err(e) => return gone(e),
+    };
+    let room = match state.store.room(message.room).await {
+        Ok(room) => room,
+        Err(e) => return gone(e),
+    };
+    let author = match state.store.user(message.author).await {
+        Ok(author) => author,
+        Err(e) => return gone(e),
+    };
+    let Some(webhook) = state.store.webhook(bot.id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Parts {
+        bot,
+        author,
+        room,
+        message,
+        url: webhook.url,
+    }))
+}
+
+/// The JSON of B3, exactly: `plain` without the `@BotName`, trimmed.
+fn payload(parts: &Parts) -> serde_json::Value {
+    let author = &parts.author;
+    let key = parts
+        .bot
+        .bot_token
+        .as_ref()
+        .map(|t| format!("{}-{}", parts.bot.id, t.as_str()))
+        .unwrap_or_default();
+    let plain = parts
+        .message
+        .body
+        .plain()
+        .replace(&format!("@{}", parts.bot.name), "");
+    json!({
+        "user": { "id": author.id.0, "name": author.name.to_string() },
+        "room": {
+            "id": parts.room.id.0,
+            "name": parts.room.name.as_ref().map(ToString::to_string),
+            "path": format!("/rooms/{}/{key}/messages", parts.room.id),
+        },
+        "message": {
+            "id": parts.message.id.0,
+            "body": { "html": parts.message.body.html(), "plain": plain.trim() },
+            "path": crate::wire::permalink(&parts.message),
+        },
+    })
+}
+
+pub(super) async fn attempt(
+    parts: &Parts,
+    delivery: &Delivery,
+    allow_private: bool,
+    timeout: Duration,
+) -> Result<Attempt, String> {
+    let target = match guard::check(&parts.url, allow_private).await {
+        Ok(target) => target,
+        Err(refused) => return Ok(Attempt::Permanent(refused.to_string())),
+    };
+    let client = target.client(timeout)?;
+    Ok(call(&client, target.url, parts, delivery).await)
+}
+
+async fn call(
+    client: &reqwest::Client,
+    url: reqwest::Url,
+    parts: &Parts,
+    delivery: &Delivery,
+) -> Attempt {
+    let body = payload(parts);
+    let response = client
+        .post(url)
+        .header("Idempotency-Key", &delivery.idempotency_key)
+        .json(&body)
+        .send()
+        .await;
+    let response = match response {
+        Ok(response) => response,
+        Err(error) => return Attempt::from_error(&error),
+    };
+    let status = response.status();
+    if status.is_success() {
+        let textual = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain") || v.starts_with("text/html"));
+        if status == reqwest::StatusCode::OK && textual {
+            return match response.text().await {
+                Ok(text) if !text.trim().is_empty() => {
+                    Attempt::Reply(text.chars().take(60_000).collect())
+                }
+                Ok(_) => Attempt::Delivered,
+                Err(error) if error.is_timeout() => Attempt::TimedOut,
+                Err(_) => Attempt::Transient("the reply could not be read".to_owned()),
+            };
+        }
+        return Attempt::Delivered;
+    }
+    Attempt::from_status(status.as_u16())
+}
+
+/// Posts as the bot. The client id is derived from the delivery, so a reply posted just before
+/// a crash is not posted twice when the delivery is retried.
+pub(super) async fn say(
+    state: &AppState,
+    parts: &Parts,
+    delivery: &Delivery,
+    what: &str,
+    text: &str,
+) {
+    let id = format!("{what}-{}", delivery.idempotency_key);
+    let client_id = match ClientMessageId::new(id.get(..64).unwrap_or(&id)) {
+        Ok(id) => id,
+        Err(_) => match new_token()
+            .ok()
+            .and_then(|t| ClientMessageId::new(t.get(..32).unwrap_or(&t)).ok())
+        {
+            Some(id) => id,
+            None => return,
+        },
+    };
+    if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, text).await {
+        tracing::warn!(code = error.code.as_str(), "a bot's reply was not posted");
+    }
+}

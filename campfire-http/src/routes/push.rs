@@ -1,0 +1,177 @@
+//! Web Push subscriptions (N1) and the installable app's manifest and icons (O5).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use campfire_domain::{PushKeys, PushSubscriptionId};
+use campfire_store::NewPushSubscription;
+use serde_json::json;
+
+use super::{created, no_content};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::PathParams;
+use crate::wire::{PushKeyJson, PushSubscriptionJson, PushSubscriptionRequest};
+use crate::{ErrorCode, outbox};
+
+/// The longest endpoint URL accepted (real ones are a few hundred characters).
+const MAX_ENDPOINT: usize = 2048;
+
+/// The VAPID key, when push is on; otherwise the polite "not enabled" of O6.
+fn vapid(state: &AppState) -> ApiResult<&campfire_domain::VapidKey> {
+    match (&state.config.push.vapid, state.config.features.push) {
+        (Some(key), true) => Ok(key),
+        _ => Err(ApiError::new(
+            ErrorCode::NotFound,
+            "push notifications are not enabled on this server",
+        )),
+    }
+}
+
+/// `GET /api/push/key`: the `applicationServerKey` to subscribe with.
+pub async fn key(State(state): State<AppState>, _authed: Authed) -> ApiResult<Response> {
+    let key = vapid(&state)?;
+    Ok(Json(PushKeyJson {
+        public_key: key.public_key(),
+    })
+    .into_response())
+}
+
+/// `GET /api/push/subscriptions`: my subscribed browsers.
+pub async fn list(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    vapid(&state)?;
+    let subscriptions = state.store.push_subscriptions_of(authed.user.id).await?;
+    let list: Vec<PushSubscriptionJson> = subscriptions
+        .iter()
+        .map(|s| PushSubscriptionJson::new(s, authed.session.id))
+        .collect();
+    Ok(Json(json!({ "subscriptions": list })).into_response())
+}
+
+/// Checks an endpoint: an https URL (http and private addresses only when the server allows
+/// them, for a push service on loopback in tests), of a sane length, with no credentials.
+/// The delivery worker checks it again through the SSRF guard, with DNS, before each push.
+fn endpoint(state: &AppState, raw: &str) -> ApiResult<String> {
+    let refuse = |why: &str| ApiError::new(ErrorCode::Unprocessable, why.to_owned());
+    if raw.len() > MAX_ENDPOINT {
+        return Err(refuse("the push endpoint is too long"));
+    }
+    let url = reqwest::Url::parse(raw).map_err(|_| refuse("the push endpoint is not a URL"))?;
+    let allow_private = state.config.push.allow_private;
+    let scheme_ok = url.scheme() == "https" || (allow_private && url.scheme() == "http");
+    if !scheme_ok {
+        return Err(refuse("the push endpoint must be an https URL"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("the push endpoint must not carry credentials"));
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| refuse("the push endpoint has no host"))?;
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    let private_literal = match literal.parse::<std::net::IpAddr>() {
+        Ok(ip) => !outbox::is_public(ip),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    };
+    if private_literal && !allow_private {
+        return Err(refuse("the push endpoint is not on the public internet"));
+    }
+    Ok(url.to_string())
+}
+
+/// `POST /api/push/subscriptions`: registers this browser under this sign-in.
+pub async fn subscribe(
+    State(state): State<AppState>,
+    authed: Authed,
+    JsonBody(request): JsonBody<PushSubscriptionRequest>,
+) -> ApiResult<Response> {
+    vapid(&state)?;
+    let endpoint = endpoint(&state, &request.endpoint)?;
+    let keys = PushKeys::parse(&request.keys.p256dh, &request.keys.auth)?;
+    let subscription = state
+        .store
+        .save_push_subscription(NewPushSubscription {
+            user: authed.user.id,
+            session: authed.session.id,
+            endpoint,
+            keys,
+            at: now(),
+        })
+        .await?;
+    Ok(created(PushSubscriptionJson::new(
+        &subscription,
+        authed.session.id,
+    )))
+}
+
+/// `DELETE /api/push/subscriptions/{id}`: forgets one of my browsers. Someone else's is 404.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let id = PushSubscriptionId(id);
+    match state.store.push_subscription(id).await? {
+        Some(s) if s.user == authed.user.id => {
+            state.store.remove_push_subscription(id).await?;
+            Ok(no_content())
+        }
+        _ => Err(ApiError::not_found("push subscription")),
+    }
+}
+
+/// `GET /manifest.webmanifest` (O5): the account's name and the app's icons, so the app can be
+/// installed. Served before first run too ("Campfire").
+pub async fn manifest(State(state): State<AppState>) -> ApiResult<Response> {
+    let name = state
+        .store
+        .account()
+        .await?
+        .map_or_else(|| "Campfire".to_owned(), |a| a.name.to_string());
+    let body = json!({
+        "name": name,
+        "short_name": name,
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#1c1a18",
+        "theme_color": "#c8531f",
+        "icons": [
+            { "src": "/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
+            { "src": "/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },
+            { "src": "/assets/icons/app.svg", "sizes": "any", "type": "image/svg+xml" },
+        ],
+    });
+    let mut response = Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/manifest+json"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+/// `GET /icons/icon-{192,512}.png`: the app icon, drawn by [`crate::icons`].
+pub async fn icon(PathParams(file): PathParams<String>) -> Response {
+    let size = match file.as_str() {
+        "icon-192.png" => 192,
+        "icon-512.png" => 512,
+        _ => return ApiError::not_found("icon").into_response(),
+    };
+    let mut response = (StatusCode::OK, crate::icons::png(size)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=604800"),
+    );
+    response
+}

@@ -1,0 +1,190 @@
+//! The SQLite side of Web Push (N1): subscriptions, and the pushes a new message queues in the
+//! outbox inside its own transaction.
+
+use campfire_domain::{
+    Involvement, MessageId, PushSubscription, PushSubscriptionId, Recipient, SessionId, Timestamp,
+    UserId, should_push,
+};
+use sea_orm::{DatabaseTransaction, QueryResult};
+
+use super::write::execute_count;
+use super::{SqliteStore, execute, finish, int, opt_int, query, query_one, text};
+use crate::{NewMessage, NewPushSubscription, StoreError};
+
+const SUBSCRIPTION: &str =
+    "SELECT id, user_id, endpoint, p256dh, auth, session_id, created_at FROM push_subscriptions";
+
+fn subscription(row: &QueryResult) -> Result<PushSubscription, StoreError> {
+    Ok(PushSubscription {
+        id: PushSubscriptionId(int(row, 0)?),
+        user: UserId(int(row, 1)?),
+        endpoint: text(row, 2)?,
+        p256dh: text(row, 3)?,
+        auth: text(row, 4)?,
+        session: opt_int(row, 5)?.map(SessionId),
+        created_at: Timestamp(int(row, 6)?),
+    })
+}
+
+/// Queues a push for every subscription of every member the push rule picks (N1's
+/// `campfire_domain::should_push`, applied here to the members who have a subscription at all).
+pub(super) async fn queue_pushes(
+    tx: &DatabaseTransaction,
+    new: &NewMessage,
+    message: MessageId,
+) -> Result<(), StoreError> {
+    let rows = query(
+        tx,
+        "SELECT m.user_id, m.involvement, s.id FROM memberships m \
+         JOIN push_subscriptions s ON s.user_id = m.user_id \
+         WHERE m.room_id = ? ORDER BY s.id",
+        [new.room.0.into()],
+    )
+    .await?;
+    for row in rows {
+        let user = UserId(int(&row, 0)?);
+        let involvement = Involvement::parse(&text(&row, 1)?)
+            .ok_or_else(|| StoreError::Corrupt("memberships.involvement".to_owned()))?;
+        let recipient = Recipient {
+            user,
+            involvement,
+            looking_at_room: new.looking.contains(&user),
+            connected_to_room: new.connected.contains(&user),
+            mentioned: new.mentions.contains(&user),
+        };
+        if !should_push(new.author, &recipient) {
+            continue;
+        }
+        let subscription = int(&row, 2)?;
+        execute(
+            tx,
+            "INSERT INTO outbox (kind, target, payload, idempotency_key, status, attempts, next_attempt_at, created_at) \
+             VALUES ('push', ?, ?, ?, 'pending', 0, ?, ?)",
+            [
+                subscription.to_string().into(),
+                message.0.to_string().into(),
+                format!("push-{}-{}", message.0, subscription).into(),
+                new.at.0.into(),
+                new.at.0.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    pub(super) async fn save_push_subscription_in(
+        &self,
+        new: NewPushSubscription,
+    ) -> Result<PushSubscription, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            let user = query_one(
+                &tx,
+                "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
+                [new.user.0.into()],
+            )
+            .await?;
+            if user.is_none() {
+                return Err(crate::Conflict::UnknownUser.into());
+            }
+            let session = query_one(
+                &tx,
+                "SELECT 1 FROM sessions WHERE id = ? AND user_id = ?",
+                [new.session.0.into(), new.user.0.into()],
+            )
+            .await?;
+            if session.is_none() {
+                return Err(StoreError::NotFound("session"));
+            }
+            // The endpoint names the browser: a second registration replaces the first.
+            execute(
+                &tx,
+                "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, session_id, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, \
+                 auth = excluded.auth, session_id = excluded.session_id, created_at = excluded.created_at",
+                [
+                    new.user.0.into(),
+                    new.endpoint.as_str().into(),
+                    new.keys.p256dh().into(),
+                    new.keys.auth().into(),
+                    new.session.0.into(),
+                    new.at.0.into(),
+                ],
+            )
+            .await?;
+            let sql = format!("{SUBSCRIPTION} WHERE endpoint = ?");
+            let row = query_one(&tx, &sql, [new.endpoint.as_str().into()])
+                .await?
+                .ok_or(StoreError::NotFound("push subscription"))?;
+            subscription(&row)
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    pub(super) async fn push_subscription_in(
+        &self,
+        id: PushSubscriptionId,
+    ) -> Result<Option<PushSubscription>, StoreError> {
+        let sql = format!("{SUBSCRIPTION} WHERE id = ?");
+        query_one(&self.readers, &sql, [id.0.into()])
+            .await?
+            .as_ref()
+            .map(subscription)
+            .transpose()
+    }
+
+    pub(super) async fn push_subscriptions_of_in(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<PushSubscription>, StoreError> {
+        let sql = format!("{SUBSCRIPTION} WHERE user_id = ? ORDER BY id");
+        query(&self.readers, &sql, [user.0.into()])
+            .await?
+            .iter()
+            .map(subscription)
+            .collect()
+    }
+
+    pub(super) async fn remove_push_subscription_in(
+        &self,
+        id: PushSubscriptionId,
+    ) -> Result<(), StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            execute(
+                &tx,
+                "DELETE FROM outbox WHERE kind = 'push' AND target = ? AND status = 'pending'",
+                [id.0.to_string().into()],
+            )
+            .await?;
+            execute(
+                &tx,
+                "DELETE FROM push_subscriptions WHERE id = ?",
+                [id.0.into()],
+            )
+            .await?;
+            Ok(())
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    pub(super) async fn remove_all_push_subscriptions_in(&self) -> Result<u64, StoreError> {
+        let tx = self.begin().await?;
+        let result = async {
+            execute(
+                &tx,
+                "DELETE FROM outbox WHERE kind = 'push' AND status = 'pending'",
+                [],
+            )
+            .await?;
+            execute_count(&tx, "DELETE FROM push_subscriptions", []).await
+        }
+        .await;
+        finish(tx, result).await
+    }
+}
