@@ -41,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bot(command) => bot(&open(&data).await?, command).await,
         Command::Room(command) => room(&open(&data).await?, command).await,
         Command::JoinCode { action } => join_code(&open(&data).await?, action).await,
+        Command::Vapid { action } => crate::vapid::run(&data, action).await,
         Command::Backup { file } => {
             if file.exists() {
                 bail!("{} already exists; choose a new file name", file.display());

@@ -9,6 +9,7 @@
 
 mod commands;
 mod secrets;
+mod vapid;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,12 @@ enum Command {
     JoinCode {
         #[command(subcommand)]
         action: JoinCodeAction,
+    },
+    /// Show or rotate the Web Push (VAPID) key; rotating removes every push subscription
+    /// (browsers subscribe again) and is refused while a server is running.
+    Vapid {
+        #[command(subcommand)]
+        action: VapidAction,
     },
     /// Write a consistent copy of the database to FILE, while the server keeps running.
     Backup {
@@ -131,6 +138,14 @@ enum RoomCommand {
     },
     /// List rooms.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum VapidAction {
+    /// Print the public key (created if there is none yet).
+    Show,
+    /// Replace the key pair and remove the push subscriptions made for the old one.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
