@@ -7,6 +7,7 @@ use campfire_domain::{
 use campfire_store::{
     DataDir, FirstRun, NewBot, NewPerson, NewRoom, RoomMembers, SqliteStore, Store, StoreOptions,
 };
+use campfire_search::{SearchIndex, TantivyIndex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{BotCommand, Cli, Command, JoinCodeAction, RoomCommand, UserCommand, secrets};
@@ -65,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             data.restore_from(&file)
                 .await
                 .context("the restore failed")?;
+
             println!(
                 "Restored {} from {}",
                 data.database().display(),
@@ -73,7 +75,35 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Stats => stats(&open(&data).await?).await,
+        Command::Reindex => reindex(&data).await,
     }
+}
+
+async fn reindex(data: &DataDir) -> Result<()> {
+    let store = open(data).await?;
+    let Some(_lock) = data.try_lock_exclusive()? else {
+        bail!(
+            "a Campfire server is using {}; stop it first (a running server rebuilds a missing \
+             or damaged search index by itself)",
+            data.root().display()
+        );
+    };
+    let dir = data.search_index();
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("could not remove the old index in {}", dir.display()))?;
+    }
+    let (index, _) = TantivyIndex::open(&dir).context("could not create the search index")?;
+    let through = campfire_search::follow::rebuild(&store, &index)
+        .await
+        .context("the rebuild failed")?;
+    println!(
+        "Indexed {} messages (through event {}) in {}",
+        index.len()?,
+        through.0,
+        dir.display()
+    );
+    Ok(())
 }
 
 async fn init(data: &DataDir) -> Result<()> {

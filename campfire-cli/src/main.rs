@@ -63,6 +63,9 @@ enum Command {
     },
     /// Counts of users, rooms, messages and events, and the database size.
     Stats,
+    /// Rebuild the search index from the database (refused while a server is running; a
+    /// running server rebuilds a missing or damaged index by itself).
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]

@@ -367,3 +367,81 @@ fn mistakes_get_clear_errors_and_a_failing_exit_code() {
     let run = cli(&data, &["user", "set-role", "1", "emperor"], "");
     assert!(!run.ok && run.stderr.contains("invalid value"));
 }
+
+#[test]
+fn reindex_rebuilds_search_from_the_database() {
+    use campfire_domain::{ClientMessageId, MessageBody, RoomId, Timestamp, UserId};
+    use campfire_search::{Query, SearchIndex, TantivyIndex, Terms};
+    use campfire_store::{DataDir, NewMessage, SqliteStore, Store, StoreOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["init"], "");
+    ok(
+        &data,
+        &[
+            "user",
+            "create",
+            "--name",
+            "Ada",
+            "--email",
+            "ada@example.com",
+            "--admin",
+        ],
+        "correct horse battery\n",
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let texts = ["ship the ferry", "ferries are late", "nothing relevant"];
+    runtime.block_on(async {
+        let store = SqliteStore::open(&DataDir::new(&data).database(), StoreOptions::default())
+            .await
+            .unwrap();
+        for (i, text) in texts.iter().enumerate() {
+            store
+                .post_message(NewMessage {
+                    room: RoomId(1),
+                    author: UserId(1),
+                    client_message_id: ClientMessageId::new(&format!("m{i}")).unwrap(),
+                    body: MessageBody::from_plain(text).unwrap(),
+                    mentions: vec![],
+                    looking: vec![],
+                    connected: vec![],
+                    webhooks: vec![],
+                    at: Timestamp(1_000),
+                })
+                .await
+                .unwrap();
+        }
+        store.close().await.unwrap();
+    });
+    let found = |data: &Path| {
+        let (index, _) = TantivyIndex::open(&DataDir::new(data).search_index()).unwrap();
+        let query = Query::new(Terms::parse("ferry"), vec![RoomId(1)], Timestamp(2_000));
+        index.search(&query).unwrap().len()
+    };
+
+    assert!(
+        ok(&data, &["reindex"], "")
+            .stdout
+            .contains("Indexed 3 messages")
+    );
+    assert_eq!(found(&data), 2);
+
+    // A damaged index is no obstacle: reindex starts from nothing.
+    std::fs::write(
+        DataDir::new(&data).search_index().join("meta.json"),
+        "garbage",
+    )
+    .unwrap();
+    assert!(
+        ok(&data, &["reindex"], "")
+            .stdout
+            .contains("Indexed 3 messages")
+    );
+    assert_eq!(found(&data), 2);
+
+    // Refused while a server holds the data directory.
+    let holder = DataDir::new(&data);
+    let _lock = holder.try_lock_exclusive().unwrap().unwrap();
+    fails(&data, &["reindex"], "", "stop it first");
+}

@@ -27,7 +27,7 @@ impl Default for Features {
             files: false,
             avatars: false,
             opengraph: false,
-            search: false,
+            search: true,
             push: true,
             bots: true,
             max_file_size: 10 * 1024 * 1024,

@@ -21,11 +21,13 @@ mod middleware;
 pub mod outbox;
 mod routes;
 mod sanitize;
+pub mod search;
 mod static_files;
 pub mod wire;
 
 use std::sync::Arc;
 
+use campfire_search::{MemoryIndex, SearchIndex};
 use campfire_store::Store;
 
 pub use config::{Features, HttpConfig, LiveConfig, PushConfig};
@@ -43,6 +45,8 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     /// The sign-in rate limit.
     pub sign_ins: Arc<auth::RateLimiter>,
+    /// The search index (an empty in-memory one until [`AppState::with_search`]).
+    pub search: Arc<dyn SearchIndex>,
 }
 
 impl AppState {
@@ -54,6 +58,14 @@ impl AppState {
             live,
             config: Arc::new(config),
             sign_ins: Arc::new(sign_ins),
+            search: Arc::new(MemoryIndex::new()),
         }
+    }
+
+    /// The same state searching `index`, which the caller keeps up to date with
+    /// [`search::spawn_indexer`].
+    pub fn with_search(mut self, index: Arc<dyn SearchIndex>) -> Self {
+        self.search = index;
+        self
     }
 }

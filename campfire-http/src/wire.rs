@@ -398,6 +398,41 @@ pub struct NewBoost {
     pub content: String,
 }
 
+/// A piece of a search result's excerpt; `matched` marks a word the search found.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct FragmentJson {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// One search result: the message, and an excerpt of its text around the matched words.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct SearchResultJson {
+    pub message: MessageJson,
+    pub excerpt: Vec<FragmentJson>,
+}
+
+/// The answer to a search. `complete` is false while the index is still catching up with
+/// the newest messages (after a rebuild), so the UI can say results may be missing.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct SearchResultsJson {
+    pub query: String,
+    pub results: Vec<SearchResultJson>,
+    pub complete: bool,
+}
+
+/// A user's recent searches, newest first (S2).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct RecentSearchesJson {
+    pub searches: Vec<String>,
+}
+
+/// A search to remember in the recent list.
+#[derive(Debug, Deserialize, TS)]
+pub struct RecordSearch {
+    pub query: String,
+}
+
 /// A frame a client sends over the live socket.
 #[derive(Debug, Deserialize, PartialEq, Eq, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -609,6 +644,11 @@ pub fn typescript() -> String {
         PostMessage::decl(&cfg),
         EditMessage::decl(&cfg),
         NewBoost::decl(&cfg),
+        FragmentJson::decl(&cfg),
+        SearchResultJson::decl(&cfg),
+        SearchResultsJson::decl(&cfg),
+        RecentSearchesJson::decl(&cfg),
+        RecordSearch::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from campfire-http/src/wire.rs by `UPDATE_SNAPSHOTS=1 cargo test -p campfire-http --test typescript`.\n// Do not edit: a test fails when this file and the Rust wire types drift apart.\n",

@@ -34,8 +34,8 @@ pub struct Config {
     /// Enable link previews (O6).
     #[arg(long, env = "CAMPFIRE_FEATURE_OPENGRAPH")]
     pub opengraph: bool,
-    /// Enable search (O6).
-    #[arg(long, env = "CAMPFIRE_FEATURE_SEARCH")]
+    /// Search (O6), on by default; `--search false` turns it off.
+    #[arg(long, env = "CAMPFIRE_FEATURE_SEARCH", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub search: bool,
     /// Web Push (O6, N1), on by default; `--push false` turns it off.
     #[arg(long, env = "CAMPFIRE_FEATURE_PUSH", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]

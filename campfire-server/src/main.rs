@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use campfire_http::{AppState, HttpConfig, live};
+use campfire_search::{MemoryIndex, Opened, SearchIndex, TantivyIndex};
 use campfire_store::{DataDir, SqliteStore, Store, StoreOptions};
 use clap::Parser;
 use tokio::net::TcpListener;
@@ -66,8 +67,10 @@ async fn run(config: Config) -> Result<()> {
     let live = live::spawn(dyn_store.clone(), http.live.clone())
         .await
         .context("could not start live delivery")?;
-    let state = AppState::new(dyn_store, live.handle.clone(), http);
+    let search = open_search_index(&data).await;
+    let state = AppState::new(dyn_store.clone(), live.handle.clone(), http).with_search(search.clone());
     let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
+    let indexer = campfire_http::search::spawn_indexer(dyn_store, search, workers_stop.clone());
     let deliveries = campfire_http::outbox::spawn(state.clone(), config.deliveries(), workers_stop);
     let app = campfire_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
 
@@ -96,8 +99,39 @@ async fn run(config: Config) -> Result<()> {
     // Deliveries in flight finish; the rest stay queued in the outbox for the next start.
     let _ = stop_workers.send(true);
     let _ = deliveries.await;
+    let _ = indexer.await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The search index in the data directory. A missing or unusable index is replaced by an empty
+/// one that the indexer rebuilds from the store while the server serves; if the directory
+/// itself cannot be used, search runs from memory (rebuilt at every start) rather than the
+/// server refusing to start.
+async fn open_search_index(data: &DataDir) -> Arc<dyn SearchIndex> {
+    let dir = data.search_index();
+    let opened = tokio::task::spawn_blocking(move || TantivyIndex::open(&dir)).await;
+    match opened {
+        Ok(Ok((index, how))) => {
+            match how {
+                Opened::Existing => {}
+                Opened::Created => tracing::info!("search index created; indexing every message"),
+                Opened::Replaced(reason) => tracing::warn!(
+                    %reason,
+                    "search index was unusable and is being rebuilt from the store"
+                ),
+            }
+            Arc::new(index)
+        }
+        Ok(Err(error)) => {
+            tracing::error!(%error, "search index unavailable; searching from memory instead");
+            Arc::new(MemoryIndex::new())
+        }
+        Err(error) => {
+            tracing::error!(%error, "search index unavailable; searching from memory instead");
+            Arc::new(MemoryIndex::new())
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -29,3 +29,6 @@ pub use store::Store;
 
 /// The largest history page a caller may ask for; larger requests are clamped.
 pub const MAX_PAGE: u32 = 200;
+
+/// How many recent searches are kept per user (S2).
+pub const RECENT_SEARCHES: usize = 10;

@@ -45,6 +45,8 @@ struct State {
     outbox: BTreeMap<i64, OutboxRow>,
     circuits: HashMap<UserId, String>,
     push_subscriptions: BTreeMap<PushSubscriptionId, PushSubscription>,
+    /// Newest first.
+    recent_searches: HashMap<UserId, Vec<String>>,
     events: Vec<Event>,
     last_id: i64,
 }
@@ -946,6 +948,45 @@ impl Store for MemoryStore {
         };
         page.sort_by_key(|m| m.id);
         Ok(page)
+    }
+
+    async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {
+        let s = self.lock();
+        let mut found: Vec<Message> = ids
+            .iter()
+            .filter_map(|id| s.messages.get(id).cloned())
+            .collect();
+        found.sort_by_key(|m| m.id);
+        found.dedup_by_key(|m| m.id);
+        Ok(found)
+    }
+
+    async fn record_search(
+        &self,
+        user: UserId,
+        query: &str,
+        _at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let recent = s.recent_searches.entry(user).or_default();
+        recent.retain(|q| q != query);
+        recent.insert(0, query.to_owned());
+        recent.truncate(crate::RECENT_SEARCHES);
+        Ok(())
+    }
+
+    async fn recent_searches(&self, user: UserId) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .lock()
+            .recent_searches
+            .get(&user)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn clear_recent_searches(&self, user: UserId) -> Result<(), StoreError> {
+        self.lock().recent_searches.remove(&user);
+        Ok(())
     }
 
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {

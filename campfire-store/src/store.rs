@@ -204,6 +204,10 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
 
+    /// Those of these messages that exist, in id order (the search indexer and search results
+    /// read messages in batches).
+    async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError>;
+
     /// How many messages a room has.
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError>;
 
@@ -236,6 +240,23 @@ pub trait Store: Send + Sync {
 
     /// The boosts of these messages, in id order.
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError>;
+
+    // --- Recent searches (S2) ---
+
+    /// Remembers a search a user ran: it moves to the front of their recent searches, which
+    /// keep the newest [`RECENT_SEARCHES`](crate::RECENT_SEARCHES).
+    async fn record_search(
+        &self,
+        user: UserId,
+        query: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// A user's recent searches, newest first.
+    async fn recent_searches(&self, user: UserId) -> Result<Vec<String>, StoreError>;
+
+    /// Forgets a user's recent searches.
+    async fn clear_recent_searches(&self, user: UserId) -> Result<(), StoreError>;
 
     // --- Web Push subscriptions (N1) ---
 

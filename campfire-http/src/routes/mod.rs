@@ -7,6 +7,7 @@ mod messages;
 mod people;
 mod push;
 mod rooms;
+mod search;
 mod session;
 
 use axum::Json;
@@ -77,6 +78,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/messages/{id}/boosts", post(messages::boost))
         .route("/boosts/{id}", delete(messages::unboost))
+        .route("/search", get(search::search))
+        .route(
+            "/searches",
+            get(search::recent)
+                .post(search::record)
+                .delete(search::clear),
+        )
         .route("/push/key", get(push::key))
         .route(
             "/push/subscriptions",

@@ -43,6 +43,11 @@ impl DataDir {
         self.root.join("campfire.db")
     }
 
+    /// The search index's directory (derived data: rebuilt from the database when missing).
+    pub fn search_index(&self) -> PathBuf {
+        self.root.join("search")
+    }
+
     /// Whether the database file exists.
     pub fn has_database(&self) -> bool {
         self.database().is_file()
@@ -85,6 +90,11 @@ impl DataDir {
         if let Err(error) = checked {
             let _ = std::fs::remove_file(&staging);
             return Err(error);
+        }
+        // The search index described the old database: drop it, and the server rebuilds it.
+        let index = self.search_index();
+        if index.exists() {
+            std::fs::remove_dir_all(&index).map_err(io)?;
         }
         // The old WAL belongs to the old database: replaying it onto the restored file would
         // corrupt it, so it goes first.

@@ -1090,6 +1090,27 @@ impl Store for SqliteStore {
         finish(tx, result).await
     }
 
+    async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {
+        self.messages_by_ids_in(ids).await
+    }
+
+    async fn record_search(
+        &self,
+        user: UserId,
+        query: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.record_search_in(user, query, at).await
+    }
+
+    async fn recent_searches(&self, user: UserId) -> Result<Vec<String>, StoreError> {
+        self.recent_searches_in(user).await
+    }
+
+    async fn clear_recent_searches(&self, user: UserId) -> Result<(), StoreError> {
+        self.clear_recent_searches_in(user).await
+    }
+
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {
         room_in(&self.readers, room).await?;
         let row = query_one(

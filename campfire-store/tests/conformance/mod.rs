@@ -55,6 +55,8 @@ macro_rules! conformance_tests {
             webhook_deliveries_are_queued_with_their_message,
             pushes_are_queued_for_whom_the_push_rule_picks,
             push_subscriptions_follow_their_endpoint_and_session,
+            messages_are_read_in_batches_by_id,
+            recent_searches_keep_the_newest_ten_once_each
         );
     };
     (@cases $make:path: $($case:ident),* $(,)?) => {
@@ -1199,6 +1201,65 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
     assert_eq!(stats.circuit, "closed");
     store.set_circuit(bot.id, "open").await.unwrap();
     assert_eq!(store.delivery_stats(bot.id).await.unwrap().circuit, "open");
+}
+
+pub async fn messages_are_read_in_batches_by_id(store: Shared) {
+    let setup = set_up(&store).await;
+    let a = post(&store, setup.room.id, setup.admin.id, "batch-a")
+        .await
+        .message;
+    let b = post(&store, setup.room.id, setup.admin.id, "batch-b")
+        .await
+        .message;
+    let c = post(&store, setup.room.id, setup.admin.id, "batch-c")
+        .await
+        .message;
+    store.delete_message(b.id, at(5)).await.unwrap();
+    let found = store
+        .messages_by_ids(&[c.id, b.id, a.id, MessageId(999_999)])
+        .await
+        .unwrap();
+    let ids: Vec<MessageId> = found.iter().map(|m| m.id).collect();
+    assert_eq!(ids, [a.id, c.id], "existing ones, in id order");
+    assert_eq!(found[1].body.plain(), c.body.plain());
+    assert!(store.messages_by_ids(&[]).await.unwrap().is_empty());
+}
+
+pub async fn recent_searches_keep_the_newest_ten_once_each(store: Shared) {
+    let setup = set_up(&store).await;
+    let other = person(&store, "Other").await;
+    for i in 0..12 {
+        store
+            .record_search(setup.admin.id, &format!("query {i}"), at(i))
+            .await
+            .unwrap();
+    }
+    // Searching again moves a query to the front instead of repeating it.
+    store
+        .record_search(setup.admin.id, "query 5", at(100))
+        .await
+        .unwrap();
+    store
+        .record_search(other.id, "theirs", at(1))
+        .await
+        .unwrap();
+    let recent = store.recent_searches(setup.admin.id).await.unwrap();
+    assert_eq!(recent.len(), campfire_store::RECENT_SEARCHES);
+    assert_eq!(recent[0], "query 5");
+    assert_eq!(recent[1], "query 11");
+    assert_eq!(recent.iter().filter(|q| *q == "query 5").count(), 1);
+    assert!(!recent.contains(&"query 0".to_owned()), "oldest dropped");
+    assert!(!recent.contains(&"theirs".to_owned()), "per user");
+
+    store.clear_recent_searches(setup.admin.id).await.unwrap();
+    assert!(
+        store
+            .recent_searches(setup.admin.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.recent_searches(other.id).await.unwrap(), ["theirs"]);
 }
 
 /// A browser of `user`'s, signed in and subscribed at `endpoint`.

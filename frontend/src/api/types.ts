@@ -2,7 +2,8 @@
 // (campfire-http/src/wire.rs) and checked for drift there; the rest follow docs/api.md.
 import type {
   AccountJson, BoostJson, ClientFrame as WireClientFrame, EventJson, Features as WireFeatures, Involvement as WireInvolvement,
-  MessageJson, PlayJson, RoomInfoJson, RoomJson, ServerFrame as WireServerFrame, SessionJson, UserJson,
+  MessageJson, PlayJson, RecentSearchesJson, RoomInfoJson, RoomJson, SearchResultJson, SearchResultsJson,
+  ServerFrame as WireServerFrame, SessionJson, UserJson,
 } from "./wire";
 
 export type User = UserJson;
@@ -19,6 +20,9 @@ export type Boost = BoostJson;
 export type Play = PlayJson;
 export type Message = MessageJson;
 export type Session = SessionJson;
+export type SearchResult = SearchResultJson;
+export type SearchResults = SearchResultsJson;
+export type RecentSearches = RecentSearchesJson;
 export type LiveEvent = EventJson;
 export type ServerFrame = WireServerFrame;
 export type EventFrame = Extract<ServerFrame, { type: "event" }>;

@@ -104,3 +104,13 @@ export type PostMessage = { client_message_id: string, body_html: string, };
 export type EditMessage = { body_html: string, };
 
 export type NewBoost = { content: string, };
+
+export type FragmentJson = { text: string, matched: boolean, };
+
+export type SearchResultJson = { message: MessageJson, excerpt: Array<FragmentJson>, };
+
+export type SearchResultsJson = { query: string, results: Array<SearchResultJson>, complete: boolean, };
+
+export type RecentSearchesJson = { searches: Array<string>, };
+
+export type RecordSearch = { query: string, };
