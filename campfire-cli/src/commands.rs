@@ -4,10 +4,10 @@ use anyhow::{Context, Result, bail};
 use campfire_domain::{
     AccountName, Bio, EmailAddress, PersonName, Role, RoomName, Timestamp, User, UserId,
 };
+use campfire_search::{SearchIndex, TantivyIndex};
 use campfire_store::{
     DataDir, FirstRun, NewBot, NewPerson, NewRoom, RoomMembers, SqliteStore, Store, StoreOptions,
 };
-use campfire_search::{SearchIndex, TantivyIndex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::{BotCommand, Cli, Command, JoinCodeAction, RoomCommand, UserCommand, secrets};

@@ -68,7 +68,8 @@ async fn run(config: Config) -> Result<()> {
         .await
         .context("could not start live delivery")?;
     let search = open_search_index(&data).await;
-    let state = AppState::new(dyn_store.clone(), live.handle.clone(), http).with_search(search.clone());
+    let state =
+        AppState::new(dyn_store.clone(), live.handle.clone(), http).with_search(search.clone());
     let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
     let indexer = campfire_http::search::spawn_indexer(dyn_store, search, workers_stop.clone());
     let deliveries = campfire_http::outbox::spawn(state.clone(), config.deliveries(), workers_stop);

@@ -86,10 +86,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(search::clear),
         )
         .route("/push/key", get(push::key))
-        .route(
-            "/push/subscriptions",
-            get(push::list).post(push::subscribe),
-        )
+        .route("/push/subscriptions", get(push::list).post(push::subscribe))
         .route("/push/subscriptions/{id}", delete(push::unsubscribe))
         .route("/live", get(live::upgrade))
         .fallback(|| async { ApiError::not_found("route") });

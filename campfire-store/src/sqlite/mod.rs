@@ -11,9 +11,9 @@
 mod data_dir;
 mod moderation;
 mod push;
-mod vapid_key;
 mod rows;
 mod search;
+mod vapid_key;
 mod write;
 
 pub use data_dir::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock};
