@@ -518,6 +518,78 @@ await step("search finds a message in any word form, highlights it, and jumps to
   await eventually(async () => (await pageA.getByRole("group", { name: "Recent searches" }).count()) === 0, "recent searches to clear");
 });
 
+await step("the bell asks to notify and registers the service worker; a subscription reaches the server and leaves with the sign-in (N1, O5)", async () => {
+  // A fresh sign-in for Bob, whose browser has not been asked about notifications yet.
+  const ctxP = await newContext();
+  const page = await ctxP.newPage();
+  logErrors(page, "Bob's laptop");
+  await page.goto("/session/new");
+  await page.getByLabel("Email address").fill(bob.email);
+  await page.getByLabel("Password").fill(bob.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/session"));
+  await page.goto(allTalkUrl);
+  await composer(page, "All Talk").waitFor();
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="manifest"]');
+    const res = await fetch(link.href);
+    return { type: res.headers.get("content-type"), body: await res.json() };
+  });
+  check(manifest.type === "application/manifest+json", `manifest type ${manifest.type}`);
+  check(manifest.body.name === "Campfire" && manifest.body.display === "standalone", `manifest ${JSON.stringify(manifest.body)}`);
+  const mine = () => page.evaluate(async () => (await (await fetch("/api/push/subscriptions")).json()).subscriptions);
+  const worker = () => page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration("/");
+    return reg?.active ? { script: reg.active.scriptURL, scope: reg.scope } : null;
+  });
+  check((await mine()).length === 0, "nothing registered before the bell");
+  check((await worker()) === null, "no service worker before the bell");
+
+  // The person answers the browser's prompt with "Allow", then the bell subscribes.
+  await ctxP.grantPermissions(["notifications"], { origin: BASE });
+  await page.getByRole("button", { name: /^Notifications:/ }).click();
+  await eventually(async () => (await worker()) !== null, "the service worker to be active");
+  const active = await worker();
+  check(active.script === `${BASE}/service-worker.js` && active.scope === `${BASE}/`, `worker ${JSON.stringify(active)}`);
+  // Chromium here cannot reach a push service: its Push API refuses to subscribe in these
+  // (off-the-record) test profiles, and a normal profile has no network to register with. The
+  // app says so rather than pretending, and nothing reaches the server.
+  const subscribed = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration("/");
+    return (await reg.pushManager.getSubscription()) !== null;
+  });
+  if (!subscribed) {
+    await page.getByRole("status").filter({ hasText: "couldn't subscribe to push notifications" }).waitFor();
+    check((await mine()).length === 0, "no subscription was sent");
+  }
+
+  // What the app sends after pushManager.subscribe (PushSubscription.toJSON()), made here with
+  // WebCrypto keys, goes through the same route with this page's cookie and origin.
+  const created = await page.evaluate(async () => {
+    const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    const b64 = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const auth = crypto.getRandomValues(new Uint8Array(16));
+    const res = await fetch("/api/push/subscriptions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ endpoint: "https://push.example.com/send/e2e-laptop", expirationTime: null, keys: { p256dh: b64(raw), auth: b64(auth) } }),
+    });
+    return { status: res.status, body: await res.json() };
+  });
+  check(created.status === 201 && created.body.current === true, `subscribing answered ${JSON.stringify(created)}`);
+  const listed = await mine();
+  check(listed.length === 1 && listed[0].endpoint === "https://push.example.com/send/e2e-laptop", `listed ${JSON.stringify(listed)}`);
+
+  // Signing out on that laptop removes its subscription; Bob's other browser sees none left.
+  await page.goto("/me");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL(/\/session\/new/);
+  const left = await pageB.evaluate(async () => (await (await fetch("/api/push/subscriptions")).json()).subscriptions);
+  check(left.length === 0, `after signing out: ${JSON.stringify(left)}`);
+  await ctxP.close();
+});
+
 await step("screens: profile, search, the room list on a phone", async () => {
   await pageA.goto("/me");
   await pageA.getByRole("heading", { name: "Your profile" }).waitFor();

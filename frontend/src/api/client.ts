@@ -96,7 +96,11 @@ export const api = {
     request<{ me: User }>("POST", `/api/join/${enc(code)}`, body),
   signIn: (body: { email: string; password: string }) =>
     request<{ me: User }>("POST", "/api/session", body, { quiet401: true }),
-  signOut: () => request<void>("DELETE", "/api/session"),
+  signOut: async () => {
+    // This browser stops receiving pushes (N1); the server drops the subscription with the session.
+    await import("../lib/push").then((push) => push.forgetPush()).catch(() => undefined);
+    return request<void>("DELETE", "/api/session");
+  },
   sessions: () => request<{ sessions: Session[] }>("GET", "/api/sessions"),
   endSession: (id: number) => request<void>("DELETE", `/api/sessions/${id}`),
   transferLink: (userId?: number) =>

@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { errorMessage, setUnauthorizedHandler } from "../api/client";
 import { loadAll, onSignedOut, signedOut, startLive } from "../app/controller";
+import { onOpenRequest, syncPush } from "../lib/push";
 import { unreadCount } from "../state/reducer";
 import { useAppState } from "../state/store";
 import { FirstRun, Join, SignIn, Transfer } from "./auth";
@@ -23,6 +24,7 @@ export function App() {
   const setupRequired = useAppState((s) => s.setupRequired);
   const me = useAppState((s) => s.me);
   const roomsLoaded = useAppState((s) => s.roomsLoaded);
+  const pushEnabled = useAppState((s) => s.features.push);
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -47,6 +49,13 @@ export function App() {
   useEffect(() => {
     if (me && roomsLoaded) startLive();
   }, [me, roomsLoaded]);
+
+  // N1: keep the server's copy of this browser's push subscription current (after a sign-in or
+  // a key rotation), and let a notification click move an open window to its room.
+  useEffect(() => {
+    if (me && pushEnabled) void syncPush();
+  }, [me, pushEnabled]);
+  useEffect(() => onOpenRequest((path) => navigate(path)), [navigate]);
 
   if (boot === "loading") return <Loading label="Starting Campfire…" />;
   if (typeof boot === "object") {

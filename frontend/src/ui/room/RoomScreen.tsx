@@ -5,6 +5,7 @@ import { api } from "../../api/client";
 import type { Involvement, Message, Room } from "../../api/types";
 import { markRoomRead, setCurrentRoom } from "../../app/controller";
 import { roomTitle } from "../../lib/format";
+import { enablePush, pushSent, pushSupported, type PushStatus } from "../../lib/push";
 import { INVOLVEMENT_TEXT, nextInvolvement } from "../../state/involvement";
 import { store, useAppState } from "../../state/store";
 import { Loading } from "../common";
@@ -119,6 +120,11 @@ export function BellIcon({ involvement, size }: { involvement: Involvement; size
   }
 }
 
+const PUSH_HINTS: Partial<Record<PushStatus, string>> = {
+  denied: "This browser blocks notifications from Campfire; allow them in its site settings.",
+  failed: "This browser couldn't subscribe to push notifications.",
+};
+
 export function BellButton({ room }: { room: Room }) {
   const [error, setError] = useState("");
   const [firstVisit] = useState(() => {
@@ -131,7 +137,14 @@ export function BellButton({ room }: { room: Room }) {
       return false;
     }
   });
+  const pushEnabled = useAppState((s) => s.features.push);
+  const [hint, setHint] = useState("");
   const cycle = async () => {
+    if (pushEnabled && pushSupported() && Notification.permission !== "denied" && !pushSent()) {
+      // N1: the bell is where Campfire asks to notify (once); then this browser subscribes.
+      const status = await enablePush().catch(() => "failed" as const);
+      setHint(PUSH_HINTS[status] ?? "");
+    }
     const before = room.involvement;
     const next = nextInvolvement(room.kind, before);
     setError("");
@@ -159,6 +172,11 @@ export function BellButton({ room }: { room: Room }) {
       {error ? (
         <span className="room-header__error" role="alert">
           {error}
+        </span>
+      ) : null}
+      {hint ? (
+        <span className="room-header__hint" role="status">
+          {hint}
         </span>
       ) : null}
     </>
