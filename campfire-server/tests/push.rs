@@ -736,3 +736,55 @@ async fn the_manifest_carries_the_account_name_and_icons_that_exist() {
     );
     assert!(worker.text().contains("showNotification"));
 }
+
+/// The fake push service is not a pushover: it refuses a JWT signed by another key, one whose
+/// `aud` is not the endpoint's origin (as web-push-native's signer makes it, without the port),
+/// an expired one, and a header that is not VAPID at all.
+#[tokio::test]
+async fn the_fake_push_service_refuses_what_a_real_one_refuses() {
+    let service = PushService::start().await;
+    let key = campfire_domain::VapidKey::from_bytes(&[7; 32]).unwrap();
+    *service.vapid.lock().unwrap() = key.public_key();
+    let endpoint = reqwest::Url::parse(&service.endpoint("x")).unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
+    let headers = |value: String| {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", value.parse().unwrap());
+        headers
+    };
+    let sign = |key: &campfire_domain::VapidKey, url: &reqwest::Url, at: i64| {
+        campfire_http::outbox::vapid_authorization(key, "mailto:ops@example.com", url, at).unwrap()
+    };
+    assert_eq!(
+        check_vapid(&service, &headers(sign(&key, &endpoint, now))),
+        Ok(())
+    );
+
+    let other = campfire_domain::VapidKey::from_bytes(&[8; 32]).unwrap();
+    let forged = sign(&other, &endpoint, now).replace(&other.public_key(), &key.public_key());
+    assert!(
+        check_vapid(&service, &headers(forged)).is_err(),
+        "another key's signature"
+    );
+
+    let mut portless = endpoint.clone();
+    portless.set_port(None).unwrap();
+    let portless = sign(&key, &portless, now);
+    assert!(
+        check_vapid(&service, &headers(portless))
+            .unwrap_err()
+            .to_lowercase()
+            .contains("aud"),
+        "aud without the port"
+    );
+
+    let expired = sign(&key, &endpoint, now - 13 * 3600);
+    assert!(check_vapid(&service, &headers(expired)).is_err(), "expired");
+    assert!(check_vapid(&service, &headers("Bearer abc".into())).is_err());
+}
