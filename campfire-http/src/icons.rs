@@ -67,12 +67,8 @@ fn in_drop(p: (f32, f32), centre: (f32, f32), r: f32, tip: (f32, f32)) -> bool {
     let half_angle = (r / height).asin();
     let along = p.1 - tip.1;
     let touch = centre.1 - r * r / height;
-    let width = if p.1 <= touch {
-        along * half_angle.tan()
-    } else {
-        r
-    };
-    (p.0 - tip.0).abs() <= width
+    // Below the tangent points the circle alone is the outline.
+    p.1 <= touch && (p.0 - tip.0).abs() <= along * half_angle.tan()
 }
 
 /// The colour of the icon at `p`, in the 512-unit space of app.svg.
@@ -103,10 +99,13 @@ fn shade(p: (f32, f32)) -> Rgba {
     }
     // The flame, and its bright core.
     if in_drop(p, (256.0, 276.0), 100.0, (256.0, 84.0)) {
-        colour = mix(rgb(0xe8381c, 1.0), rgb(0xffc23a, 1.0), (376.0 - y) / 292.0);
-        if y < 376.0 - 0.45 * 292.0 {
-            colour = mix(rgb(0xf7861f, 1.0), rgb(0xffc23a, 1.0), (216.0 - y) / 132.0);
-        }
+        // app.svg's three stops: red at the base, orange at 55 %, yellow at the tip.
+        let t = (376.0 - y) / 292.0;
+        colour = if t < 0.55 {
+            mix(rgb(0xe8381c, 1.0), rgb(0xf7861f, 1.0), t / 0.55)
+        } else {
+            mix(rgb(0xf7861f, 1.0), rgb(0xffc23a, 1.0), (t - 0.55) / 0.45)
+        };
     }
     if in_drop(p, (256.0, 304.0), 54.0, (258.0, 196.0)) {
         colour = mix(rgb(0xffb02e, 1.0), rgb(0xfff1a6, 1.0), (358.0 - y) / 162.0);
