@@ -41,6 +41,8 @@ enum Answer {
     NotFound,
     /// 201, after a pause.
     Slow(Duration),
+    /// This 4xx status (a push the service will not take, whatever the reason).
+    Reject(u16),
 }
 
 /// A browser as far as push goes: its key pair and auth secret.
@@ -299,6 +301,7 @@ async fn receive(
             tokio::time::sleep(pause).await;
             StatusCode::CREATED.into_response()
         }
+        Answer::Reject(status) => StatusCode::from_u16(status).unwrap().into_response(),
     }
 }
 
@@ -787,4 +790,42 @@ async fn the_fake_push_service_refuses_what_a_real_one_refuses() {
     let expired = sign(&key, &endpoint, now - 13 * 3600);
     assert!(check_vapid(&service, &headers(expired)).is_err(), "expired");
     assert!(check_vapid(&service, &headers("Bearer abc".into())).is_err());
+}
+
+/// Every Chrome shares one push service: a subscription it refuses must not open the circuit for
+/// everyone else's pushes (a circuit opens after one failure here, for a minute).
+#[tokio::test]
+async fn one_refused_subscription_does_not_hold_up_the_others() {
+    let flags = [
+        "--allow-private-webhooks",
+        "--webhook-breaker-failures",
+        "1",
+        "--webhook-breaker-open",
+        "60",
+    ];
+    let server = Server::start(&flags).await;
+    let push = PushService::start().await;
+    let (ada, bob, cy, all_talk) = three_people(&server, &push).await;
+    push.answer("bob", Answer::Reject(400));
+    involvement(&bob, all_talk, "everything").await;
+    ada.post_message(all_talk, "<p>for Bob</p>").await;
+    push.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(push.pushes_to("bob").len(), 1, "Bob's push was tried");
+    // Bob's subscription stays (only 404 and 410 mean it is gone).
+    assert_eq!(
+        bob.get("/api/push/subscriptions").await.expect(200)["subscriptions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    involvement(&bob, all_talk, "mentions").await;
+    involvement(&cy, all_talk, "everything").await;
+    ada.post_message(all_talk, "<p>for Cy</p>").await;
+    let pushes = push.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(
+        push.pushes_to("cy").len(),
+        1,
+        "Cy's push went out at once: {pushes:?}"
+    );
 }

@@ -309,7 +309,11 @@ async fn finish(
             Outcome::GaveUp { error }
         }
         Ok(Attempt::Permanent(error)) | Err(error) => {
-            breakers.record_failure(clock, &endpoint);
+            // A push service is shared by every browser of a vendor: one subscription it refuses
+            // (a 4xx) says nothing about the others, so only transient failures open its circuit.
+            if matches!(job, Job::Webhook(_)) {
+                breakers.record_failure(clock, &endpoint);
+            }
             Outcome::GaveUp { error }
         }
     };
