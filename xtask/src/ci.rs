@@ -63,6 +63,12 @@ const STEPS: &[Step] = &[
             run_in(root, "bash", &[script, server])
         },
     },
+    // The benchmark harness, every scenario small, against the debug server the e2e step built:
+    // it proves the harness and the correctness checks work; it judges no time.
+    Step {
+        name: "bench --quick",
+        run: |root| crate::bench::run(root, &["--quick"]),
+    },
 ];
 
 /// Runs `program <args>` in `dir` with inherited stdio, failing on a non-zero exit.

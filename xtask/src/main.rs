@@ -4,6 +4,7 @@
 //! for CI to be slow or flaky: `anyhow`, plus the domain's sound list and the
 //! LAME MP3 encoder for `assets`.
 
+mod bench;
 mod ci;
 mod layering;
 
@@ -18,6 +19,10 @@ usage: cargo xtask <command>
 commands:
   ci         fmt check, layering check, clippy and tests, failing fast
   layering   check that crates do not depend on forbidden crates
+  bench      build the release server and run the benchmark (quality.md's scenarios):
+             a table on stdout, JSON in target/bench/latest.json
+             (--quick: every scenario small, against the debug server, in under a
+             minute; --only idle,connections,fanout,durable,store,restart)
   assets     synthesise the /play sounds into assets/sounds/*.mp3
              (--check: fail if they are out of date; --report: describe each)
 ";
@@ -27,6 +32,7 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         ["ci"] => workspace_root().and_then(|root| ci::run(&root)),
+        ["bench", rest @ ..] => workspace_root().and_then(|root| bench::run(&root, rest)),
         ["layering"] => workspace_root().and_then(|root| layering::check(&root)),
         ["assets", rest @ ..] => workspace_root().and_then(|root| xtask::assets::run(&root, rest)),
         ["help" | "-h" | "--help"] => {
