@@ -25,31 +25,46 @@ use crate::wire::{BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
 /// Messages per history page (M3).
 pub const PAGE: u32 = 40;
 
-/// Who a message mentions: its chips and `@Name`s, kept to the room's members (M5); and the
-/// members themselves.
+/// Who a message mentions: its chips and `@Name`s, kept to the room's members (M5); the room's
+/// member ids; and the members as users when a mention or a bot could be involved.
+///
+/// Only an `@` or a chip can mention anyone, and only a direct room's bots hear a message they
+/// are not mentioned in: otherwise no user is loaded. (Loading every user of the account per
+/// post, and matching them to the members pairwise, was the largest cost of a post in a big
+/// room: BENCHMARKS.md.)
 async fn mentions(
     state: &AppState,
     room: &Room,
     body: &campfire_domain::MessageBody,
-) -> ApiResult<(Vec<UserId>, Vec<User>)> {
-    let members = state.store.members(room.id).await?;
+) -> ApiResult<(Vec<UserId>, Vec<UserId>, Vec<User>)> {
+    let members: Vec<UserId> = state
+        .store
+        .members(room.id)
+        .await?
+        .into_iter()
+        .map(|m| m.user)
+        .collect();
+    let chips = mention_chips(body.html());
+    if room.kind != campfire_domain::RoomKind::Direct
+        && chips.is_empty()
+        && !body.plain().contains('@')
+    {
+        return Ok((Vec::new(), members, Vec::new()));
+    }
+    let member_set: std::collections::HashSet<UserId> = members.iter().copied().collect();
     let users: Vec<User> = state
         .store
         .users()
         .await?
         .into_iter()
-        .filter(|u| members.iter().any(|m| m.user == u.id))
+        .filter(|u| member_set.contains(&u.id))
         .collect();
     let names: Vec<(UserId, &str)> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
     let mut found = extract_mentions(body.plain(), &names);
-    found.extend(
-        mention_chips(body.html())
-            .into_iter()
-            .filter(|id| members.iter().any(|m| m.user == *id)),
-    );
+    found.extend(chips.into_iter().filter(|id| member_set.contains(id)));
     found.sort_unstable();
     found.dedup();
-    Ok((found, users))
+    Ok((found, members, users))
 }
 
 /// B3: which bots hear about a message: in a direct room every bot in it, elsewhere every bot
@@ -85,7 +100,7 @@ pub async fn post_message(
     from_webhook: bool,
 ) -> ApiResult<Posted> {
     let body = body_of(html)?;
-    let (mentions, members) = mentions(state, room, &body).await?;
+    let (mentions, member_ids, members) = mentions(state, room, &body).await?;
     let mut webhooks = Vec::new();
     if !from_webhook && state.config.features.bots {
         for bot in webhook_bots(room, author, &mentions, &members) {
@@ -99,7 +114,7 @@ pub async fn post_message(
     let connected = if state.config.features.push {
         presence.connected
     } else {
-        members.iter().map(|u| u.id).collect()
+        member_ids
     };
     let posted = state
         .store
@@ -242,7 +257,7 @@ pub async fn edit_body(
     html: &str,
 ) -> ApiResult<Message> {
     let body = body_of(html)?;
-    let (mentions, _) = mentions(state, room, &body).await?;
+    let (mentions, _, _) = mentions(state, room, &body).await?;
     let edited = state
         .store
         .edit_message(message.id, body, mentions, now())

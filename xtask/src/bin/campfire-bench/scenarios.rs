@@ -84,6 +84,7 @@ impl Crowd {
         let tally = Tally::new(markers);
         let (stop, stopped) = watch::channel(false);
         let gate = Arc::new(Semaphore::new(GATE));
+        let source = ws::fresh_source();
         let tasks = (1..=n)
             .map(|user| {
                 let client = Client {
@@ -92,6 +93,7 @@ impl Crowd {
                     since,
                     reconnect,
                     check_gaps: true,
+                    source,
                 };
                 tokio::spawn(ws::run(
                     client,
@@ -649,7 +651,12 @@ pub async fn big_store(ctx: &Ctx) -> Result<Vec<Row>> {
             break None;
         }
         if status == 200 && String::from_utf8_lossy(&body).contains(seed::LAST_WORD) {
-            break Some(spawned.elapsed());
+            let (status, body) = http
+                .get(&format!("/api/search?q={}", seed::FIRST_WORD))
+                .await?;
+            if status == 200 && String::from_utf8_lossy(&body).contains(seed::FIRST_WORD) {
+                break Some(spawned.elapsed());
+            }
         }
         if spawned.elapsed() > Duration::from_secs(ctx.size(900, 60)) {
             break None;

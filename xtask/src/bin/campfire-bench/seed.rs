@@ -31,8 +31,12 @@ pub fn token(id: u32) -> String {
     format!("bench-session-{id:08}")
 }
 
-/// The word only the last seeded message contains: search has caught up when it finds it.
+/// The word only the last seeded message contains.
 pub const LAST_WORD: &str = "zzlastseeded";
+
+/// The word only the first seeded message contains. The index has caught up when a search finds
+/// both (an indexer need not go in log order).
+pub const FIRST_WORD: &str = "zzfirstseeded";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -102,6 +106,12 @@ pub async fn seed(data: &Path, seed: &Seed) -> Result<()> {
              SELECT 'membership_added', {r}, id, {t0} FROM users WHERE id <= {members} ORDER BY id"
         ));
         let count = room.messages;
+        if count > 0 && r == 1 {
+            sql.push(format!(
+                "INSERT INTO messages (room_id, author_id, client_message_id, body_html, body_plain, created_at) \
+                 VALUES (1, 1, 'seed-first', '<p>the first one {FIRST_WORD}</p>', 'the first one {FIRST_WORD}', {at})"
+            ));
+        }
         if count > 0 {
             sql.push(format!(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \

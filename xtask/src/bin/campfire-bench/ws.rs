@@ -140,6 +140,17 @@ pub struct Client {
     pub reconnect: bool,
     /// Check that event seqs are consecutive (true when the client may see every event).
     pub check_gaps: bool,
+    /// The loopback address to connect from: each crowd gets its own, so that a new round's
+    /// connections never meet the last round's TIME_WAIT sockets (a 1 s SYN retry).
+    pub source: std::net::IpAddr,
+}
+
+/// A loopback source address no crowd used before in this run.
+pub fn fresh_source() -> std::net::IpAddr {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let [_, _, b, c] = (n % 60_000).to_be_bytes();
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 1, b, c))
 }
 
 /// Runs a client until `stop` turns true. `gate` bounds handshakes in flight.
@@ -243,7 +254,9 @@ async fn connect(client: &Client, since: u64) -> Result<Socket> {
             HeaderValue::from_str(&format!("campfire_session={token}"))?,
         );
     }
-    let tcp = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(client.addr))
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(client.source, 0))?;
+    let tcp = tokio::time::timeout(Duration::from_secs(10), socket.connect(client.addr))
         .await
         .context("connect timed out")??;
     tcp.set_nodelay(true)?;
@@ -265,6 +278,7 @@ pub async fn publisher(addr: SocketAddr) -> Result<Socket> {
             since: 0,
             reconnect: false,
             check_gaps: false,
+            source: fresh_source(),
         },
         0,
     )
