@@ -13,7 +13,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::time::{Duration, MissedTickBehavior, sleep_until};
 
-use super::encode::encode;
+use super::encode::encode_batch;
 use super::{Closing, ConnectionPorts, Input, Live, Outgoing, channel};
 use crate::LiveConfig;
 use crate::wire::{ClientFrame, ServerFrame};
@@ -60,8 +60,10 @@ pub async fn spawn(store: Arc<dyn Store>, config: LiveConfig) -> Result<Live, St
         hub.load_membership(room, user);
     }
     hub.set_head(u64::try_from(start.0).unwrap_or(0));
-    for event in &recent {
-        hub.publish(0, encode(store.as_ref(), event).await?);
+    for chunk in recent.chunks(usize::try_from(READ_BATCH).unwrap_or(500)) {
+        for ready in encode_batch(store.as_ref(), chunk).await? {
+            hub.publish(0, ready);
+        }
     }
     let (handle, inputs) = channel(config);
     let driver = Driver {
@@ -183,8 +185,7 @@ impl Driver {
             if events.is_empty() {
                 return Ok(());
             }
-            for event in &events {
-                let ready = encode(self.store.as_ref(), event).await?;
+            for ready in encode_batch(self.store.as_ref(), &events).await? {
                 let now = self.now();
                 self.hub.publish(now, ready);
                 self.drain();

@@ -55,6 +55,66 @@ pub async fn encode(store: &dyn Store, event: &Event) -> Result<Ready, StoreErro
     })
 }
 
+/// Encodes a run of events in log order, reading the messages they carry in two batched queries
+/// instead of two per event: the replay window at start (10,000 events) and the driver's log
+/// reads under load. Same frames as [`encode`].
+pub async fn encode_batch(store: &dyn Store, events: &[Event]) -> Result<Vec<Ready>, StoreError> {
+    let ids: Vec<MessageId> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::MessageCreated { message, .. }
+            | EventKind::MessageEdited { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    if ids.len() < 2 {
+        let mut ready = Vec::with_capacity(events.len());
+        for event in events {
+            ready.push(encode(store, event).await?);
+        }
+        return Ok(ready);
+    }
+    let messages: std::collections::HashMap<MessageId, campfire_domain::Message> = store
+        .messages_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let boosts = store.boosts_of(&ids).await?;
+    let mut ready = Vec::with_capacity(events.len());
+    for event in events {
+        let json = match event.kind {
+            EventKind::MessageCreated { room, message } => EventJson::MessageCreated {
+                room_id: room.0,
+                message_id: message.0,
+                message: messages.get(&message).map(|m| MessageJson::new(m, &boosts)),
+            },
+            EventKind::MessageEdited { room, message } => EventJson::MessageEdited {
+                room_id: room.0,
+                message_id: message.0,
+                message: messages.get(&message).map(|m| MessageJson::new(m, &boosts)),
+            },
+            _ => {
+                ready.push(encode(store, event).await?);
+                continue;
+            }
+        };
+        let frame = ServerFrame::Event {
+            seq: event.seq.0,
+            event: Box::new(json),
+        };
+        let text = serde_json::to_string(&frame).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (audience, change) = route(&event.kind);
+        ready.push(Published {
+            seq: u64::try_from(event.seq.0).unwrap_or(0),
+            audience,
+            change,
+            payload: Utf8Bytes::from(text),
+        });
+    }
+    Ok(ready)
+}
+
 /// `Ok(None)` for a thing that no longer exists.
 fn gone<T>(result: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
     match result {
