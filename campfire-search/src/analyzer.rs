@@ -3,42 +3,73 @@
 
 use std::ops::Range;
 
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
-};
+use frostem::{Algorithm, Stemmer};
 
 use crate::Terms;
 
 /// The name the analyzer is registered under in a tantivy index.
+#[cfg(feature = "tantivy")]
 pub(crate) const ANALYZER_NAME: &str = "campfire_en";
 
 /// Longest token indexed, in bytes; longer ones (hashes, pasted blobs) are dropped.
 const MAX_TOKEN_BYTES: usize = 40;
 
-/// Words in any script, lower-cased, English-stemmed ("deploys", "deploying" → "deploy").
-pub(crate) fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
+/// Words in any script (runs of letters and digits), lower-cased, English-stemmed
+/// ("deploys", "deploying" → "deploy"). One implementation for the index, the query and the
+/// highlighter, so the three always agree; `TantivyIndex` registers it as its tokenizer.
+#[derive(Clone, Copy)]
+pub(crate) struct Analyzer {
+    stemmer: Stemmer,
+}
+
+impl Analyzer {
+    pub(crate) fn new() -> Analyzer {
+        Analyzer {
+            stemmer: Stemmer::new(Algorithm::English),
+        }
+    }
+
+    /// The stems of `text`, each with its byte range in `text`.
+    pub(crate) fn tokens(&self, text: &str) -> Vec<(String, Range<usize>)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (start, c.is_alphanumeric() && i < text.len()) {
+                (None, true) => start = Some(i),
+                (Some(from), false) => {
+                    start = None;
+                    if i - from <= MAX_TOKEN_BYTES
+                        && let Some(word) = text.get(from..i)
+                    {
+                        // Char by char, as a word is lower-cased on its own (no final-sigma
+                        // context), so a word lower-cases the same wherever it appears.
+                        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+                        out.push((self.stemmer.stem(&lower).into_owned(), from..i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+pub(crate) fn analyzer() -> Analyzer {
+    Analyzer::new()
 }
 
 /// The stems of `text`, each with its byte range in `text`.
-pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, Range<usize>)> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        out.push((token.text.clone(), token.offset_from..token.offset_to));
-    }
-    out
+pub(crate) fn tokens(analyzer: &mut Analyzer, text: &str) -> Vec<(String, Range<usize>)> {
+    analyzer.tokens(text)
 }
 
 /// The stems of what was typed, one per term that survives analysis. A term the analyzer
 /// drops entirely (too long) yields `None`, so a query holding it matches nothing rather than
 /// silently ignoring a word the person asked for.
-pub(crate) fn query_stems(analyzer: &mut TextAnalyzer, terms: &Terms) -> Option<Vec<String>> {
+pub(crate) fn query_stems(analyzer: &mut Analyzer, terms: &Terms) -> Option<Vec<String>> {
     let mut stems = Vec::new();
     for term in terms.as_slice() {
         let found = tokens(analyzer, term);

@@ -7,7 +7,9 @@
 //! returns, with the same analyzer the index used.
 //!
 //! Two indexes implement the port and pass one conformance suite: [`MemoryIndex`] for tests and
-//! embedding, and [`TantivyIndex`] on disk in the data directory. [`follow`] keeps any index
+//! embedding, and `TantivyIndex` on disk in the data directory (feature `tantivy`, on by
+//! default; crates that only use the port, like campfire-http, leave it off and never link
+//! tantivy). [`follow`] keeps any index
 //! up to date with the store's event log, and rebuilds it from scratch.
 //!
 //! Architecture Invariant: user input reaches an index only as [`Terms`], never as query
@@ -19,11 +21,13 @@ pub mod follow;
 pub mod fuzzing;
 mod index;
 mod memory;
+#[cfg(feature = "tantivy")]
 mod tantivy_index;
 mod terms;
 
 pub use analyzer::{Fragment, excerpt, highlight};
 pub use index::{Change, Document, Hit, MAX_RESULTS, Query, SearchError, SearchIndex};
 pub use memory::MemoryIndex;
+#[cfg(feature = "tantivy")]
 pub use tantivy_index::{Opened, TantivyIndex};
 pub use terms::{MAX_TERM_CHARS, MAX_TERMS, Terms};

@@ -20,9 +20,10 @@ use tantivy::query::{
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, Term};
 
-use crate::analyzer::{ANALYZER_NAME, analyzer, query_stems};
+use crate::analyzer::{ANALYZER_NAME, Analyzer, analyzer, query_stems};
 use crate::index::recency;
 use crate::{Change, Hit, Query, SearchError, SearchIndex};
 
@@ -65,6 +66,73 @@ pub enum Opened {
     Created,
     /// What was there could not be used (the reason); it was replaced by an empty index.
     Replaced(String),
+}
+
+/// Our [`Analyzer`] as a tantivy tokenizer, so documents are indexed exactly as queries and
+/// highlights analyze words.
+#[derive(Clone)]
+struct OurTokenizer(Analyzer);
+
+impl Tokenizer for OurTokenizer {
+    type TokenStream<'a> = Tokens;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        let tokens = self
+            .0
+            .tokens(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, (text, range))| Token {
+                offset_from: range.start,
+                offset_to: range.end,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        Tokens {
+            tokens,
+            next: 0,
+            none: Token::default(),
+        }
+    }
+}
+
+struct Tokens {
+    tokens: Vec<Token>,
+    next: usize,
+    /// Returned by `token()` before the first `advance()`, which tantivy never does.
+    none: Token,
+}
+
+impl Tokens {
+    fn current(&self) -> Option<usize> {
+        self.next.checked_sub(1)
+    }
+}
+
+impl TokenStream for Tokens {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.current()
+            .and_then(|i| self.tokens.get(i))
+            .unwrap_or(&self.none)
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.current() {
+            Some(i) if i < self.tokens.len() => self.tokens.get_mut(i).unwrap_or(&mut self.none),
+            _ => &mut self.none,
+        }
+    }
 }
 
 enum Problem {
@@ -128,7 +196,10 @@ impl TantivyIndex {
             ));
         }
         let through = position(&index).map_err(Problem::Unusable)?;
-        index.tokenizers().register(ANALYZER_NAME, analyzer());
+        index.tokenizers().register(
+            ANALYZER_NAME,
+            TextAnalyzer::from(OurTokenizer(Analyzer::new())),
+        );
         let writer = index
             .writer_with_num_threads(1, WRITER_HEAP_BYTES)
             .map_err(|e| match e {
@@ -146,7 +217,10 @@ impl TantivyIndex {
     }
 
     fn start(index: Index, fields: Fields, through: EventSeq) -> Result<TantivyIndex, SearchError> {
-        index.tokenizers().register(ANALYZER_NAME, analyzer());
+        index.tokenizers().register(
+            ANALYZER_NAME,
+            TextAnalyzer::from(OurTokenizer(Analyzer::new())),
+        );
         let writer = index
             .writer_with_num_threads(1, WRITER_HEAP_BYTES)
             .map_err(unavailable)?;

@@ -219,15 +219,15 @@ mod tests {
     fn dates_are_whole_days_and_times_are_exact() {
         assert_eq!(
             parse_time("from", "2026-11-25", false).unwrap(),
-            Timestamp(1_764_028_800_000)
+            Timestamp(1_795_564_800_000)
         );
         assert_eq!(
             parse_time("to", "2026-11-25", true).unwrap(),
-            Timestamp(1_764_028_800_000 + 86_400_000)
+            Timestamp(1_795_564_800_000 + 86_400_000)
         );
         assert_eq!(
             parse_time("from", "2026-11-25T00:00:01Z", false).unwrap(),
-            Timestamp(1_764_028_801_000)
+            Timestamp(1_795_564_801_000)
         );
         for bad in ["yesterday", "2026-13-01", "2026-02-30", "2026-11", "--"] {
             let error = parse_time("from", bad, false).unwrap_err();
