@@ -13,6 +13,7 @@ use campfire_domain::{EventSeq, MessageId, Timestamp};
 use tantivy::collector::TopDocs;
 use tantivy::columnar::ColumnValues;
 use tantivy::doc;
+use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery,
     TermSetQuery,
@@ -29,7 +30,17 @@ use crate::{Change, Hit, Query, SearchError, SearchIndex};
 
 /// Heap for the single indexing thread: tantivy's minimum is 15 MB; a little more makes fewer,
 /// larger segments during a rebuild.
-const WRITER_HEAP_BYTES: usize = 24_000_000;
+const WRITER_HEAP_BYTES: usize = 15_000_000;
+
+/// One indexing thread and one merge thread (tantivy's default is four): a chat server's index
+/// grows a batch at a time, and each idle thread costs memory on a small machine.
+fn writer_options() -> IndexWriterOptions {
+    IndexWriterOptions::builder()
+        .memory_budget_per_thread(WRITER_HEAP_BYTES)
+        .num_worker_threads(1)
+        .num_merge_threads(1)
+        .build()
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
@@ -201,7 +212,7 @@ impl TantivyIndex {
             TextAnalyzer::from(OurTokenizer(Analyzer::new())),
         );
         let writer = index
-            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .writer_with_options(writer_options())
             .map_err(|e| match e {
                 // Another process is writing: refuse, never wipe what it is using.
                 tantivy::TantivyError::LockFailure(..) => Problem::Busy(unavailable(e)),
@@ -222,7 +233,7 @@ impl TantivyIndex {
             TextAnalyzer::from(OurTokenizer(Analyzer::new())),
         );
         let writer = index
-            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .writer_with_options(writer_options())
             .map_err(unavailable)?;
         Self::finish(index, fields, writer, through)
     }
