@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use campfire_coord::{BreakerPolicy, Breakers, CircuitState, RetryPolicy};
-use campfire_domain::Timestamp;
+use campfire_domain::{Message, Room, Timestamp, User};
 use campfire_store::{Delivery, DeliveryTarget, Outcome, StoreError};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -115,6 +115,27 @@ fn gone<T>(error: StoreError) -> Result<Option<T>, StoreError> {
         StoreError::NotFound(_) => Ok(None),
         other => Err(other),
     }
+}
+
+/// The message a delivery is about, its room and its author; `None` when any of them is gone
+/// (deleted since the delivery was queued), which ends the delivery quietly.
+async fn subject_of(
+    state: &AppState,
+    delivery: &Delivery,
+) -> Result<Option<(Message, Room, User)>, StoreError> {
+    let message = match state.store.message(delivery.message).await {
+        Ok(message) => message,
+        Err(e) => return gone(e),
+    };
+    let room = match state.store.room(message.room).await {
+        Ok(room) => room,
+        Err(e) => return gone(e),
+    };
+    let author = match state.store.user(message.author).await {
+        Ok(author) => author,
+        Err(e) => return gone(e),
+    };
+    Ok(Some((message, room, author)))
 }
 
 /// Starts the worker; it stops when `stop` turns true, finishing the deliveries in flight.

@@ -11,7 +11,7 @@ use campfire_domain::{PushSubscription, PushSubscriptionId, RoomKind, VapidKey};
 use campfire_store::{Delivery, StoreError};
 use serde::Serialize;
 
-use super::{Attempt, gone, guard};
+use super::{Attempt, guard, subject_of};
 use crate::AppState;
 use crate::clock::now;
 use crate::config::PushConfig;
@@ -43,17 +43,8 @@ pub(super) async fn load(
     let Some(subscription) = state.store.push_subscription(id).await? else {
         return Ok(None);
     };
-    let message = match state.store.message(delivery.message).await {
-        Ok(message) => message,
-        Err(e) => return gone(e),
-    };
-    let room = match state.store.room(message.room).await {
-        Ok(room) => room,
-        Err(e) => return gone(e),
-    };
-    let author = match state.store.user(message.author).await {
-        Ok(author) => author,
-        Err(e) => return gone(e),
+    let Some((message, room, author)) = subject_of(state, delivery).await? else {
+        return Ok(None);
     };
     let memberships = state.store.memberships_of(subscription.user).await?;
     if !memberships.iter().any(|m| m.room == room.id) {

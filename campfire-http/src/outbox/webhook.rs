@@ -7,7 +7,7 @@ use campfire_domain::{ClientMessageId, Message, Room, User, UserId};
 use campfire_store::{Delivery, StoreError};
 use serde_json::json;
 
-use super::{Attempt, gone, guard};
+use super::{Attempt, gone, guard, subject_of};
 use crate::AppState;
 use crate::auth::new_token;
 use crate::routes::post_as_bot;
@@ -32,17 +32,8 @@ pub(super) async fn load(
         Ok(_) => return Ok(None),
         Err(e) => return gone(e),
     };
-    let message = match state.store.message(delivery.message).await {
-        Ok(message) => message,
-        Err(e) => return gone(e),
-    };
-    let room = match state.store.room(message.room).await {
-        Ok(room) => room,
-        Err(e) => return gone(e),
-    };
-    let author = match state.store.user(message.author).await {
-        Ok(author) => author,
-        Err(e) => return gone(e),
+    let Some((message, room, author)) = subject_of(state, delivery).await? else {
+        return Ok(None);
     };
     let Some(webhook) = state.store.webhook(bot.id).await? else {
         return Ok(None);
