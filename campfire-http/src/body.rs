@@ -3,6 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::ErrorCode;
@@ -44,18 +45,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// How much of an oversized body is read and thrown away before answering 413. A server that
+/// answers and closes while the client is still sending makes the client's write fail with
+/// "broken pipe" before it can read the answer; reading on lets an honest client see the 413.
+const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+
 /// Reads a whole body, refusing one over `limit` bytes with 413.
 pub async fn raw_body<S: Send + Sync>(
     req: Request,
     _state: &S,
     limit: usize,
 ) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("the body is larger than {} KiB", limit / 1024),
-            )
-        })
+    let mut chunks = req.into_body().into_data_stream();
+    let mut body = Vec::new();
+    let mut seen: usize = 0;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_request("the body could not be read"))?;
+        seen = seen.saturating_add(chunk.len());
+        if seen <= limit {
+            body.extend_from_slice(&chunk);
+        } else if seen > DRAIN_BYTES {
+            break;
+        }
+    }
+    if seen > limit {
+        return Err(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than {} KiB", limit / 1024),
+        ));
+    }
+    Ok(Bytes::from(body))
 }
