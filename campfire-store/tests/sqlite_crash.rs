@@ -1,8 +1,9 @@
 //! A crash mid-transaction leaves nothing half-written, and every acknowledged write survives.
 //!
-//! The test re-runs its own binary as a child that posts messages (each one a transaction of
-//! several rows: message, mentions, unread marks, room activity, event) and prints an
-//! acknowledgement after each commit. The parent kills the child with SIGKILL at a random moment,
+//! The test re-runs its own binary as a child that posts messages from [`WRITERS`] concurrent
+//! tasks (each post several rows: message, mentions, unread marks, room activity, event; posts
+//! queued together are committed together by the store's group commit) and prints an
+//! acknowledgement after each post's commit. The parent kills the child with SIGKILL at a random moment,
 //! reopens the database and checks it, many times over.
 
 #![allow(
@@ -25,6 +26,9 @@ use campfire_domain::{
 use campfire_store::{FirstRun, NewMessage, NewPerson, Page, SqliteStore, Store, StoreOptions};
 
 const ROUNDS: usize = 8;
+
+/// Concurrent posters in the child: enough that the writer commits them in groups.
+const WRITERS: usize = 16;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -49,28 +53,41 @@ fn now() -> Timestamp {
 fn child(db: &Path, prefix: &str) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let store = SqliteStore::open(db, StoreOptions::default())
-            .await
-            .unwrap();
+        let store = std::sync::Arc::new(
+            SqliteStore::open(db, StoreOptions::default())
+                .await
+                .unwrap(),
+        );
         let room = store.rooms().await.unwrap()[0].id;
         let users: Vec<UserId> = store.users().await.unwrap().iter().map(|u| u.id).collect();
-        let mut out = std::io::stdout().lock();
-        for n in 0.. {
-            let client_id = format!("{prefix}-{n}");
-            let message = NewMessage {
-                room,
-                author: users[n % 2],
-                client_message_id: ClientMessageId::new(&client_id).unwrap(),
-                body: MessageBody::from_plain(&format!("message {client_id}")).unwrap(),
-                mentions: vec![users[0]],
-                looking: vec![],
-                connected: vec![],
-                webhooks: vec![],
-                at: now(),
-            };
-            store.post_message(message).await.unwrap();
-            writeln!(out, "{client_id}").unwrap();
-            out.flush().unwrap();
+        let out = std::sync::Arc::new(std::sync::Mutex::new(std::io::stdout()));
+        let mut tasks = Vec::new();
+        for writer in 0..WRITERS {
+            let (store, users, out) = (store.clone(), users.clone(), out.clone());
+            let prefix = format!("{prefix}w{writer}");
+            tasks.push(tokio::spawn(async move {
+                for n in 0.. {
+                    let client_id = format!("{prefix}-{n}");
+                    let message = NewMessage {
+                        room,
+                        author: users[n % 2],
+                        client_message_id: ClientMessageId::new(&client_id).unwrap(),
+                        body: MessageBody::from_plain(&format!("message {client_id}")).unwrap(),
+                        mentions: vec![users[0]],
+                        looking: vec![],
+                        connected: vec![],
+                        webhooks: vec![],
+                        at: now(),
+                    };
+                    store.post_message(message).await.unwrap();
+                    let mut out = out.lock().unwrap();
+                    writeln!(out, "{client_id}").unwrap();
+                    out.flush().unwrap();
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
         }
     });
 }
@@ -88,7 +105,7 @@ async fn parent() {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
-        let stop_after = 10 + (next(&mut rng) % 150) as usize;
+        let stop_after = 10 + (next(&mut rng) % 1000) as usize;
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let started = Instant::now();
         let mut this_round = 0;
@@ -187,8 +204,8 @@ async fn check(db: &Path, room: RoomId, admin: UserId, acked: &BTreeSet<String>)
     );
     let missing: Vec<_> = acked.difference(&ids).collect();
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
-    // At most one unacknowledged message per round (the one in flight at the kill).
-    assert!(stored.len() <= acked.len() + ROUNDS);
+    // At most one unacknowledged message per writer per round (those in flight at the kill).
+    assert!(stored.len() <= acked.len() + ROUNDS * WRITERS);
 
     let events = store.events_after(EventSeq(0), u32::MAX).await.unwrap();
     for (expected, event) in (1..).zip(&events) {

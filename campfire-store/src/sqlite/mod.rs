@@ -1,9 +1,13 @@
-//! The SQLite adapter, on sea-orm.
+//! The SQLite adapter, on rusqlite.
 //!
-//! One writer connection, through which every write passes in order inside `BEGIN IMMEDIATE`
-//! transactions, and a small pool of reader connections. WAL mode lets readers run beside the
-//! writer and see only committed transactions. With a single writer, the `events` table's
-//! AUTOINCREMENT rowid is commit order, so sequence numbers have no gaps a reader could see.
+//! One writer thread owns the one writer connection and commits queued writes in groups (one
+//! transaction and one fsync for everything queued, a savepoint per operation: `threads`), and
+//! a few reader threads own a connection each. WAL mode lets readers run beside the writer and
+//! see only committed transactions. With a single writer, the `events` table's AUTOINCREMENT
+//! rowid is commit order, so sequence numbers have no gaps a reader could see.
+//!
+//! The schema is brought up to date by the `migrations` crate (sea-orm-migration) when the store
+//! opens; everything after that runs on rusqlite directly, with no async hop per statement.
 //!
 //! Another process (`campfire-cli` while the server runs) opens its own writer; `BEGIN IMMEDIATE`
 //! and the busy timeout serialise the two.
@@ -13,6 +17,8 @@ mod moderation;
 mod push;
 mod rows;
 mod search;
+mod sql;
+mod threads;
 mod vapid_key;
 mod write;
 
@@ -22,14 +28,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, QueryResult, SqlErr, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait, Value,
-};
+use rusqlite::Connection;
 
-use crate::{Conflict, StoreError};
+use crate::StoreError;
+use sql::{
+    Row, Value, backend, execute, int, map_unique, opt_int, opt_text, query, query_one, text,
+};
+use threads::{Pragmas, Threads};
 
 /// How to open a database.
 #[derive(Debug, Clone)]
@@ -55,21 +60,26 @@ impl Default for StoreOptions {
 
 /// The SQLite [`Store`](crate::Store).
 pub struct SqliteStore {
-    writer: DatabaseConnection,
-    readers: DatabaseConnection,
+    threads: Threads,
     path: PathBuf,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
     pub async fn open(path: &Path, options: StoreOptions) -> Result<Self, StoreError> {
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        let writer = connect(&url, 1, &options).await?;
-        Migrator::up(&writer, None).await.map_err(backend)?;
-        let readers = connect(&url, options.readers.max(1), &options).await?;
+        migrate(path, &options).await?;
+        let pragmas = Pragmas {
+            busy_timeout: options.busy_timeout,
+            synchronous_full: options.synchronous_full,
+        };
+        let owned = path.to_owned();
+        let readers = options.readers;
+        let threads =
+            tokio::task::spawn_blocking(move || Threads::start(&owned, readers, &pragmas))
+                .await
+                .map_err(|e| StoreError::Backend(Box::new(e)))??;
         Ok(SqliteStore {
-            writer,
-            readers,
+            threads,
             path: path.to_owned(),
         })
     }
@@ -84,22 +94,25 @@ impl SqliteStore {
     pub async fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
         let target = target
             .to_str()
-            .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?;
-        self.readers
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Sqlite,
-                "VACUUM INTO ?",
-                [Value::from(target)],
-            ))
-            .await
-            .map_err(backend)?;
-        Ok(())
+            .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?
+            .to_owned();
+        self.read(move |c| {
+            c.execute("VACUUM INTO ?", [target]).map_err(backend)?;
+            Ok(())
+        })
+        .await
     }
 
     /// `PRAGMA integrity_check`: `Ok(())` when the database is sound.
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
-        let rows = query(&self.readers, "PRAGMA integrity_check", []).await?;
-        let report: Vec<String> = rows.iter().map(|r| text(r, 0)).collect::<Result<_, _>>()?;
+        let report: Vec<String> = self
+            .read(|c| {
+                query(c, "PRAGMA integrity_check", [])?
+                    .iter()
+                    .map(|r| text(r, 0))
+                    .collect()
+            })
+            .await?;
         if report == ["ok"] {
             Ok(())
         } else {
@@ -119,8 +132,7 @@ impl SqliteStore {
 
     /// Closes every connection, checkpointing the WAL.
     pub async fn close(self) -> Result<(), StoreError> {
-        self.readers.close().await.map_err(backend)?;
-        self.writer.close().await.map_err(backend)?;
+        self.threads.close().await;
         Ok(())
     }
 
@@ -129,135 +141,55 @@ impl SqliteStore {
     /// `INSERT … SELECT` over a recursive CTE). Nothing here checks the rules: the caller must
     /// keep the event log consistent with the rows it writes.
     pub async fn execute_script(&self, statements: &[String]) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let mut result = Ok(());
-        for sql in statements {
-            if let Err(error) = tx.execute_unprepared(sql).await {
-                result = Err(backend(error));
-                break;
+        let statements = statements.to_vec();
+        self.write(move |tx| {
+            for sql in &statements {
+                tx.execute_batch(sql).map_err(backend)?;
             }
-        }
-        finish(tx, result).await
+            Ok(())
+        })
+        .await
     }
 
-    /// Starts a write transaction on the one writer connection. `BEGIN IMMEDIATE` takes the
-    /// write lock up front, so a transaction never fails half-way for lack of it.
-    async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
-        self.writer
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..TransactionOptions::default()
-            })
-            .await
-            .map_err(backend)
+    /// Runs a write in the writer's next group commit (see `threads`).
+    async fn write<T, F>(&self, operation: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.threads.write(operation).await
+    }
+
+    /// Runs a read on a reader thread.
+    async fn read<T, F>(&self, read: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.threads.read(read).await
     }
 }
 
-async fn connect(
-    url: &str,
-    connections: u32,
-    options: &StoreOptions,
-) -> Result<DatabaseConnection, StoreError> {
+/// Runs the migrations through sea-orm-migration on a connection of its own, closed after.
+async fn migrate(path: &Path, options: &StoreOptions) -> Result<(), StoreError> {
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
     let busy = options.busy_timeout;
-    let synchronous = if options.synchronous_full {
-        SqliteSynchronous::Full
-    } else {
-        SqliteSynchronous::Normal
-    };
-    let mut opts = ConnectOptions::new(url.to_owned());
-    opts.max_connections(connections)
+    let mut opts = sea_orm::ConnectOptions::new(format!("sqlite://{}?mode=rwc", path.display()));
+    opts.max_connections(1)
         .min_connections(1)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(move |o| {
+        .map_sqlx_sqlite_opts(move |o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(synchronous)
                 .busy_timeout(busy)
                 .foreign_keys(true)
-                // Memory-mapped reads doubled the reader throughput in stack.md's measurement.
-                .pragma("mmap_size", "268435456")
         });
-    Database::connect(opts).await.map_err(backend)
-}
-
-/// Commits `result`'s transaction if it succeeded, rolls back otherwise.
-async fn finish<T>(
-    tx: DatabaseTransaction,
-    result: Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    match result {
-        Ok(value) => {
-            tx.commit().await.map_err(backend)?;
-            Ok(value)
-        }
-        Err(error) => {
-            // The rollback's own failure matters less than the error that caused it.
-            let _ = tx.rollback().await;
-            Err(error)
-        }
-    }
-}
-
-/// Maps a database error, keeping the conflicts callers branch on.
-fn backend(error: DbErr) -> StoreError {
-    StoreError::Backend(Box::new(error))
-}
-
-fn map_unique(conflict: Conflict) -> impl Fn(DbErr) -> StoreError {
-    move |error| match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => conflict.into(),
-        _ => backend(error),
-    }
-}
-
-fn statement<const N: usize>(sql: &str, values: [Value; N]) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
-}
-
-async fn query<C: ConnectionTrait, const N: usize>(
-    conn: &C,
-    sql: &str,
-    values: [Value; N],
-) -> Result<Vec<QueryResult>, StoreError> {
-    conn.query_all_raw(statement(sql, values))
+    let db = sea_orm::Database::connect(opts)
         .await
-        .map_err(backend)
-}
-
-async fn query_one<C: ConnectionTrait, const N: usize>(
-    conn: &C,
-    sql: &str,
-    values: [Value; N],
-) -> Result<Option<QueryResult>, StoreError> {
-    conn.query_one_raw(statement(sql, values))
+        .map_err(|e| StoreError::Backend(Box::new(e)))?;
+    Migrator::up(&db, None)
         .await
-        .map_err(backend)
-}
-
-/// Runs a statement; returns the id of the row it inserted, if any.
-async fn execute<C: ConnectionTrait, const N: usize>(
-    conn: &C,
-    sql: &str,
-    values: [Value; N],
-) -> Result<i64, StoreError> {
-    let result = conn
-        .execute_raw(statement(sql, values))
+        .map_err(|e| StoreError::Backend(Box::new(e)))?;
+    db.close()
         .await
-        .map_err(backend)?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
-}
-
-fn int(row: &QueryResult, index: usize) -> Result<i64, StoreError> {
-    row.try_get_by_index(index).map_err(backend)
-}
-
-fn opt_int(row: &QueryResult, index: usize) -> Result<Option<i64>, StoreError> {
-    row.try_get_by_index(index).map_err(backend)
-}
-
-fn text(row: &QueryResult, index: usize) -> Result<String, StoreError> {
-    row.try_get_by_index(index).map_err(backend)
-}
-
-fn opt_text(row: &QueryResult, index: usize) -> Result<Option<String>, StoreError> {
-    row.try_get_by_index(index).map_err(backend)
+        .map_err(|e| StoreError::Backend(Box::new(e)))
 }

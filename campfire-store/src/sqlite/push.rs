@@ -5,16 +5,16 @@ use campfire_domain::{
     Involvement, MessageId, PushSubscription, PushSubscriptionId, Recipient, SessionId, Timestamp,
     UserId, should_push,
 };
-use sea_orm::{DatabaseTransaction, QueryResult};
+use rusqlite::Connection;
 
-use super::write::execute_count;
-use super::{SqliteStore, execute, finish, int, opt_int, query, query_one, text};
+use super::sql::execute_count;
+use super::{Row, SqliteStore, execute, int, opt_int, query, query_one, text};
 use crate::{NewMessage, NewPushSubscription, StoreError};
 
 const SUBSCRIPTION: &str =
     "SELECT id, user_id, endpoint, p256dh, auth, session_id, created_at FROM push_subscriptions";
 
-fn subscription(row: &QueryResult) -> Result<PushSubscription, StoreError> {
+fn subscription(row: &Row) -> Result<PushSubscription, StoreError> {
     Ok(PushSubscription {
         id: PushSubscriptionId(int(row, 0)?),
         user: UserId(int(row, 1)?),
@@ -28,8 +28,8 @@ fn subscription(row: &QueryResult) -> Result<PushSubscription, StoreError> {
 
 /// Queues a push for every subscription of every member the push rule picks (N1's
 /// `campfire_domain::should_push`, applied here to the members who have a subscription at all).
-pub(super) async fn queue_pushes(
-    tx: &DatabaseTransaction,
+pub(super) fn queue_pushes(
+    tx: &Connection,
     new: &NewMessage,
     message: MessageId,
 ) -> Result<(), StoreError> {
@@ -39,8 +39,7 @@ pub(super) async fn queue_pushes(
          JOIN push_subscriptions s ON s.user_id = m.user_id \
          WHERE m.room_id = ? ORDER BY s.id",
         [new.room.0.into()],
-    )
-    .await?;
+    )?;
     for row in rows {
         let user = UserId(int(&row, 0)?);
         let involvement = Involvement::parse(&text(&row, 1)?)
@@ -67,8 +66,7 @@ pub(super) async fn queue_pushes(
                 new.at.0.into(),
                 new.at.0.into(),
             ],
-        )
-        .await?;
+        )?;
     }
     Ok(())
 }
@@ -78,29 +76,26 @@ impl SqliteStore {
         &self,
         new: NewPushSubscription,
     ) -> Result<PushSubscription, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
+        self.write(move |tx| {
             let user = query_one(
-                &tx,
+                tx,
                 "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
                 [new.user.0.into()],
-            )
-            .await?;
+            )?;
             if user.is_none() {
                 return Err(crate::Conflict::UnknownUser.into());
             }
             let session = query_one(
-                &tx,
+                tx,
                 "SELECT 1 FROM sessions WHERE id = ? AND user_id = ?",
                 [new.session.0.into(), new.user.0.into()],
-            )
-            .await?;
+            )?;
             if session.is_none() {
                 return Err(StoreError::NotFound("session"));
             }
             // The endpoint names the browser: a second registration replaces the first.
             execute(
-                &tx,
+                tx,
                 "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, session_id, created_at) \
                  VALUES (?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, \
@@ -113,78 +108,72 @@ impl SqliteStore {
                     new.session.0.into(),
                     new.at.0.into(),
                 ],
-            )
-            .await?;
+            )?;
             let sql = format!("{SUBSCRIPTION} WHERE endpoint = ?");
-            let row = query_one(&tx, &sql, [new.endpoint.as_str().into()])
-                .await?
+            let row = query_one(tx, &sql, [new.endpoint.as_str().into()])?
                 .ok_or(StoreError::NotFound("push subscription"))?;
             subscription(&row)
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     pub(super) async fn push_subscription_in(
         &self,
         id: PushSubscriptionId,
     ) -> Result<Option<PushSubscription>, StoreError> {
-        let sql = format!("{SUBSCRIPTION} WHERE id = ?");
-        query_one(&self.readers, &sql, [id.0.into()])
-            .await?
-            .as_ref()
-            .map(subscription)
-            .transpose()
+        self.read(move |c| {
+            let sql = format!("{SUBSCRIPTION} WHERE id = ?");
+            query_one(c, &sql, [id.0.into()])?
+                .as_ref()
+                .map(subscription)
+                .transpose()
+        })
+        .await
     }
 
     pub(super) async fn push_subscriptions_of_in(
         &self,
         user: UserId,
     ) -> Result<Vec<PushSubscription>, StoreError> {
-        let sql = format!("{SUBSCRIPTION} WHERE user_id = ? ORDER BY id");
-        query(&self.readers, &sql, [user.0.into()])
-            .await?
-            .iter()
-            .map(subscription)
-            .collect()
+        self.read(move |c| {
+            let sql = format!("{SUBSCRIPTION} WHERE user_id = ? ORDER BY id");
+            query(c, &sql, [user.0.into()])?
+                .iter()
+                .map(subscription)
+                .collect()
+        })
+        .await
     }
 
     pub(super) async fn remove_push_subscription_in(
         &self,
         id: PushSubscriptionId,
     ) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
+        self.write(move |tx| {
             execute(
-                &tx,
+                tx,
                 "DELETE FROM outbox WHERE kind = 'push' AND target = ? AND status = 'pending'",
                 [id.0.to_string().into()],
-            )
-            .await?;
+            )?;
             execute(
-                &tx,
+                tx,
                 "DELETE FROM push_subscriptions WHERE id = ?",
                 [id.0.into()],
-            )
-            .await?;
+            )?;
             Ok(())
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     pub(super) async fn remove_all_push_subscriptions_in(&self) -> Result<u64, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
+        self.write(move |tx| {
             execute(
-                &tx,
+                tx,
                 "DELETE FROM outbox WHERE kind = 'push' AND status = 'pending'",
                 [],
-            )
-            .await?;
-            execute_count(&tx, "DELETE FROM push_subscriptions", []).await
-        }
-        .await;
-        finish(tx, result).await
+            )?;
+            execute_count(tx, "DELETE FROM push_subscriptions", [])
+        })
+        .await
     }
 }

@@ -1,16 +1,14 @@
 //! Reading rows back into domain values. A row that does not parse is reported as corrupt data,
 //! never trusted.
 
+use super::{Row, int, opt_int, opt_text, text};
+use crate::StoreError;
 use campfire_domain::{
     Account, AccountId, AccountName, Bio, BoostId, BotToken, ClientMessageId, CustomCss,
     DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode, Membership,
     Message, MessageBody, MessageId, PersonName, Role, Room, RoomId, RoomKind, RoomName, Session,
     SessionId, Timestamp, User, UserId, UserStatus, ValueError,
 };
-use sea_orm::QueryResult;
-
-use super::{int, opt_int, opt_text, text};
-use crate::StoreError;
 
 pub(super) const ACCOUNT: &str =
     "SELECT id, name, join_code, custom_css, only_admins_create_rooms, created_at FROM account";
@@ -41,7 +39,7 @@ fn named<T>(what: &str, raw: &str, parsed: Option<T>) -> Result<T, StoreError> {
     parsed.ok_or_else(|| corrupt(what, format!("unknown value {raw:?}")))
 }
 
-pub(super) fn account(row: &QueryResult) -> Result<Account, StoreError> {
+pub(super) fn account(row: &Row) -> Result<Account, StoreError> {
     Ok(Account {
         id: AccountId(int(row, 0)?),
         name: value("account name", AccountName::new(&text(row, 1)?))?,
@@ -52,7 +50,7 @@ pub(super) fn account(row: &QueryResult) -> Result<Account, StoreError> {
     })
 }
 
-pub(super) fn user(row: &QueryResult) -> Result<User, StoreError> {
+pub(super) fn user(row: &Row) -> Result<User, StoreError> {
     let role = text(row, 3)?;
     let status = text(row, 4)?;
     Ok(User {
@@ -71,7 +69,7 @@ pub(super) fn user(row: &QueryResult) -> Result<User, StoreError> {
     })
 }
 
-pub(super) fn session(row: &QueryResult) -> Result<Session, StoreError> {
+pub(super) fn session(row: &Row) -> Result<Session, StoreError> {
     Ok(Session {
         id: SessionId(int(row, 0)?),
         user: UserId(int(row, 1)?),
@@ -83,7 +81,7 @@ pub(super) fn session(row: &QueryResult) -> Result<Session, StoreError> {
     })
 }
 
-pub(super) fn room(row: &QueryResult) -> Result<Room, StoreError> {
+pub(super) fn room(row: &Row) -> Result<Room, StoreError> {
     let kind = text(row, 2)?;
     Ok(Room {
         id: RoomId(int(row, 0)?),
@@ -100,7 +98,7 @@ pub(super) fn room(row: &QueryResult) -> Result<Room, StoreError> {
     })
 }
 
-pub(super) fn membership(row: &QueryResult) -> Result<Membership, StoreError> {
+pub(super) fn membership(row: &Row) -> Result<Membership, StoreError> {
     let involvement = text(row, 2)?;
     Ok(Membership {
         room: RoomId(int(row, 0)?),
@@ -115,7 +113,7 @@ pub(super) fn membership(row: &QueryResult) -> Result<Membership, StoreError> {
     })
 }
 
-pub(super) fn message(row: &QueryResult) -> Result<Message, StoreError> {
+pub(super) fn message(row: &Row) -> Result<Message, StoreError> {
     let mentions = opt_text(row, 8)?
         .unwrap_or_default()
         .split(',')
@@ -139,7 +137,7 @@ pub(super) fn message(row: &QueryResult) -> Result<Message, StoreError> {
     })
 }
 
-pub(super) fn event(row: &QueryResult) -> Result<Event, StoreError> {
+pub(super) fn event(row: &Row) -> Result<Event, StoreError> {
     let name = text(row, 1)?;
     let kind = EventKind::from_parts(
         &name,
@@ -155,7 +153,7 @@ pub(super) fn event(row: &QueryResult) -> Result<Event, StoreError> {
     })
 }
 
-pub(super) fn boost(row: &QueryResult) -> Result<campfire_domain::Boost, StoreError> {
+pub(super) fn boost(row: &Row) -> Result<campfire_domain::Boost, StoreError> {
     Ok(campfire_domain::Boost {
         id: BoostId(int(row, 0)?),
         message: MessageId(int(row, 1)?),

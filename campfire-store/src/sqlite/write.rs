@@ -7,11 +7,12 @@ use campfire_domain::{
     JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId, Role, Room,
     RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook, WebhookId,
 };
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Value};
+use rusqlite::Connection;
 
+pub(super) use super::sql::{execute_count, ids};
+use super::sql::{execute_raw, is_foreign_key_violation, statement};
 use super::{
-    SqliteStore, backend, execute, finish, int, map_unique, opt_int, query, query_one, rows,
-    statement, text,
+    SqliteStore, Value, backend, execute, int, map_unique, opt_int, query, query_one, rows, text,
 };
 use crate::{
     Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
@@ -19,11 +20,7 @@ use crate::{
 };
 
 /// Appends an event inside the caller's transaction.
-pub(super) async fn append(
-    tx: &DatabaseTransaction,
-    kind: EventKind,
-    at: Timestamp,
-) -> Result<(), StoreError> {
+pub(super) fn append(tx: &Connection, kind: EventKind, at: Timestamp) -> Result<(), StoreError> {
     let p = kind.parts();
     execute(
         tx,
@@ -36,114 +33,100 @@ pub(super) async fn append(
             p.boost.map(|b| b.0).into(),
             at.0.into(),
         ],
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
-pub(super) async fn add_member(
-    tx: &DatabaseTransaction,
+pub(super) fn add_member(
+    tx: &Connection,
     room: RoomId,
     kind: RoomKind,
     user: UserId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let inserted = tx
-        .execute_raw(statement(
+    let inserted = execute_raw(tx, statement(
             "INSERT OR IGNORE INTO memberships (room_id, user_id, involvement, created_at) VALUES (?, ?, ?, ?)",
             [room.0.into(), user.0.into(), Involvement::default_for(kind).as_str().into(), at.0.into()],
         ))
-        .await
-        .map_err(|e| match e.sql_err() {
-            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Conflict::UnknownUser.into(),
-            _ => backend(e),
+        .map_err(|e| {
+            if is_foreign_key_violation(&e) {
+                Conflict::UnknownUser.into()
+            } else {
+                backend(e)
+            }
         })?;
-    if inserted.rows_affected() > 0 {
-        append(tx, EventKind::MembershipAdded { room, user }, at).await?;
+    if inserted.rows_affected > 0 {
+        append(tx, EventKind::MembershipAdded { room, user }, at)?;
     }
     Ok(())
 }
 
-pub(super) async fn remove_member(
-    tx: &DatabaseTransaction,
+pub(super) fn remove_member(
+    tx: &Connection,
     room: RoomId,
     user: UserId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let removed = tx
-        .execute_raw(statement(
+    let removed = execute_raw(
+        tx,
+        statement(
             "DELETE FROM memberships WHERE room_id = ? AND user_id = ?",
             [room.0.into(), user.0.into()],
-        ))
-        .await
-        .map_err(backend)?;
-    if removed.rows_affected() > 0 {
-        append(tx, EventKind::MembershipRemoved { room, user }, at).await?;
+        ),
+    )
+    .map_err(backend)?;
+    if removed.rows_affected > 0 {
+        append(tx, EventKind::MembershipRemoved { room, user }, at)?;
     }
     Ok(())
 }
 
-pub(super) async fn ids<C: ConnectionTrait, const N: usize>(
-    conn: &C,
-    sql: &str,
-    values: [Value; N],
-) -> Result<Vec<i64>, StoreError> {
-    query(conn, sql, values)
-        .await?
-        .iter()
-        .map(|r| int(r, 0))
-        .collect()
-}
-
-async fn active_user_ids(tx: &DatabaseTransaction) -> Result<Vec<UserId>, StoreError> {
+fn active_user_ids(tx: &Connection) -> Result<Vec<UserId>, StoreError> {
     Ok(ids(
         tx,
         "SELECT id FROM users WHERE status = 'active' ORDER BY id",
         [],
-    )
-    .await?
+    )?
     .into_iter()
     .map(UserId)
     .collect())
 }
 
-async fn check_active(tx: &DatabaseTransaction, user: UserId) -> Result<(), StoreError> {
+fn check_active(tx: &Connection, user: UserId) -> Result<(), StoreError> {
     let row = query_one(
         tx,
         "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
         [user.0.into()],
-    )
-    .await?;
+    )?;
     row.map(|_| ()).ok_or_else(|| Conflict::UnknownUser.into())
 }
 
 /// The members a shared room should have; every chosen user must be active.
-async fn resolve_members(
-    tx: &DatabaseTransaction,
+fn resolve_members(
+    tx: &Connection,
     members: &RoomMembers,
     creator: Option<UserId>,
 ) -> Result<(RoomKind, Vec<UserId>), StoreError> {
     match members {
-        RoomMembers::Everyone => Ok((RoomKind::Open, active_user_ids(tx).await?)),
+        RoomMembers::Everyone => Ok((RoomKind::Open, active_user_ids(tx)?)),
         RoomMembers::Only(chosen) => {
             let mut ids: Vec<UserId> = chosen.iter().copied().chain(creator).collect();
             ids.sort_unstable();
             ids.dedup();
             for id in &ids {
-                check_active(tx, *id).await?;
+                check_active(tx, *id)?;
             }
             Ok((RoomKind::Closed, ids))
         }
     }
 }
 
-async fn insert_user(
-    tx: &DatabaseTransaction,
+fn insert_user(
+    tx: &Connection,
     user: &User,
     password_hash: Option<&str>,
 ) -> Result<UserId, StoreError> {
-    let inserted = tx
-        .execute_raw(statement(
+    let inserted = execute_raw(tx, statement(
             "INSERT INTO users (name, email, password_hash, role, status, bio, bot_token, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
             [
                 user.name.as_str().into(),
@@ -155,98 +138,78 @@ async fn insert_user(
                 user.created_at.0.into(),
             ],
         ))
-        .await
         // The partial unique index on active emails is the race-free check, even against
         // another process writing at the same time.
         .map_err(map_unique(Conflict::EmailTaken))?;
-    let id = i64::try_from(inserted.last_insert_id()).unwrap_or(i64::MAX);
+    let id = inserted.last_insert_id;
     let id = UserId(id);
-    append(tx, EventKind::UserJoined { user: id }, user.created_at).await?;
+    append(tx, EventKind::UserJoined { user: id }, user.created_at)?;
     let open = ids(
         tx,
         "SELECT id FROM rooms WHERE kind = 'open' ORDER BY id",
         [],
-    )
-    .await?;
+    )?;
     for room in open {
-        add_member(tx, RoomId(room), RoomKind::Open, id, user.created_at).await?;
+        add_member(tx, RoomId(room), RoomKind::Open, id, user.created_at)?;
     }
     Ok(id)
 }
 
-pub(super) async fn email_free(
-    tx: &DatabaseTransaction,
-    email: &EmailAddress,
-) -> Result<(), StoreError> {
+pub(super) fn email_free(tx: &Connection, email: &EmailAddress) -> Result<(), StoreError> {
     let row = query_one(
         tx,
         "SELECT 1 FROM users WHERE email = ? AND status = 'active'",
         [email.as_str().into()],
-    )
-    .await?;
+    )?;
     match row {
         Some(_) => Err(Conflict::EmailTaken.into()),
         None => Ok(()),
     }
 }
 
-async fn insert_room(
-    tx: &DatabaseTransaction,
-    room: &Room,
-    members: &[UserId],
-) -> Result<RoomId, StoreError> {
-    let id = RoomId(
-        execute(
-            tx,
-            "INSERT INTO rooms (name, kind, creator_id, direct_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                room.name.as_ref().map(|n| n.as_str().to_owned()).into(),
-                room.kind.as_str().into(),
-                room.creator.0.into(),
-                room.direct_key.as_ref().map(ToString::to_string).into(),
-                room.created_at.0.into(),
-                room.last_active_at.0.into(),
-            ],
-        )
-        .await?,
-    );
-    append(tx, EventKind::RoomCreated { room: id }, room.created_at).await?;
+fn insert_room(tx: &Connection, room: &Room, members: &[UserId]) -> Result<RoomId, StoreError> {
+    let id = RoomId(execute(
+        tx,
+        "INSERT INTO rooms (name, kind, creator_id, direct_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            room.name.as_ref().map(|n| n.as_str().to_owned()).into(),
+            room.kind.as_str().into(),
+            room.creator.0.into(),
+            room.direct_key.as_ref().map(ToString::to_string).into(),
+            room.created_at.0.into(),
+            room.last_active_at.0.into(),
+        ],
+    )?);
+    append(tx, EventKind::RoomCreated { room: id }, room.created_at)?;
     for member in members {
-        add_member(tx, id, room.kind, *member, room.created_at).await?;
+        add_member(tx, id, room.kind, *member, room.created_at)?;
     }
     Ok(id)
 }
 
-pub(super) async fn user_in<C: ConnectionTrait>(conn: &C, id: UserId) -> Result<User, StoreError> {
-    let row = query_one(conn, &format!("{} WHERE id = ?", rows::USER), [id.0.into()]).await?;
+pub(super) fn user_in(conn: &Connection, id: UserId) -> Result<User, StoreError> {
+    let row = query_one(conn, &format!("{} WHERE id = ?", rows::USER), [id.0.into()])?;
     rows::user(&row.ok_or(StoreError::NotFound("user"))?)
 }
 
-pub(super) async fn room_in<C: ConnectionTrait>(conn: &C, id: RoomId) -> Result<Room, StoreError> {
-    let row = query_one(conn, &format!("{} WHERE id = ?", rows::ROOM), [id.0.into()]).await?;
+pub(super) fn room_in(conn: &Connection, id: RoomId) -> Result<Room, StoreError> {
+    let row = query_one(conn, &format!("{} WHERE id = ?", rows::ROOM), [id.0.into()])?;
     rows::room(&row.ok_or(StoreError::NotFound("room"))?)
 }
 
-pub(super) async fn account_in<C: ConnectionTrait>(
-    conn: &C,
-) -> Result<Option<Account>, StoreError> {
-    query_one(conn, rows::ACCOUNT, [])
-        .await?
+pub(super) fn account_in(conn: &Connection) -> Result<Option<Account>, StoreError> {
+    query_one(conn, rows::ACCOUNT, [])?
         .as_ref()
         .map(rows::account)
         .transpose()
 }
 
-pub(super) async fn message_in<C: ConnectionTrait>(
-    conn: &C,
-    id: MessageId,
-) -> Result<Message, StoreError> {
+pub(super) fn message_in(conn: &Connection, id: MessageId) -> Result<Message, StoreError> {
     let row = query_one(
         conn,
         &format!("{} WHERE m.id = ?", rows::MESSAGE),
         [id.0.into()],
-    )
-    .await?;
+    )?;
     rows::message(&row.ok_or(StoreError::NotFound("message"))?)
 }
 
@@ -264,34 +227,31 @@ fn person_row(new: &crate::NewPerson, role: Role, at: Timestamp) -> User {
 }
 
 impl SqliteStore {
-    pub(super) async fn set_up_in(
-        &self,
-        tx: &DatabaseTransaction,
-        first_run: FirstRun,
-    ) -> Result<SetUp, StoreError> {
-        if account_in(tx).await?.is_some() {
+    pub(super) fn set_up_in(tx: &Connection, first_run: FirstRun) -> Result<SetUp, StoreError> {
+        if account_in(tx)?.is_some() {
             return Err(Conflict::AlreadySetUp.into());
         }
         let at = first_run.at;
         // The account's `CHECK (id = 1)` primary key makes a concurrent second first run fail here.
-        tx.execute_raw(statement(
-            "INSERT INTO account (id, name, join_code, created_at) VALUES (1, ?, ?, ?)",
-            [
-                first_run.account_name.as_str().into(),
-                first_run.join_code.as_str().into(),
-                at.0.into(),
-            ],
-        ))
-        .await
+        execute_raw(
+            tx,
+            statement(
+                "INSERT INTO account (id, name, join_code, created_at) VALUES (1, ?, ?, ?)",
+                [
+                    first_run.account_name.as_str().into(),
+                    first_run.join_code.as_str().into(),
+                    at.0.into(),
+                ],
+            ),
+        )
         .map_err(map_unique(Conflict::AlreadySetUp))?;
-        append(tx, EventKind::AccountUpdated, at).await?;
-        email_free(tx, &first_run.admin.email).await?;
+        append(tx, EventKind::AccountUpdated, at)?;
+        email_free(tx, &first_run.admin.email)?;
         let admin = insert_user(
             tx,
             &person_row(&first_run.admin, Role::Administrator, at),
             Some(&first_run.admin.password_hash),
-        )
-        .await?;
+        )?;
         let room = Room {
             id: RoomId(0),
             name: Some(first_run.first_room),
@@ -301,23 +261,20 @@ impl SqliteStore {
             created_at: at,
             last_active_at: at,
         };
-        let room = insert_room(tx, &room, &[admin]).await?;
+        let room = insert_room(tx, &room, &[admin])?;
         Ok(SetUp {
-            account: account_in(tx)
-                .await?
-                .ok_or(StoreError::NotFound("account"))?,
-            admin: user_in(tx, admin).await?,
-            room: room_in(tx, room).await?,
+            account: account_in(tx)?.ok_or(StoreError::NotFound("account"))?,
+            admin: user_in(tx, admin)?,
+            room: room_in(tx, room)?,
         })
     }
 
-    pub(super) async fn deactivate_in(
-        &self,
-        tx: &DatabaseTransaction,
+    pub(super) fn deactivate_in(
+        tx: &Connection,
         id: UserId,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        if !user_in(tx, id).await?.is_active() {
+        if !user_in(tx, id)?.is_active() {
             return Ok(());
         }
         for sql in [
@@ -325,46 +282,42 @@ impl SqliteStore {
             "DELETE FROM push_subscriptions WHERE user_id = ?",
             "DELETE FROM recent_searches WHERE user_id = ?",
         ] {
-            execute(tx, sql, [id.0.into()]).await?;
+            execute(tx, sql, [id.0.into()])?;
         }
         let shared = ids(
             tx,
             "SELECT m.room_id FROM memberships m JOIN rooms r ON r.id = m.room_id \
              WHERE m.user_id = ? AND r.kind != 'direct' ORDER BY m.room_id",
             [id.0.into()],
-        )
-        .await?;
+        )?;
         for room in shared {
-            remove_member(tx, RoomId(room), id, at).await?;
+            remove_member(tx, RoomId(room), id, at)?;
         }
         // Leaving the 'active' status takes the email out of the partial unique index: freed.
         execute(
             tx,
             "UPDATE users SET status = 'deactivated' WHERE id = ?",
             [id.0.into()],
-        )
-        .await?;
-        append(tx, EventKind::UserDeactivated { user: id }, at).await
+        )?;
+        append(tx, EventKind::UserDeactivated { user: id }, at)
     }
 
-    async fn convert_in(
-        &self,
-        tx: &DatabaseTransaction,
+    fn convert_in(
+        tx: &Connection,
         id: RoomId,
         members: RoomMembers,
         at: Timestamp,
     ) -> Result<Room, StoreError> {
-        let room = room_in(tx, id).await?;
+        let room = room_in(tx, id)?;
         if room.kind == RoomKind::Direct {
             return Err(Conflict::WrongRoomKind.into());
         }
-        let (kind, wanted) = resolve_members(tx, &members, None).await?;
+        let (kind, wanted) = resolve_members(tx, &members, None)?;
         let current: Vec<UserId> = ids(
             tx,
             "SELECT user_id FROM memberships WHERE room_id = ?",
             [id.0.into()],
-        )
-        .await?
+        )?
         .into_iter()
         .map(UserId)
         .collect();
@@ -373,55 +326,46 @@ impl SqliteStore {
                 tx,
                 "UPDATE rooms SET kind = ? WHERE id = ?",
                 [kind.as_str().into(), id.0.into()],
-            )
-            .await?;
-            append(tx, EventKind::RoomConverted { room: id }, at).await?;
+            )?;
+            append(tx, EventKind::RoomConverted { room: id }, at)?;
         }
         for user in current.iter().filter(|u| !wanted.contains(u)) {
-            remove_member(tx, id, *user, at).await?;
+            remove_member(tx, id, *user, at)?;
         }
         for user in wanted.iter().filter(|u| !current.contains(u)) {
-            add_member(tx, id, kind, *user, at).await?;
+            add_member(tx, id, kind, *user, at)?;
         }
-        room_in(tx, id).await
+        room_in(tx, id)
     }
 
-    async fn post_in(
-        &self,
-        tx: &DatabaseTransaction,
-        new: NewMessage,
-    ) -> Result<Posted, StoreError> {
+    fn post_in(tx: &Connection, new: NewMessage) -> Result<Posted, StoreError> {
         let retry = query_one(
             tx,
             "SELECT id FROM messages WHERE author_id = ? AND client_message_id = ?",
             [new.author.0.into(), new.client_message_id.as_str().into()],
-        )
-        .await?;
+        )?;
         if let Some(row) = retry {
-            let message = message_in(tx, MessageId(int(&row, 0)?)).await?;
+            let message = message_in(tx, MessageId(int(&row, 0)?))?;
             return Ok(Posted {
                 message,
                 created: false,
             });
         }
-        room_in(tx, new.room).await?;
-        user_in(tx, new.author).await?;
-        let id = MessageId(
-            execute(
-                tx,
-                "INSERT INTO messages (room_id, author_id, client_message_id, body_html, body_plain, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    new.room.0.into(),
-                    new.author.0.into(),
-                    new.client_message_id.as_str().into(),
-                    new.body.html().into(),
-                    new.body.plain().into(),
-                    new.at.0.into(),
-                ],
-            )
-            .await?,
-        );
-        insert_mentions(tx, id, &new.mentions).await?;
+        room_in(tx, new.room)?;
+        user_in(tx, new.author)?;
+        let id = MessageId(execute(
+            tx,
+            "INSERT INTO messages (room_id, author_id, client_message_id, body_html, body_plain, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                new.room.0.into(),
+                new.author.0.into(),
+                new.client_message_id.as_str().into(),
+                new.body.html().into(),
+                new.body.plain().into(),
+                new.at.0.into(),
+            ],
+        )?);
+        insert_mentions(tx, id, &new.mentions)?;
         // R4 (campfire_domain::marks_unread): every member but the author, unless invisible or
         // looking at the room right now. Expressed in SQL so one statement marks a whole room;
         // the conformance suite holds it to the same behaviour as the memory store's use of the rule.
@@ -436,15 +380,18 @@ impl SqliteStore {
             "UPDATE memberships SET unread_since = ? \
              WHERE room_id = ? AND user_id != ? AND involvement != 'invisible' AND unread_since IS NULL \
              AND user_id NOT IN (SELECT value FROM json_each('[' || ? || ']'))",
-            [new.at.0.into(), new.room.0.into(), new.author.0.into(), looking.into()],
-        )
-        .await?;
+            [
+                new.at.0.into(),
+                new.room.0.into(),
+                new.author.0.into(),
+                looking.into(),
+            ],
+        )?;
         execute(
             tx,
             "UPDATE rooms SET last_active_at = ? WHERE id = ?",
             [new.at.0.into(), new.room.0.into()],
-        )
-        .await?;
+        )?;
         // B3: webhook deliveries are queued with the message, so a crash loses neither.
         for bot in &new.webhooks {
             execute(
@@ -458,11 +405,10 @@ impl SqliteStore {
                     new.at.0.into(),
                     new.at.0.into(),
                 ],
-            )
-            .await?;
+            )?;
         }
         // N1: pushes too, so a crash after the commit still delivers them.
-        super::push::queue_pushes(tx, &new, id).await?;
+        super::push::queue_pushes(tx, &new, id)?;
         append(
             tx,
             EventKind::MessageCreated {
@@ -470,10 +416,9 @@ impl SqliteStore {
                 message: id,
             },
             new.at,
-        )
-        .await?;
+        )?;
         Ok(Posted {
-            message: message_in(tx, id).await?,
+            message: message_in(tx, id)?,
             created: true,
         })
     }
@@ -482,59 +427,50 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn set_up(&self, first_run: FirstRun) -> Result<SetUp, StoreError> {
-        let tx = self.begin().await?;
-        let result = self.set_up_in(&tx, first_run).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::set_up_in(tx, first_run)).await
     }
 
     async fn account(&self) -> Result<Option<Account>, StoreError> {
-        account_in(&self.readers).await
+        self.read(account_in).await
     }
 
     async fn rotate_join_code(&self, code: JoinCode, at: Timestamp) -> Result<Account, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            let changed = tx
-                .execute_raw(statement(
+        self.write(move |tx| {
+            let changed = execute_raw(
+                tx,
+                statement(
                     "UPDATE account SET join_code = ? WHERE id = 1",
                     [code.as_str().into()],
-                ))
-                .await
-                .map_err(backend)?;
-            if changed.rows_affected() == 0 {
+                ),
+            )
+            .map_err(backend)?;
+            if changed.rows_affected == 0 {
                 return Err(Conflict::NotSetUp.into());
             }
-            append(&tx, EventKind::AccountUpdated, at).await?;
-            account_in(&tx)
-                .await?
-                .ok_or(StoreError::from(Conflict::NotSetUp))
-        }
-        .await;
-        finish(tx, result).await
+            append(tx, EventKind::AccountUpdated, at)?;
+            account_in(tx)?.ok_or(StoreError::from(Conflict::NotSetUp))
+        })
+        .await
     }
 
     async fn create_person(&self, person: NewPerson, at: Timestamp) -> Result<User, StoreError> {
         if person.role == Role::Bot {
             return Err(Conflict::WrongUserKind.into());
         }
-        let tx = self.begin().await?;
-        let result = async {
-            email_free(&tx, &person.email).await?;
+        self.write(move |tx| {
+            email_free(tx, &person.email)?;
             let id = insert_user(
-                &tx,
+                tx,
                 &person_row(&person, person.role, at),
                 Some(&person.password_hash),
-            )
-            .await?;
-            user_in(&tx, id).await
-        }
-        .await;
-        finish(tx, result).await
+            )?;
+            user_in(tx, id)
+        })
+        .await
     }
 
     async fn create_bot(&self, bot: NewBot, at: Timestamp) -> Result<User, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
+        self.write(move |tx| {
             let row = User {
                 id: UserId(0),
                 name: bot.name.clone(),
@@ -545,180 +481,176 @@ impl Store for SqliteStore {
                 bot_token: Some(bot.token.clone()),
                 created_at: at,
             };
-            let id = insert_user(&tx, &row, None).await?;
+            let id = insert_user(tx, &row, None)?;
             if let Some(url) = &bot.webhook_url {
                 execute(
-                    &tx,
+                    tx,
                     "INSERT INTO webhooks (bot_id, url) VALUES (?, ?)",
                     [id.0.into(), url.as_str().into()],
-                )
-                .await?;
+                )?;
             }
-            user_in(&tx, id).await
-        }
-        .await;
-        finish(tx, result).await
+            user_in(tx, id)
+        })
+        .await
     }
 
     async fn user(&self, id: UserId) -> Result<User, StoreError> {
-        user_in(&self.readers, id).await
+        self.read(move |c| user_in(c, id)).await
     }
 
     async fn active_user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
-        let sql = format!("{} WHERE email = ? AND status = 'active'", rows::USER);
-        query_one(&self.readers, &sql, [email.as_str().into()])
-            .await?
-            .as_ref()
-            .map(rows::user)
-            .transpose()
+        let email = email.clone();
+        self.read(move |c| {
+            let sql = format!("{} WHERE email = ? AND status = 'active'", rows::USER);
+            query_one(c, &sql, [email.as_str().into()])?
+                .as_ref()
+                .map(rows::user)
+                .transpose()
+        })
+        .await
     }
 
     async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
-        let row = query_one(
-            &self.readers,
-            "SELECT password_hash FROM users WHERE id = ?",
-            [id.0.into()],
-        )
-        .await?;
-        super::opt_text(&row.ok_or(StoreError::NotFound("user"))?, 0)
+        self.read(move |c| {
+            let row = query_one(
+                c,
+                "SELECT password_hash FROM users WHERE id = ?",
+                [id.0.into()],
+            )?;
+            super::opt_text(&row.ok_or(StoreError::NotFound("user"))?, 0)
+        })
+        .await
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        query(&self.readers, &format!("{} ORDER BY id", rows::USER), [])
-            .await?
-            .iter()
-            .map(rows::user)
-            .collect()
+        self.read(move |c| {
+            query(c, &format!("{} ORDER BY id", rows::USER), [])?
+                .iter()
+                .map(rows::user)
+                .collect()
+        })
+        .await
     }
 
     async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            let user = user_in(&tx, id).await?;
+        self.write(move |tx| {
+            let user = user_in(tx, id)?;
             if user.role == Role::Bot || role == Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
             execute(
-                &tx,
+                tx,
                 "UPDATE users SET role = ? WHERE id = ?",
                 [role.as_str().into(), id.0.into()],
-            )
-            .await?;
-            append(&tx, EventKind::UserUpdated { user: id }, at).await?;
-            user_in(&tx, id).await
-        }
-        .await;
-        finish(tx, result).await
+            )?;
+            append(tx, EventKind::UserUpdated { user: id }, at)?;
+            user_in(tx, id)
+        })
+        .await
     }
 
     async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            if user_in(&tx, id).await?.role == Role::Bot {
+        self.write(move |tx| {
+            if user_in(tx, id)?.role == Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
             execute(
-                &tx,
+                tx,
                 "UPDATE users SET password_hash = ? WHERE id = ?",
                 [password_hash.into(), id.0.into()],
-            )
-            .await?;
-            execute(&tx, "DELETE FROM sessions WHERE user_id = ?", [id.0.into()]).await?;
+            )?;
+            execute(tx, "DELETE FROM sessions WHERE user_id = ?", [id.0.into()])?;
             Ok(())
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            if user_in(&tx, id).await?.role != Role::Bot {
+        self.write(move |tx| {
+            if user_in(tx, id)?.role != Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
             execute(
-                &tx,
+                tx,
                 "UPDATE users SET bot_token = ? WHERE id = ?",
                 [token.as_str().into(), id.0.into()],
-            )
-            .await?;
-            user_in(&tx, id).await
-        }
-        .await;
-        finish(tx, result).await
+            )?;
+            user_in(tx, id)
+        })
+        .await
     }
 
     async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError> {
-        let row = query_one(
-            &self.readers,
-            "SELECT id, bot_id, url FROM webhooks WHERE bot_id = ?",
-            [bot.0.into()],
-        )
-        .await?;
-        row.map(|r| {
-            Ok(Webhook {
-                id: WebhookId(int(&r, 0)?),
-                bot: UserId(int(&r, 1)?),
-                url: text(&r, 2)?,
+        self.read(move |c| {
+            let row = query_one(
+                c,
+                "SELECT id, bot_id, url FROM webhooks WHERE bot_id = ?",
+                [bot.0.into()],
+            )?;
+            row.map(|r| {
+                Ok(Webhook {
+                    id: WebhookId(int(&r, 0)?),
+                    bot: UserId(int(&r, 1)?),
+                    url: text(&r, 2)?,
+                })
             })
+            .transpose()
         })
-        .transpose()
+        .await
     }
 
     async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = self.deactivate_in(&tx, id, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::deactivate_in(tx, id, at)).await
     }
 
     async fn create_session(&self, new: NewSession) -> Result<Session, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            check_active(&tx, new.user).await?;
+        self.write(move |tx| {
+            check_active(tx, new.user)?;
             let id = execute(
-                &tx,
+                tx,
                 "INSERT INTO sessions (user_id, token_hash, user_agent, ip, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [new.user.0.into(), new.token_hash.as_str().into(), new.user_agent.as_str().into(), new.ip.as_str().into(), new.at.0.into(), new.at.0.into()],
-            )
-            .await?;
-            let row = query_one(&tx, &format!("{} WHERE id = ?", rows::SESSION), [id.into()]).await?;
+            )?;
+            let row = query_one(tx, &format!("{} WHERE id = ?", rows::SESSION), [id.into()])?;
             rows::session(&row.ok_or(StoreError::NotFound("session"))?)
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
-        let sql = format!("{} WHERE token_hash = ?", rows::SESSION);
-        query_one(&self.readers, &sql, [token_hash.into()])
-            .await?
-            .as_ref()
-            .map(rows::session)
-            .transpose()
+        let token_hash = token_hash.to_owned();
+        self.read(move |c| {
+            let sql = format!("{} WHERE token_hash = ?", rows::SESSION);
+            query_one(c, &sql, [token_hash.into()])?
+                .as_ref()
+                .map(rows::session)
+                .transpose()
+        })
+        .await
     }
 
     async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError> {
-        let sql = format!("{} WHERE user_id = ? ORDER BY id DESC", rows::SESSION);
-        query(&self.readers, &sql, [user.0.into()])
-            .await?
-            .iter()
-            .map(rows::session)
-            .collect()
+        self.read(move |c| {
+            let sql = format!("{} WHERE user_id = ? ORDER BY id DESC", rows::SESSION);
+            query(c, &sql, [user.0.into()])?
+                .iter()
+                .map(rows::session)
+                .collect()
+        })
+        .await
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = execute(&tx, "DELETE FROM sessions WHERE id = ?", [id.0.into()])
-            .await
-            .map(|_| ());
-        finish(tx, result).await
+        self.write(move |tx| {
+            execute(tx, "DELETE FROM sessions WHERE id = ?", [id.0.into()]).map(|_| ())
+        })
+        .await
     }
 
     async fn create_room(&self, new: NewRoom) -> Result<Room, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            check_active(&tx, new.creator).await?;
-            let (kind, members) = resolve_members(&tx, &new.members, Some(new.creator)).await?;
+        self.write(move |tx| {
+            check_active(tx, new.creator)?;
+            let (kind, members) = resolve_members(tx, &new.members, Some(new.creator))?;
             let room = Room {
                 id: RoomId(0),
                 name: Some(new.name.clone()),
@@ -728,11 +660,10 @@ impl Store for SqliteStore {
                 created_at: new.at,
                 last_active_at: new.at,
             };
-            let id = insert_room(&tx, &room, &members).await?;
-            room_in(&tx, id).await
-        }
-        .await;
-        finish(tx, result).await
+            let id = insert_room(tx, &room, &members)?;
+            room_in(tx, id)
+        })
+        .await
     }
 
     async fn find_or_create_direct_room(
@@ -741,13 +672,12 @@ impl Store for SqliteStore {
         key: DirectRoomKey,
         at: Timestamp,
     ) -> Result<(Room, bool), StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            if let Some(room) = direct_in(&tx, &key).await? {
+        self.write(move |tx| {
+            if let Some(room) = direct_in(tx, &key)? {
                 return Ok((room, false));
             }
             for member in key.members() {
-                check_active(&tx, *member).await?;
+                check_active(tx, *member)?;
             }
             let room = Room {
                 id: RoomId(0),
@@ -758,27 +688,29 @@ impl Store for SqliteStore {
                 created_at: at,
                 last_active_at: at,
             };
-            let id = insert_room(&tx, &room, key.members()).await?;
-            Ok((room_in(&tx, id).await?, true))
-        }
-        .await;
-        finish(tx, result).await
+            let id = insert_room(tx, &room, key.members())?;
+            Ok((room_in(tx, id)?, true))
+        })
+        .await
     }
 
     async fn direct_room(&self, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
-        direct_in(&self.readers, key).await
+        let key = key.clone();
+        self.read(move |c| direct_in(c, &key)).await
     }
 
     async fn room(&self, id: RoomId) -> Result<Room, StoreError> {
-        room_in(&self.readers, id).await
+        self.read(move |c| room_in(c, id)).await
     }
 
     async fn rooms(&self) -> Result<Vec<Room>, StoreError> {
-        query(&self.readers, &format!("{} ORDER BY id", rows::ROOM), [])
-            .await?
-            .iter()
-            .map(rows::room)
-            .collect()
+        self.read(move |c| {
+            query(c, &format!("{} ORDER BY id", rows::ROOM), [])?
+                .iter()
+                .map(rows::room)
+                .collect()
+        })
+        .await
     }
 
     async fn convert_room(
@@ -787,9 +719,8 @@ impl Store for SqliteStore {
         members: RoomMembers,
         at: Timestamp,
     ) -> Result<Room, StoreError> {
-        let tx = self.begin().await?;
-        let result = self.convert_in(&tx, id, members, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::convert_in(tx, id, members, at))
+            .await
     }
 
     async fn membership(
@@ -797,65 +728,65 @@ impl Store for SqliteStore {
         room: RoomId,
         user: UserId,
     ) -> Result<Option<Membership>, StoreError> {
-        let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
-        query_one(&self.readers, &sql, [room.0.into(), user.0.into()])
-            .await?
-            .as_ref()
-            .map(rows::membership)
-            .transpose()
+        self.read(move |c| {
+            let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
+            query_one(c, &sql, [room.0.into(), user.0.into()])?
+                .as_ref()
+                .map(rows::membership)
+                .transpose()
+        })
+        .await
     }
 
     async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError> {
-        let sql = format!("{} WHERE room_id = ? ORDER BY user_id", rows::MEMBERSHIP);
-        query(&self.readers, &sql, [room.0.into()])
-            .await?
-            .iter()
-            .map(rows::membership)
-            .collect()
+        self.read(move |c| {
+            let sql = format!("{} WHERE room_id = ? ORDER BY user_id", rows::MEMBERSHIP);
+            query(c, &sql, [room.0.into()])?
+                .iter()
+                .map(rows::membership)
+                .collect()
+        })
+        .await
     }
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
-        let sql = format!("{} WHERE user_id = ? ORDER BY room_id", rows::MEMBERSHIP);
-        query(&self.readers, &sql, [user.0.into()])
-            .await?
-            .iter()
-            .map(rows::membership)
-            .collect()
+        self.read(move |c| {
+            let sql = format!("{} WHERE user_id = ? ORDER BY room_id", rows::MEMBERSHIP);
+            query(c, &sql, [user.0.into()])?
+                .iter()
+                .map(rows::membership)
+                .collect()
+        })
+        .await
     }
 
     async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
+        self.write(move |tx| {
             let row = query_one(
-                &tx,
+                tx,
                 "SELECT unread_since FROM memberships WHERE room_id = ? AND user_id = ?",
                 [room.0.into(), user.0.into()],
-            )
-            .await?
+            )?
             .ok_or(StoreError::NotFound("membership"))?;
             if opt_int(&row, 0)?.is_some() {
                 execute(
-                    &tx,
+                    tx,
                     "UPDATE memberships SET unread_since = NULL WHERE room_id = ? AND user_id = ?",
                     [room.0.into(), user.0.into()],
-                )
-                .await?;
-                append(&tx, EventKind::RoomRead { room, user }, at).await?;
+                )?;
+                append(tx, EventKind::RoomRead { room, user }, at)?;
             }
             Ok(())
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     async fn post_message(&self, message: NewMessage) -> Result<Posted, StoreError> {
-        let tx = self.begin().await?;
-        let result = self.post_in(&tx, message).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::post_in(tx, message)).await
     }
 
     async fn message(&self, id: MessageId) -> Result<Message, StoreError> {
-        message_in(&self.readers, id).await
+        self.read(move |c| message_in(c, id)).await
     }
 
     async fn messages(
@@ -864,7 +795,8 @@ impl Store for SqliteStore {
         page: Page,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
-        room_in(&self.readers, room).await?;
+        self.read(move |c| {
+        room_in(c, room)?;
         let limit = i64::from(limit.clamp(1, MAX_PAGE));
         let (sql, values): (String, [Value; 3]) = match page {
             Page::Latest => (
@@ -902,8 +834,7 @@ impl Store for SqliteStore {
                     before.into(),
                     (limit - before).into(),
                 ];
-                let mut page = query(&self.readers, &sql, values)
-                    .await?
+                let mut page = query(c, &sql, values)?
                     .iter()
                     .map(rows::message)
                     .collect::<Result<Vec<_>, _>>()?;
@@ -911,13 +842,14 @@ impl Store for SqliteStore {
                 return Ok(page);
             }
         };
-        let mut page = query(&self.readers, &sql, values)
-            .await?
+        let mut page = query(c, &sql, values)?
             .iter()
             .map(rows::message)
             .collect::<Result<Vec<_>, _>>()?;
         page.sort_by_key(|m| m.id);
         Ok(page)
+    })
+        .await
     }
 
     async fn update_account(
@@ -925,9 +857,8 @@ impl Store for SqliteStore {
         changes: crate::AccountChanges,
         at: Timestamp,
     ) -> Result<Account, StoreError> {
-        let tx = self.begin().await?;
-        let result = self.update_account_in(&tx, changes, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::update_account_in(tx, changes, at))
+            .await
     }
 
     async fn update_profile(
@@ -936,62 +867,57 @@ impl Store for SqliteStore {
         changes: crate::ProfileChanges,
         at: Timestamp,
     ) -> Result<User, StoreError> {
-        let tx = self.begin().await?;
-        let result = self.update_profile_in(&tx, id, changes, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::update_profile_in(tx, id, changes, at))
+            .await
     }
 
     async fn set_webhook(&self, bot: UserId, url: Option<String>) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = self.set_webhook_in(&tx, bot, url).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::set_webhook_in(tx, bot, url))
+            .await
     }
 
     async fn ban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = self.ban_in(&tx, id, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::ban_in(tx, id, at)).await
     }
 
     async fn unban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = self.unban_in(&tx, id, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::unban_in(tx, id, at)).await
     }
 
     async fn is_banned_ip(&self, ip: &str) -> Result<bool, StoreError> {
-        Ok(query_one(
-            &self.readers,
-            "SELECT 1 FROM bans WHERE ip = ? LIMIT 1",
-            [ip.into()],
-        )
-        .await?
-        .is_some())
+        let ip = ip.to_owned();
+        self.read(move |c| {
+            Ok(query_one(c, "SELECT 1 FROM bans WHERE ip = ? LIMIT 1", [ip.into()])?.is_some())
+        })
+        .await
     }
 
     async fn touch_session(&self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = execute(
-            &tx,
-            "UPDATE sessions SET last_active_at = ? WHERE id = ?",
-            [at.0.into(), id.0.into()],
-        )
+        self.write(move |tx| {
+            execute(
+                tx,
+                "UPDATE sessions SET last_active_at = ? WHERE id = ?",
+                [at.0.into(), id.0.into()],
+            )
+            .map(|_| ())
+        })
         .await
-        .map(|_| ());
-        finish(tx, result).await
     }
 
     async fn use_token_once(&self, token_id: &str, at: Timestamp) -> Result<bool, StoreError> {
-        let tx = self.begin().await?;
-        let result = tx
-            .execute_raw(statement(
-                "INSERT OR IGNORE INTO used_tokens (id, used_at) VALUES (?, ?)",
-                [token_id.into(), at.0.into()],
-            ))
-            .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(backend);
-        finish(tx, result).await
+        let token_id = token_id.to_owned();
+        self.write(move |tx| {
+            execute_raw(
+                tx,
+                statement(
+                    "INSERT OR IGNORE INTO used_tokens (id, used_at) VALUES (?, ?)",
+                    [token_id.into(), at.0.into()],
+                ),
+            )
+            .map(|r| r.rows_affected == 1)
+            .map_err(backend)
+        })
+        .await
     }
 
     async fn rename_room(
@@ -1000,67 +926,62 @@ impl Store for SqliteStore {
         name: campfire_domain::RoomName,
         at: Timestamp,
     ) -> Result<Room, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            if room_in(&tx, id).await?.kind == RoomKind::Direct {
+        self.write(move |tx| {
+            if room_in(tx, id)?.kind == RoomKind::Direct {
                 return Err(Conflict::WrongRoomKind.into());
             }
             execute(
-                &tx,
+                tx,
                 "UPDATE rooms SET name = ? WHERE id = ?",
                 [name.as_str().into(), id.0.into()],
-            )
-            .await?;
-            append(&tx, EventKind::RoomRenamed { room: id }, at).await?;
-            room_in(&tx, id).await
-        }
-        .await;
-        finish(tx, result).await
+            )?;
+            append(tx, EventKind::RoomRenamed { room: id }, at)?;
+            room_in(tx, id)
+        })
+        .await
     }
 
     async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            room_in(&tx, id).await?;
+        self.write(move |tx| {
+            room_in(tx, id)?;
             // Members leave first, each with its event, so the log alone says who lost the room.
             let members = ids(
-                &tx,
+                tx,
                 "SELECT user_id FROM memberships WHERE room_id = ? ORDER BY user_id",
                 [id.0.into()],
-            )
-            .await?;
+            )?;
             for user in members {
-                remove_member(&tx, id, UserId(user), at).await?;
+                remove_member(tx, id, UserId(user), at)?;
             }
             // Messages, their mentions and boosts go by ON DELETE CASCADE.
-            execute(&tx, "DELETE FROM rooms WHERE id = ?", [id.0.into()]).await?;
-            append(&tx, EventKind::RoomDeleted { room: id }, at).await
-        }
-        .await;
-        finish(tx, result).await
+            execute(tx, "DELETE FROM rooms WHERE id = ?", [id.0.into()])?;
+            append(tx, EventKind::RoomDeleted { room: id }, at)
+        })
+        .await
     }
 
     async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
-        // One read transaction: the pairs and the head describe the same moment.
-        let tx = sea_orm::TransactionTrait::begin(&self.readers)
-            .await
-            .map_err(backend)?;
-        let result = async {
-            let pairs = query(
-                &tx,
-                "SELECT room_id, user_id FROM memberships ORDER BY room_id, user_id",
-                [],
-            )
-            .await?
-            .iter()
-            .map(|r| Ok((RoomId(int(r, 0)?), UserId(int(r, 1)?))))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-            let head = query_one(&tx, "SELECT COALESCE(MAX(seq), 0) FROM events", []).await?;
-            let head = EventSeq(head.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0));
-            Ok((pairs, head))
-        }
-        .await;
-        finish(tx, result).await
+        self.read(move |c| {
+            // One read transaction: the pairs and the head describe the same moment.
+            let tx = c.unchecked_transaction().map_err(backend)?;
+            let result = (|| {
+                let pairs = query(
+                    &tx,
+                    "SELECT room_id, user_id FROM memberships ORDER BY room_id, user_id",
+                    [],
+                )?
+                .iter()
+                .map(|r| Ok((RoomId(int(r, 0)?), UserId(int(r, 1)?))))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+                let head = query_one(&tx, "SELECT COALESCE(MAX(seq), 0) FROM events", [])?;
+                let head = EventSeq(head.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0));
+                Ok((pairs, head))
+            })();
+            // Nothing was written: ending the read transaction either way is the same.
+            tx.finish().map_err(backend)?;
+            result
+        })
+        .await
     }
 
     async fn set_involvement(
@@ -1070,24 +991,21 @@ impl Store for SqliteStore {
         involvement: Involvement,
         at: Timestamp,
     ) -> Result<Membership, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
+        self.write(move |tx| {
             let changed = execute_count(
-                &tx,
+                tx,
                 "UPDATE memberships SET involvement = ? WHERE room_id = ? AND user_id = ?",
                 [involvement.as_str().into(), room.0.into(), user.0.into()],
-            )
-            .await?;
+            )?;
             if changed == 0 {
                 return Err(StoreError::NotFound("membership"));
             }
-            append(&tx, EventKind::InvolvementChanged { room, user }, at).await?;
+            append(tx, EventKind::InvolvementChanged { room, user }, at)?;
             let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
-            let row = query_one(&tx, &sql, [room.0.into(), user.0.into()]).await?;
+            let row = query_one(tx, &sql, [room.0.into(), user.0.into()])?;
             rows::membership(&row.ok_or(StoreError::NotFound("membership"))?)
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {
@@ -1112,18 +1030,20 @@ impl Store for SqliteStore {
     }
 
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {
-        room_in(&self.readers, room).await?;
-        let row = query_one(
-            &self.readers,
-            "SELECT COUNT(*) FROM messages WHERE room_id = ?",
-            [room.0.into()],
-        )
-        .await?;
-        Ok(row
-            .as_ref()
-            .map(|r| int(r, 0))
-            .transpose()?
-            .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        self.read(move |c| {
+            room_in(c, room)?;
+            let row = query_one(
+                c,
+                "SELECT COUNT(*) FROM messages WHERE room_id = ?",
+                [room.0.into()],
+            )?;
+            Ok(row
+                .as_ref()
+                .map(|r| int(r, 0))
+                .transpose()?
+                .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        })
+        .await
     }
 
     async fn edit_message(
@@ -1133,15 +1053,12 @@ impl Store for SqliteStore {
         mentions: Vec<UserId>,
         at: Timestamp,
     ) -> Result<Message, StoreError> {
-        let tx = self.begin().await?;
-        let result = self.edit_message_in(&tx, id, body, mentions, at).await;
-        finish(tx, result).await
+        self.write(move |tx| Self::edit_message_in(tx, id, body, mentions, at))
+            .await
     }
 
     async fn delete_message(&self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = delete_message_in(&tx, id, at).await;
-        finish(tx, result).await
+        self.write(move |tx| delete_message_in(tx, id, at)).await
     }
 
     async fn add_boost(
@@ -1151,29 +1068,26 @@ impl Store for SqliteStore {
         content: campfire_domain::BoostContent,
         at: Timestamp,
     ) -> Result<campfire_domain::Boost, StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            let room = message_in(&tx, message).await?.room;
-            user_in(&tx, booster).await?;
+        self.write(move |tx| {
+            let room = message_in(tx, message)?.room;
+            user_in(tx, booster)?;
             let id = execute(
-                &tx,
+                tx,
                 "INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (?, ?, ?, ?)",
                 [message.0.into(), booster.0.into(), content.as_str().into(), at.0.into()],
-            )
-            .await?;
+            )?;
             let boost = campfire_domain::BoostId(id);
-            append(&tx, EventKind::BoostAdded { room, message, boost }, at).await?;
-            boost_in(&tx, boost).await
-        }
-        .await;
-        finish(tx, result).await
+            append(tx, EventKind::BoostAdded { room, message, boost }, at)?;
+            boost_in(tx, boost)
+        })
+        .await
     }
 
     async fn boost(
         &self,
         id: campfire_domain::BoostId,
     ) -> Result<campfire_domain::Boost, StoreError> {
-        boost_in(&self.readers, id).await
+        self.read(move |c| boost_in(c, id)).await
     }
 
     async fn remove_boost(
@@ -1181,13 +1095,12 @@ impl Store for SqliteStore {
         id: campfire_domain::BoostId,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = async {
-            let boost = boost_in(&tx, id).await?;
-            let room = message_in(&tx, boost.message).await?.room;
-            execute(&tx, "DELETE FROM boosts WHERE id = ?", [id.0.into()]).await?;
+        self.write(move |tx| {
+            let boost = boost_in(tx, id)?;
+            let room = message_in(tx, boost.message)?.room;
+            execute(tx, "DELETE FROM boosts WHERE id = ?", [id.0.into()])?;
             append(
-                &tx,
+                tx,
                 EventKind::BoostRemoved {
                     room,
                     message: boost.message,
@@ -1195,33 +1108,34 @@ impl Store for SqliteStore {
                 },
                 at,
             )
-            .await
-        }
-        .await;
-        finish(tx, result).await
+        })
+        .await
     }
 
     async fn boosts_of(
         &self,
         messages: &[MessageId],
     ) -> Result<Vec<campfire_domain::Boost>, StoreError> {
-        if messages.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = messages
-            .iter()
-            .map(|m| m.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
-            "{} WHERE message_id IN (SELECT value FROM json_each('[' || ? || ']')) ORDER BY id",
-            rows::BOOST
-        );
-        query(&self.readers, &sql, [list.into()])
-            .await?
-            .iter()
-            .map(rows::boost)
-            .collect()
+        let messages = messages.to_vec();
+        self.read(move |c| {
+            if messages.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list = messages
+                .iter()
+                .map(|m| m.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!(
+                "{} WHERE message_id IN (SELECT value FROM json_each('[' || ? || ']')) ORDER BY id",
+                rows::BOOST
+            );
+            query(c, &sql, [list.into()])?
+                .iter()
+                .map(rows::boost)
+                .collect()
+        })
+        .await
     }
 
     async fn save_push_subscription(
@@ -1258,13 +1172,13 @@ impl Store for SqliteStore {
         now: Timestamp,
         limit: u32,
     ) -> Result<Vec<crate::Delivery>, StoreError> {
+        self.read(move |c| {
         let rows = query(
-            &self.readers,
+            c,
             "SELECT id, target, payload, attempts, idempotency_key, created_at, kind FROM outbox \
              WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             [now.0.into(), i64::from(limit).into()],
-        )
-        .await?;
+        )?;
         rows.iter()
             .map(|r| {
                 let number = |i| {
@@ -1287,6 +1201,8 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    })
+        .await
     }
 
     async fn record_delivery(
@@ -1323,40 +1239,42 @@ impl Store for SqliteStore {
                 [at.0.into(), at.0.into(), error.into(), id.into()],
             ),
         };
-        let tx = self.begin().await?;
-        let result = execute_count(&tx, sql, values).await.and_then(|n| {
-            if n == 0 {
-                Err(StoreError::NotFound("delivery"))
-            } else {
-                Ok(())
-            }
-        });
-        finish(tx, result).await
+        self.write(move |tx| {
+            execute_count(tx, sql, values).and_then(|n| {
+                if n == 0 {
+                    Err(StoreError::NotFound("delivery"))
+                } else {
+                    Ok(())
+                }
+            })
+        })
+        .await
     }
 
     async fn set_circuit(&self, bot: UserId, state: &str) -> Result<(), StoreError> {
-        let tx = self.begin().await?;
-        let result = execute(
-            &tx,
-            "UPDATE webhooks SET circuit = ? WHERE bot_id = ?",
-            [state.into(), bot.0.into()],
-        )
+        let state = state.to_owned();
+        self.write(move |tx| {
+            execute(
+                tx,
+                "UPDATE webhooks SET circuit = ? WHERE bot_id = ?",
+                [state.into(), bot.0.into()],
+            )
+            .map(|_| ())
+        })
         .await
-        .map(|_| ());
-        finish(tx, result).await
     }
 
     async fn delivery_stats(&self, bot: UserId) -> Result<crate::DeliveryStats, StoreError> {
+        self.read(move |c| {
         let target = bot.0.to_string();
         let row = query_one(
-            &self.readers,
+            c,
             "SELECT COALESCE(SUM(status = 'delivered'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'failed'), 0), MAX(last_attempt_at), \
              (SELECT last_error FROM outbox WHERE kind = 'webhook' AND target = ?1 AND last_error IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1), \
              (SELECT circuit FROM webhooks WHERE bot_id = CAST(?1 AS INTEGER)) \
              FROM outbox WHERE kind = 'webhook' AND target = ?1",
             [target.into()],
-        )
-        .await?
+        )?
         .ok_or(StoreError::NotFound("outbox"))?;
         let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
         Ok(crate::DeliveryStats {
@@ -1367,41 +1285,39 @@ impl Store for SqliteStore {
             last_error: super::opt_text(&row, 4)?,
             circuit: super::opt_text(&row, 5)?.unwrap_or_else(|| "closed".to_owned()),
         })
+    })
+        .await
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
-        let sql = format!("{} WHERE seq > ? ORDER BY seq LIMIT ?", rows::EVENT);
-        query(
-            &self.readers,
-            &sql,
-            [after.0.into(), i64::from(limit).into()],
-        )
-        .await?
-        .iter()
-        .map(rows::event)
-        .collect()
+        self.read(move |c| {
+            let sql = format!("{} WHERE seq > ? ORDER BY seq LIMIT ?", rows::EVENT);
+            query(c, &sql, [after.0.into(), i64::from(limit).into()])?
+                .iter()
+                .map(rows::event)
+                .collect()
+        })
+        .await
     }
 
     async fn last_event_seq(&self) -> Result<EventSeq, StoreError> {
-        let row = query_one(
-            &self.readers,
-            "SELECT COALESCE(MAX(seq), 0) FROM events",
-            [],
-        )
-        .await?;
-        Ok(EventSeq(
-            row.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0),
-        ))
+        self.read(move |c| {
+            let row = query_one(c, "SELECT COALESCE(MAX(seq), 0) FROM events", [])?;
+            Ok(EventSeq(
+                row.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0),
+            ))
+        })
+        .await
     }
 
     async fn stats(&self) -> Result<Stats, StoreError> {
+        self.read(move |c| {
         let row = query_one(
-            &self.readers,
+            c,
             "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM rooms), (SELECT COUNT(*) FROM messages), \
              (SELECT COUNT(*) FROM events), (SELECT COALESCE(MAX(seq), 0) FROM events)",
             [],
-        )
-        .await?
+        )?
         .ok_or(StoreError::NotFound("stats"))?;
         let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
         Ok(Stats {
@@ -1411,12 +1327,14 @@ impl Store for SqliteStore {
             events: count(3)?,
             last_event: EventSeq(int(&row, 4)?),
         })
+    })
+        .await
     }
 }
 
 /// Stores a message's mentions (deduplicated); an unknown user is a conflict, not a crash.
-pub(super) async fn insert_mentions(
-    tx: &DatabaseTransaction,
+pub(super) fn insert_mentions(
+    tx: &Connection,
     message: MessageId,
     users: &[UserId],
 ) -> Result<(), StoreError> {
@@ -1424,63 +1342,51 @@ pub(super) async fn insert_mentions(
     users.sort_unstable();
     users.dedup();
     for user in users {
-        tx.execute_raw(statement(
-            "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
-            [message.0.into(), user.0.into()],
-        ))
-        .await
-        .map_err(|e| match e.sql_err() {
-            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Conflict::UnknownUser.into(),
-            _ => backend(e),
+        execute_raw(
+            tx,
+            statement(
+                "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
+                [message.0.into(), user.0.into()],
+            ),
+        )
+        .map_err(|e| {
+            if is_foreign_key_violation(&e) {
+                Conflict::UnknownUser.into()
+            } else {
+                backend(e)
+            }
         })?;
     }
     Ok(())
 }
 
-pub(super) async fn boost_in<C: ConnectionTrait>(
-    conn: &C,
+pub(super) fn boost_in(
+    conn: &Connection,
     id: campfire_domain::BoostId,
 ) -> Result<campfire_domain::Boost, StoreError> {
     let row = query_one(
         conn,
         &format!("{} WHERE id = ?", rows::BOOST),
         [id.0.into()],
-    )
-    .await?;
+    )?;
     rows::boost(&row.ok_or(StoreError::NotFound("boost"))?)
 }
 
-pub(super) async fn delete_message_in(
-    tx: &DatabaseTransaction,
+pub(super) fn delete_message_in(
+    tx: &Connection,
     id: MessageId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let room = message_in(tx, id).await?.room;
+    let room = message_in(tx, id)?.room;
     // Mentions and boosts go by ON DELETE CASCADE.
-    execute(tx, "DELETE FROM messages WHERE id = ?", [id.0.into()]).await?;
-    append(tx, EventKind::MessageDeleted { room, message: id }, at).await
+    execute(tx, "DELETE FROM messages WHERE id = ?", [id.0.into()])?;
+    append(tx, EventKind::MessageDeleted { room, message: id }, at)
 }
 
 /// Runs a statement; returns how many rows it changed.
-pub(super) async fn execute_count<const N: usize>(
-    tx: &DatabaseTransaction,
-    sql: &str,
-    values: [Value; N],
-) -> Result<u64, StoreError> {
-    Ok(tx
-        .execute_raw(statement(sql, values))
-        .await
-        .map_err(backend)?
-        .rows_affected())
-}
-
-async fn direct_in<C: ConnectionTrait>(
-    conn: &C,
-    key: &DirectRoomKey,
-) -> Result<Option<Room>, StoreError> {
+fn direct_in(conn: &Connection, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
     let sql = format!("{} WHERE direct_key = ?", rows::ROOM);
-    query_one(conn, &sql, [key.to_string().into()])
-        .await?
+    query_one(conn, &sql, [key.to_string().into()])?
         .as_ref()
         .map(rows::room)
         .transpose()

@@ -56,7 +56,8 @@ macro_rules! conformance_tests {
             pushes_are_queued_for_whom_the_push_rule_picks,
             push_subscriptions_follow_their_endpoint_and_session,
             messages_are_read_in_batches_by_id,
-            recent_searches_keep_the_newest_ten_once_each
+            recent_searches_keep_the_newest_ten_once_each,
+            concurrent_writes_fail_alone_and_commit_together
         );
     };
     (@cases $make:path: $($case:ident),* $(,)?) => {
@@ -1461,4 +1462,63 @@ pub async fn push_subscriptions_follow_their_endpoint_and_session(store: Shared)
             .unwrap()
             .is_empty()
     );
+}
+
+/// Writes that arrive together (and that an adapter may commit together, as the SQLite adapter's
+/// group commit does) succeed or fail each on its own: a failing one takes nothing of its
+/// neighbours with it, and every one that succeeded is in the data and the log, once, in order.
+pub async fn concurrent_writes_fail_alone_and_commit_together(store: Shared) {
+    let setup = set_up(&store).await;
+    let room = setup.room.id;
+    let missing = RoomId(987_654);
+    let head = store.last_event_seq().await.unwrap();
+    let mut tasks = Vec::new();
+    for n in 0..120 {
+        let store = store.clone();
+        let target = if n % 3 == 0 { missing } else { room };
+        tasks.push(tokio::spawn(async move {
+            let id = format!("c{n}");
+            let result = store
+                .post_message(message(target, setup.admin.id, &id, &id))
+                .await;
+            (n, result)
+        }));
+    }
+    let mut posted = Vec::new();
+    for task in tasks {
+        let (n, result) = task.await.unwrap();
+        if n % 3 == 0 {
+            assert!(
+                matches!(result, Err(StoreError::NotFound(_))),
+                "post {n} to a missing room: {result:?}"
+            );
+        } else {
+            let posted_message = result.unwrap();
+            assert!(posted_message.created);
+            assert_eq!(posted_message.message.body.plain(), format!("c{n}"));
+            posted.push(posted_message.message.id);
+        }
+    }
+    posted.sort_unstable();
+    assert_eq!(posted.len(), 80);
+    let stored: Vec<MessageId> = store
+        .messages(room, Page::After(MessageId(0)), MAX_PAGE)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(stored, posted, "exactly the successful posts are stored");
+    let events = store.events_after(head, 10_000).await.unwrap();
+    for (expected, event) in (head.0 + 1..).zip(&events) {
+        assert_eq!(event.seq, EventSeq(expected), "the log has a gap");
+    }
+    let created: Vec<MessageId> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::MessageCreated { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created, posted, "one event per stored message, in order");
 }
