@@ -120,7 +120,15 @@ impl Driver {
                         {
                             tracing::error!(%error, "reading the event log failed");
                         }
-                        self.handle(input)
+                        let connecting = match &input {
+                            Input::Connect { user, session, .. } => Some((*user, *session)),
+                            _ => None,
+                        };
+                        let read_log = self.handle(input);
+                        if let Some((user, session)) = connecting {
+                            self.recheck(user, session).await;
+                        }
+                        read_log
                     }
                 },
                 () = sleep_or_never(deadline) => {
@@ -175,6 +183,32 @@ impl Driver {
             Input::Shutdown { .. } => {}
         }
         false
+    }
+
+    /// A socket is authenticated when it is upgraded and registered here later: a sign-out,
+    /// password change or deactivation that committed in between would find no connection to
+    /// close. So the session is checked again once the connection is registered; a revocation
+    /// after this check finds it registered and closes it as usual.
+    async fn recheck(&mut self, user: UserId, session: SessionId) {
+        let valid = async {
+            let active = self.store.user(user).await?.is_active();
+            let signed_in = self
+                .store
+                .sessions_of(user)
+                .await?
+                .iter()
+                .any(|s| s.id == session);
+            Ok::<_, StoreError>(active && signed_in)
+        }
+        .await;
+        match valid {
+            Ok(true) => {}
+            Ok(false) => {
+                let now = self.now();
+                self.hub.end_session(now, &session);
+            }
+            Err(error) => tracing::error!(%error, "checking a new connection's session failed"),
+        }
     }
 
     /// Publishes every event after the hub's head.
