@@ -259,6 +259,11 @@ where
         users
     }
 
+    /// The members of `room` as of the newest published event, sorted.
+    pub fn members(&self, room: &R) -> Vec<U> {
+        self.membership.members(room).cloned().collect()
+    }
+
     /// Whether `user` has a live connection.
     pub fn is_connected(&self, user: &U) -> bool {
         self.conns.has_user(user)

@@ -15,6 +15,7 @@ mod m20261125_000002_used_tokens;
 mod m20261125_000003_outbox_attempts;
 mod m20261125_000004_webhook_circuits;
 mod m20261125_000006_push_subscriptions;
+mod m20261204_000007_unread_index;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_outbox_attempts::Migration),
             Box::new(m20261125_000004_webhook_circuits::Migration),
             Box::new(m20261125_000006_push_subscriptions::Migration),
+            Box::new(m20261204_000007_unread_index::Migration),
         ]
     }
 }

@@ -178,6 +178,7 @@ impl Driver {
                 let _ = reply.send(super::Presence {
                     looking: self.hub.looking_at(&room),
                     connected: self.hub.connected_in(&room),
+                    members: self.hub.members(&room),
                 });
             }
             Input::Shutdown { .. } => {}

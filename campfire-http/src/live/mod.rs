@@ -103,6 +103,10 @@ pub struct Presence {
     pub looking: Vec<UserId>,
     /// Members with any live connection: their open app shows the message, so no push (N1).
     pub connected: Vec<UserId>,
+    /// Every member of the room, sorted: the hub's membership, which the driver keeps current
+    /// from the log (a change committed in this process is read before any later request's
+    /// question reaches the driver, since its nudge is queued first).
+    pub members: Vec<UserId>,
 }
 
 /// A cheap handle to the driver.
@@ -134,7 +138,7 @@ impl LiveHandle {
         self.send(Input::Committed);
     }
 
-    /// Users looking at `room` now, and its members with a live connection.
+    /// Users looking at `room` now, its members with a live connection, and all its members.
     pub async fn presence(&self, room: RoomId) -> Presence {
         let (reply, answer) = oneshot::channel();
         self.send(Input::Looking { room, reply });

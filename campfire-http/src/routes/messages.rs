@@ -25,8 +25,8 @@ use crate::wire::{BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
 /// Messages per history page (M3).
 pub const PAGE: u32 = 40;
 
-/// Who a message mentions: its chips and `@Name`s, kept to the room's members (M5); the room's
-/// member ids; and the members as users when a mention or a bot could be involved.
+/// Who a message mentions: its chips and `@Name`s, kept to the room's `members` (M5); and the
+/// members as users when a mention or a bot could be involved.
 ///
 /// Only an `@` or a chip can mention anyone, and only a direct room's bots hear a message they
 /// are not mentioned in: otherwise no user is loaded. (Loading every user of the account per
@@ -35,21 +35,15 @@ pub const PAGE: u32 = 40;
 async fn mentions(
     state: &AppState,
     room: &Room,
+    members: &[UserId],
     body: &campfire_domain::MessageBody,
-) -> ApiResult<(Vec<UserId>, Vec<UserId>, Vec<User>)> {
-    let members: Vec<UserId> = state
-        .store
-        .members(room.id)
-        .await?
-        .into_iter()
-        .map(|m| m.user)
-        .collect();
+) -> ApiResult<(Vec<UserId>, Vec<User>)> {
     let chips = mention_chips(body.html());
     if room.kind != campfire_domain::RoomKind::Direct
         && chips.is_empty()
         && !body.plain().contains('@')
     {
-        return Ok((Vec::new(), members, Vec::new()));
+        return Ok((Vec::new(), Vec::new()));
     }
     let member_set: std::collections::HashSet<UserId> = members.iter().copied().collect();
     let users: Vec<User> = state
@@ -64,7 +58,7 @@ async fn mentions(
     found.extend(chips.into_iter().filter(|id| member_set.contains(id)));
     found.sort_unstable();
     found.dedup();
-    Ok((found, members, users))
+    Ok((found, users))
 }
 
 /// B3: which bots hear about a message: in a direct room every bot in it, elsewhere every bot
@@ -100,7 +94,10 @@ pub async fn post_message(
     from_webhook: bool,
 ) -> ApiResult<Posted> {
     let body = body_of(html)?;
-    let (mentions, member_ids, members) = mentions(state, room, &body).await?;
+    // The room's members come from the live hub's membership, not a read of the room's
+    // memberships per post (a 1,000-row read in a big room: BENCHMARKS.md).
+    let presence = state.live.presence(room.id).await;
+    let (mentions, members) = mentions(state, room, &presence.members, &body).await?;
     let mut webhooks = Vec::new();
     if !from_webhook && state.config.features.bots {
         for bot in webhook_bots(room, author, &mentions, &members) {
@@ -109,12 +106,11 @@ pub async fn post_message(
             }
         }
     }
-    let presence = state.live.presence(room.id).await;
     // With push switched off (O6) nobody is pushed to: as if everyone were connected.
     let connected = if state.config.features.push {
         presence.connected
     } else {
-        member_ids
+        presence.members
     };
     let posted = state
         .store
@@ -276,7 +272,8 @@ pub async fn edit_body(
     html: &str,
 ) -> ApiResult<Message> {
     let body = body_of(html)?;
-    let (mentions, _, _) = mentions(state, room, &body).await?;
+    let members = state.live.presence(room.id).await.members;
+    let (mentions, _) = mentions(state, room, &members, &body).await?;
     let edited = state
         .store
         .edit_message(message.id, body, mentions, now())

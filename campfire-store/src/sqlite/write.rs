@@ -377,7 +377,7 @@ impl SqliteStore {
             .join(",");
         execute(
             tx,
-            "UPDATE memberships SET unread_since = ? \
+            "UPDATE memberships INDEXED BY memberships_read_up SET unread_since = ? \
              WHERE room_id = ? AND user_id != ? AND involvement != 'invisible' AND unread_since IS NULL \
              AND user_id NOT IN (SELECT value FROM json_each('[' || ? || ']'))",
             [
