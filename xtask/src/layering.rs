@@ -21,7 +21,14 @@ pub struct Rule {
 }
 
 /// Runtime, network, database, search and serialization crates.
-const IO_CRATES: &[&str] = &["tokio", "hyper", "sea-orm", "tantivy", "serde_json"];
+const IO_CRATES: &[&str] = &[
+    "tokio",
+    "hyper",
+    "sea-orm",
+    "rusqlite",
+    "tantivy",
+    "serde_json",
+];
 
 /// The layering rules of the workspace.
 pub const RULES: &[Rule] = &[
@@ -39,8 +46,15 @@ pub const RULES: &[Rule] = &[
     // features off (traits and in-memory adapters only), so no path reaches the engines.
     Rule {
         krate: "campfire-http",
-        forbidden: &["sea-orm", "tantivy"],
+        forbidden: &["sea-orm", "rusqlite", "tantivy"],
         reason: "HTTP uses storage and search only through campfire-store and campfire-search",
+    },
+    // The search index sees messages only through the store's port (the indexer reads the log
+    // and message text in batches): never a database of its own.
+    Rule {
+        krate: "campfire-search",
+        forbidden: &["sea-orm", "rusqlite", "hyper"],
+        reason: "search reads messages only through the campfire-store port",
     },
     Rule {
         krate: "campfire-cli",
