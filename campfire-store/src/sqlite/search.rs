@@ -1,6 +1,7 @@
 //! The SQLite side of what search needs: batched message reads for the indexer and results,
 //! and recent searches (S2).
 
+use super::sql::id_list;
 use super::{SqliteStore, Value, execute, query, rows, text};
 use crate::{RECENT_SEARCHES, StoreError};
 use campfire_domain::{Message, MessageId, Timestamp, UserId};
@@ -13,21 +14,13 @@ impl SqliteStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // One bound JSON array instead of a variable number of placeholders.
-        let list = ids
-            .iter()
-            .map(|m| m.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = id_list(ids.iter().map(|m| m.0));
         self.read(move |c| {
             let sql = format!(
                 "{} WHERE m.id IN (SELECT value FROM json_each('[' || ? || ']')) ORDER BY m.id",
                 rows::MESSAGE
             );
-            query(c, &sql, [list.into()])?
-                .iter()
-                .map(rows::message)
-                .collect()
+            query(c, &sql, [list])?.iter().map(rows::message).collect()
         })
         .await
     }

@@ -52,6 +52,20 @@ impl ToSql for Value {
     }
 }
 
+/// A list of ids bound as one value, read back in SQL with
+/// `SELECT value FROM json_each('[' || ? || ']')`: one placeholder however many ids, so the
+/// statement text (and its cached preparation) stays the same.
+pub(super) fn id_list(ids: impl IntoIterator<Item = i64>) -> Value {
+    let mut list = String::new();
+    for id in ids {
+        if !list.is_empty() {
+            list.push(',');
+        }
+        list.push_str(&id.to_string());
+    }
+    Value::Text(list)
+}
+
 /// One result row, read out of the statement so it can outlive it.
 #[derive(Debug)]
 pub(super) struct Row(Vec<Stored>);

@@ -10,7 +10,7 @@ use campfire_domain::{
 use rusqlite::Connection;
 
 pub(super) use super::sql::{execute_count, ids};
-use super::sql::{execute_raw, is_foreign_key_violation, statement};
+use super::sql::{execute_raw, id_list, is_foreign_key_violation, statement};
 use super::{
     SqliteStore, Value, backend, execute, int, map_unique, opt_int, query, query_one, rows, text,
 };
@@ -369,12 +369,7 @@ impl SqliteStore {
         // R4 (campfire_domain::marks_unread): every member but the author, unless invisible or
         // looking at the room right now. Expressed in SQL so one statement marks a whole room;
         // the conformance suite holds it to the same behaviour as the memory store's use of the rule.
-        let looking = new
-            .looking
-            .iter()
-            .map(|u| u.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let looking = id_list(new.looking.iter().map(|u| u.0));
         execute(
             tx,
             "UPDATE memberships INDEXED BY memberships_read_up SET unread_since = ? \
@@ -384,7 +379,7 @@ impl SqliteStore {
                 new.at.0.into(),
                 new.room.0.into(),
                 new.author.0.into(),
-                looking.into(),
+                looking,
             ],
         )?;
         execute(
@@ -1116,24 +1111,16 @@ impl Store for SqliteStore {
         &self,
         messages: &[MessageId],
     ) -> Result<Vec<campfire_domain::Boost>, StoreError> {
-        let messages = messages.to_vec();
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = id_list(messages.iter().map(|m| m.0));
         self.read(move |c| {
-            if messages.is_empty() {
-                return Ok(Vec::new());
-            }
-            let list = messages
-                .iter()
-                .map(|m| m.0.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
             let sql = format!(
                 "{} WHERE message_id IN (SELECT value FROM json_each('[' || ? || ']')) ORDER BY id",
                 rows::BOOST
             );
-            query(c, &sql, [list.into()])?
-                .iter()
-                .map(rows::boost)
-                .collect()
+            query(c, &sql, [list])?.iter().map(rows::boost).collect()
         })
         .await
     }
