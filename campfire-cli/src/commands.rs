@@ -222,7 +222,7 @@ async fn user(store: &SqliteStore, command: UserCommand) -> Result<()> {
         UserCommand::ResetPassword { user } => {
             let user = find_user(store, &user).await?;
             let hash = secrets::hash_password(secrets::read_password()?).await?;
-            store.set_password(user.id, hash).await?;
+            store.set_password(user.id, hash, now()).await?;
             println!(
                 "Set a new password for {} and signed them out everywhere",
                 user.name
@@ -299,7 +299,7 @@ async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
         }
         BotCommand::RotateKey { id } => {
             let user = store
-                .rotate_bot_token(UserId(id), secrets::bot_token()?)
+                .rotate_bot_token(UserId(id), secrets::bot_token()?, now())
                 .await?;
             println!("New key for {}; the old one no longer works", user.name);
             println!("{}", bot_key(&user));

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use campfire_http::{AppState, HttpConfig, live};
 use campfire_search::{MemoryIndex, Opened, SearchIndex, TantivyIndex};
-use campfire_store::{DataDir, SqliteStore, Store, StoreOptions};
+use campfire_store::{DataDir, HotStore, SqliteStore, Store, StoreOptions};
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -58,7 +58,9 @@ async fn run(config: Config) -> Result<()> {
             .await
             .with_context(|| format!("could not open {}", data.database().display()))?,
     );
-    let dyn_store: Arc<dyn Store> = store.clone();
+    // Sessions, users, rooms, memberships and latest pages answered from memory (HotStore),
+    // kept current by this process's writes and by the log for everyone else's.
+    let dyn_store: Arc<dyn Store> = Arc::new(HotStore::new(store.clone()));
 
     let mut http = HttpConfig::new(signing_key);
     http.features = config.features();

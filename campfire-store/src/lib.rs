@@ -11,6 +11,7 @@
 
 mod commands;
 mod error;
+mod hot;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -22,6 +23,7 @@ pub use commands::{
     RoomMembers, SetUp, Stats,
 };
 pub use error::{Conflict, StoreError};
+pub use hot::HotStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock, SqliteStore, StoreOptions};

@@ -364,7 +364,12 @@ impl Store for MemoryStore {
         Ok(user)
     }
 
-    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError> {
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut s = self.lock();
         if s.user(id)?.role == Role::Bot {
             return Err(Conflict::WrongUserKind.into());
@@ -372,17 +377,25 @@ impl Store for MemoryStore {
         s.password_hashes.insert(id, password_hash);
         s.sessions.retain(|_, session| session.user != id);
         s.drop_orphaned_subscriptions();
+        s.append(EventKind::UserUpdated { user: id }, at);
         Ok(())
     }
 
-    async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError> {
+    async fn rotate_bot_token(
+        &self,
+        id: UserId,
+        token: BotToken,
+        at: Timestamp,
+    ) -> Result<User, StoreError> {
         let mut s = self.lock();
         let user = s.users.get_mut(&id).ok_or(StoreError::NotFound("user"))?;
         if user.role != Role::Bot {
             return Err(Conflict::WrongUserKind.into());
         }
         user.bot_token = Some(token);
-        Ok(user.clone())
+        let user = user.clone();
+        s.append(EventKind::UserUpdated { user: id }, at);
+        Ok(user)
     }
 
     async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError> {

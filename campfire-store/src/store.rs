@@ -61,11 +61,23 @@ pub trait Store: Send + Sync {
     /// Makes a person a member or an administrator. Bots stay bots.
     async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError>;
 
-    /// Replaces a person's password hash and ends all their sessions.
-    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError>;
+    /// Replaces a person's password hash and ends all their sessions. Appends `UserUpdated`,
+    /// so every process that holds the user's sessions in memory learns they ended.
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
 
-    /// Gives a bot a new token; the old key stops working at once.
-    async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError>;
+    /// Gives a bot a new token; the old key stops working at once. Appends `UserUpdated`, so
+    /// every process that holds the bot in memory learns of it.
+    async fn rotate_bot_token(
+        &self,
+        id: UserId,
+        token: BotToken,
+        at: Timestamp,
+    ) -> Result<User, StoreError>;
 
     /// A bot's webhook, if it has one.
     async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError>;

@@ -181,7 +181,7 @@ pub async fn rotate_bot_key(
     let bot = bot_of(&state, id).await?;
     let token =
         BotToken::from_random(random_64()?).ok_or_else(|| ApiError::internal(&"no token"))?;
-    let bot = state.store.rotate_bot_token(bot.id, token).await?;
+    let bot = state.store.rotate_bot_token(bot.id, token, now()).await?;
     Ok(Json(json!({ "bot": bot_json(&state, &bot).await? })).into_response())
 }
 

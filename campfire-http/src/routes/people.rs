@@ -97,7 +97,7 @@ pub async fn update_me(
         // A new password ends every session (other devices are signed out at once); this
         // device gets a fresh one.
         let sessions = state.store.sessions_of(user.id).await?;
-        state.store.set_password(user.id, hash).await?;
+        state.store.set_password(user.id, hash, now()).await?;
         for session in sessions {
             state.live.send(Input::EndSession {
                 session: session.id,

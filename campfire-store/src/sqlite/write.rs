@@ -544,7 +544,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn set_password(&self, id: UserId, password_hash: String) -> Result<(), StoreError> {
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: String,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         self.write(move |tx| {
             if user_in(tx, id)?.role == Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
@@ -555,12 +560,17 @@ impl Store for SqliteStore {
                 [password_hash.into(), id.0.into()],
             )?;
             execute(tx, "DELETE FROM sessions WHERE user_id = ?", [id.0.into()])?;
-            Ok(())
+            append(tx, EventKind::UserUpdated { user: id }, at)
         })
         .await
     }
 
-    async fn rotate_bot_token(&self, id: UserId, token: BotToken) -> Result<User, StoreError> {
+    async fn rotate_bot_token(
+        &self,
+        id: UserId,
+        token: BotToken,
+        at: Timestamp,
+    ) -> Result<User, StoreError> {
         self.write(move |tx| {
             if user_in(tx, id)?.role != Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
@@ -570,6 +580,7 @@ impl Store for SqliteStore {
                 "UPDATE users SET bot_token = ? WHERE id = ?",
                 [token.as_str().into(), id.0.into()],
             )?;
+            append(tx, EventKind::UserUpdated { user: id }, at)?;
             user_in(tx, id)
         })
         .await

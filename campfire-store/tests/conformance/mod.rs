@@ -710,13 +710,13 @@ pub async fn roles_change_for_people_not_bots(store: Shared) {
         Some("http://bots.example/hook".to_owned())
     );
     let rotated = store
-        .rotate_bot_token(bot.id, BotToken::parse("ZzZzZz999999").unwrap())
+        .rotate_bot_token(bot.id, BotToken::parse("ZzZzZz999999").unwrap(), at(5))
         .await
         .unwrap();
     assert_eq!(rotated.bot_token.unwrap().as_str(), "ZzZzZz999999");
     assert!(
         store
-            .rotate_bot_token(bob.id, BotToken::parse("ZzZzZz999999").unwrap())
+            .rotate_bot_token(bob.id, BotToken::parse("ZzZzZz999999").unwrap(), at(5))
             .await
             .is_err()
     );
@@ -768,7 +768,7 @@ pub async fn sessions_are_listed_and_ended(store: Shared) {
     store.delete_session(one.id).await.unwrap();
     assert_eq!(store.sessions_of(ada).await.unwrap(), vec![two]);
     store
-        .set_password(ada, "$argon2id$new".into())
+        .set_password(ada, "$argon2id$new".into(), at(6))
         .await
         .unwrap();
     assert!(
@@ -1425,7 +1425,7 @@ pub async fn push_subscriptions_follow_their_endpoint_and_session(store: Shared)
 
     // A new password ends every session, and so every subscription.
     store
-        .set_password(setup.admin.id, "new hash".into())
+        .set_password(setup.admin.id, "new hash".into(), at(6))
         .await
         .unwrap();
     assert!(
