@@ -90,3 +90,39 @@ async fn cli_changes_reach_open_sockets_within_a_second() {
         "Bob's socket closed within a second"
     );
 }
+
+/// Sessions are held in memory by the server: a password reset by `campfire-cli` (another
+/// process) must still end them, through the event it appends, within a second.
+#[tokio::test]
+async fn a_password_reset_by_the_cli_signs_the_person_out_within_a_second() {
+    let server = Server::start(&[]).await;
+    let (_admin, member, _) = two_people(&server).await;
+    assert_eq!(member.get("/api/sessions").await.status, 200);
+
+    let mut child = Command::new(cli())
+        .arg("--data-dir")
+        .arg(server.data_dir())
+        .args(["user", "reset-password", "bob@example.com"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "a brand new passphrase").unwrap();
+    }
+    assert!(child.wait().unwrap().success());
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        if member.get("/api/sessions").await.status == 401 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Bob's old session still worked a second after the reset"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

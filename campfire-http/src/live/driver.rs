@@ -72,6 +72,7 @@ pub async fn spawn(store: Arc<dyn Store>, config: LiveConfig) -> Result<Live, St
         conns: HashMap::new(),
         started: Instant::now(),
         config: handle.config().clone(),
+        pages: handle.pages.clone(),
     };
     let task = tokio::spawn(driver.run(inputs));
     Ok(Live { handle, task })
@@ -87,6 +88,9 @@ struct Driver {
     conns: HashMap<ConnId, ConnectionPorts>,
     started: Instant,
     config: LiveConfig,
+    /// Told of every event found in the log, so a commit by another process makes kept pages
+    /// old too.
+    pages: Arc<super::LatestPages>,
 }
 
 impl Driver {
@@ -220,6 +224,7 @@ impl Driver {
             if events.is_empty() {
                 return Ok(());
             }
+            self.pages.invalidate();
             for ready in encode_batch(self.store.as_ref(), &events).await? {
                 let now = self.now();
                 self.hub.publish(now, ready);

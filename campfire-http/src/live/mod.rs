@@ -8,6 +8,7 @@
 
 mod driver;
 mod encode;
+mod pages;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +23,7 @@ use crate::LiveConfig;
 use crate::wire::ClientFrame;
 
 pub use driver::spawn;
+pub use pages::LatestPages;
 
 /// What a connection task is told to write.
 #[derive(Debug, Clone)]
@@ -115,6 +117,7 @@ pub struct LiveHandle {
     inputs: mpsc::UnboundedSender<Input>,
     next_conn: Arc<AtomicU64>,
     config: Arc<LiveConfig>,
+    pub(crate) pages: Arc<LatestPages>,
 }
 
 impl LiveHandle {
@@ -133,9 +136,16 @@ impl LiveHandle {
         let _ = self.inputs.send(input);
     }
 
-    /// Tells the driver that something was committed.
+    /// Tells the driver that something was committed (and the latest pages that they may be
+    /// old, before the caller answers: it reads its own write).
     pub fn nudge(&self) {
+        self.pages.invalidate();
         self.send(Input::Committed);
+    }
+
+    /// The encoded latest history pages, kept until the next commit.
+    pub fn pages(&self) -> &LatestPages {
+        &self.pages
     }
 
     /// Users looking at `room` now, its members with a live connection, and all its members.
@@ -168,6 +178,7 @@ fn channel(config: LiveConfig) -> (LiveHandle, mpsc::UnboundedReceiver<Input>) {
         inputs,
         next_conn: Arc::new(AtomicU64::new(1)),
         config: Arc::new(config),
+        pages: Arc::default(),
     };
     (handle, receiver)
 }

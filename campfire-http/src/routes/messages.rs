@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{
-    Action, BoostContent, BoostId, ClientMessageId, Message, MessageId, Room, RoomFacts, User,
-    UserId, authorize, extract_mentions,
+    Action, BoostContent, BoostId, ClientMessageId, Message, MessageId, Room, RoomFacts, RoomId,
+    User, UserId, authorize, extract_mentions,
 };
 use campfire_store::{NewMessage, Page, Posted};
 use serde::Deserialize;
@@ -176,22 +176,7 @@ pub async fn history(
     authorize(&authed.actor(), &Action::ReadRoom(facts))?;
     let wanted = query.page()?;
     if wanted == Page::Latest {
-        // One read: a 41st message says whether there is more before; nothing is after the
-        // latest. (Two more queries per read, each re-checking the room, were ~40% of the
-        // request's queries: BENCHMARKS.md.)
-        let mut page = state
-            .store
-            .messages(room.id, Page::Latest, PAGE + 1)
-            .await?;
-        let has_before = page.len() > PAGE as usize;
-        if has_before {
-            page.remove(0);
-        }
-        let messages = with_boosts(&state, &page).await?;
-        return Ok(Json(
-            json!({ "messages": messages, "has_before": has_before, "has_after": false }),
-        )
-        .into_response());
+        return latest_page(&state, room.id).await;
     }
     let page = state.store.messages(room.id, wanted, PAGE).await?;
     let (has_before, has_after) = match (page.first(), page.last()) {
@@ -214,6 +199,41 @@ pub async fn history(
         Json(json!({ "messages": messages, "has_before": has_before, "has_after": has_after }))
             .into_response(),
     )
+}
+
+/// The latest page, from the encoded pages the live module keeps until the next commit, or
+/// read and encoded (then kept). One read: a 41st message says whether there is more before;
+/// nothing is after the latest. (Two more queries per read, each re-checking the room, were ~40%
+/// of the request's queries: BENCHMARKS.md.)
+async fn latest_page(state: &AppState, room: RoomId) -> ApiResult<Response> {
+    let pages = state.live.pages();
+    let body = match pages.get(room) {
+        Some(body) => body,
+        None => {
+            let generation = pages.generation();
+            let mut page = state.store.messages(room, Page::Latest, PAGE + 1).await?;
+            let has_before = page.len() > PAGE as usize;
+            if has_before {
+                page.remove(0);
+            }
+            let messages = with_boosts(state, &page).await?;
+            let json =
+                json!({ "messages": messages, "has_before": has_before, "has_after": false });
+            let body = axum::body::Bytes::from(
+                serde_json::to_vec(&json).map_err(|e| ApiError::internal(&e))?,
+            );
+            pages.put(room, generation, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// M1: post; the same client id again answers with the first message.
