@@ -20,6 +20,15 @@ mod m20261204_000007_unread_index;
 /// The ordered list of migrations.
 pub struct Migrator;
 
+/// The names of every migration, as recorded in `seaql_migrations` once applied: a store can tell
+/// that a database is up to date without running the migrator.
+pub fn names() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

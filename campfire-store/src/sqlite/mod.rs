@@ -170,8 +170,44 @@ impl SqliteStore {
     }
 }
 
-/// Runs the migrations through sea-orm-migration on a connection of its own, closed after.
+/// Brings the schema up to date through sea-orm-migration, on a connection of its own closed
+/// after. A database that already has every migration (every start but the first after an
+/// upgrade) is recognised with one rusqlite query, so the migrator and its driver never run:
+/// their code is never paged in, which is most of what they would add to idle memory.
 async fn migrate(path: &Path, options: &StoreOptions) -> Result<(), StoreError> {
+    let owned = path.to_owned();
+    let current = tokio::task::spawn_blocking(move || has_every_migration(&owned))
+        .await
+        .map_err(|e| StoreError::Backend(Box::new(e)))?;
+    if current {
+        return Ok(());
+    }
+    run_migrator(path, options).await
+}
+
+/// Whether the database records every migration the migrator knows (false on any doubt: the
+/// migrator then decides).
+fn has_every_migration(path: &Path) -> bool {
+    if !path.exists() {
+        return false;
+    }
+    let Ok(conn) = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return false;
+    };
+    let Ok(applied) = query(&conn, "SELECT version FROM seaql_migrations", []).and_then(|rows| {
+        rows.iter()
+            .map(|r| text(r, 0))
+            .collect::<Result<std::collections::HashSet<String>, _>>()
+    }) else {
+        return false;
+    };
+    migrations::names()
+        .iter()
+        .all(|name| applied.contains(name))
+}
+
+async fn run_migrator(path: &Path, options: &StoreOptions) -> Result<(), StoreError> {
     use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
     let busy = options.busy_timeout;
     let mut opts = sea_orm::ConnectOptions::new(format!("sqlite://{}?mode=rwc", path.display()));
@@ -192,4 +228,32 @@ async fn migrate(path: &Path, options: &StoreOptions) -> Result<(), StoreError> 
     db.close()
         .await
         .map_err(|e| StoreError::Backend(Box::new(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_up_to_date_database_is_recognised_without_the_migrator() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("campfire.db");
+        assert!(!has_every_migration(&path), "no database yet");
+        let store = SqliteStore::open(&path, StoreOptions::default())
+            .await
+            .unwrap();
+        store.close().await.unwrap();
+        assert!(has_every_migration(&path));
+
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)",
+            [],
+        )
+        .unwrap();
+        assert!(
+            !has_every_migration(&path),
+            "a missing migration sends the store to the migrator"
+        );
+    }
 }
