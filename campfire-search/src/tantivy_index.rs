@@ -5,9 +5,10 @@
 //! reading the message id back. The event-log position rides in each commit's payload, so the
 //! documents and the position they reflect can never disagree after a crash.
 
+use std::fs::{File, TryLockError};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use campfire_domain::{EventSeq, MessageId, Timestamp};
 use tantivy::collector::TopDocs;
@@ -146,17 +147,20 @@ impl TokenStream for Tokens {
     }
 }
 
-enum Problem {
-    Busy(SearchError),
-    Unusable(String),
-}
-
 /// A [`SearchIndex`] backed by tantivy.
+///
+/// The writer is taken when there is something to index and let go of when the indexer has been
+/// idle a while ([`SearchIndex::park`]): an idle server does not keep its threads and queue. The
+/// index directory stays this process's through a lock file of our own, held as long as the
+/// index is open, so a second process is refused even while no writer exists.
 pub struct TantivyIndex {
+    index: Index,
     fields: Fields,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Option<IndexWriter>>,
     reader: IndexReader,
     through: Mutex<EventSeq>,
+    /// Held (locked) for the index's lifetime; `None` in memory.
+    _lock: Option<File>,
 }
 
 impl std::fmt::Debug for TantivyIndex {
@@ -169,80 +173,91 @@ fn unavailable(error: impl std::fmt::Display) -> SearchError {
     SearchError::Unavailable(error.to_string())
 }
 
+/// Our lock file in the index directory (never wiped with the index files).
+const LOCK_FILE: &str = ".campfire-index.lock";
+
+fn lock(dir: &Path) -> Result<File, SearchError> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .map_err(unavailable)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(SearchError::Unavailable(
+            "another process is using the search index".into(),
+        )),
+        Err(TryLockError::Error(error)) => Err(unavailable(error)),
+    }
+}
+
 impl TantivyIndex {
     /// Opens the index in `dir`, creating it if there is none. An index that cannot be used
     /// (corrupt files, an older schema, an unreadable position) is deleted and replaced by an
     /// empty one, which the caller rebuilds from the store: the index is derived data.
-    /// Fails only when the directory itself is unusable or another process is writing to it.
+    /// Fails only when the directory itself is unusable or another process has it open.
     pub fn open(dir: &Path) -> Result<(TantivyIndex, Opened), SearchError> {
         std::fs::create_dir_all(dir).map_err(unavailable)?;
+        let lock = lock(dir)?;
         let had_index = dir.join("meta.json").exists();
         if had_index {
             match Self::open_existing(dir) {
-                Ok(index) => return Ok((index, Opened::Existing)),
-                Err(Problem::Busy(error)) => return Err(error),
-                Err(Problem::Unusable(reason)) => {
+                Ok((index, fields, through)) => {
+                    return Ok((
+                        Self::finish(index, fields, through, Some(lock))?,
+                        Opened::Existing,
+                    ));
+                }
+                Err(reason) => {
                     Self::wipe(dir)?;
-                    return Ok((Self::create(dir)?, Opened::Replaced(reason)));
+                    let (index, fields) = Self::create(dir)?;
+                    return Ok((
+                        Self::finish(index, fields, EventSeq(0), Some(lock))?,
+                        Opened::Replaced(reason),
+                    ));
                 }
             }
         }
         Self::wipe(dir)?;
-        Ok((Self::create(dir)?, Opened::Created))
+        let (index, fields) = Self::create(dir)?;
+        Ok((
+            Self::finish(index, fields, EventSeq(0), Some(lock))?,
+            Opened::Created,
+        ))
     }
 
     /// An index in memory (tests, and tools that do not keep one).
     pub fn in_ram() -> Result<TantivyIndex, SearchError> {
         let (schema, fields) = schema();
-        Self::start(Index::create_in_ram(schema), fields, EventSeq(0))
+        let index = Index::create_in_ram(schema);
+        register_analyzer(&index);
+        Self::finish(index, fields, EventSeq(0), None)
     }
 
-    fn open_existing(dir: &Path) -> Result<TantivyIndex, Problem> {
-        let unusable = |e: tantivy::TantivyError| Problem::Unusable(e.to_string());
+    fn open_existing(dir: &Path) -> Result<(Index, Fields, EventSeq), String> {
         let (schema, fields) = schema();
-        let index = Index::open_in_dir(dir).map_err(unusable)?;
+        let index = Index::open_in_dir(dir).map_err(|e| e.to_string())?;
         if index.schema() != schema {
-            return Err(Problem::Unusable(
-                "the index was built with a different schema".into(),
-            ));
+            return Err("the index was built with a different schema".into());
         }
-        let through = position(&index).map_err(Problem::Unusable)?;
-        index.tokenizers().register(
-            ANALYZER_NAME,
-            TextAnalyzer::from(OurTokenizer(Analyzer::new())),
-        );
-        let writer = index
-            .writer_with_options(writer_options())
-            .map_err(|e| match e {
-                // Another process is writing: refuse, never wipe what it is using.
-                tantivy::TantivyError::LockFailure(..) => Problem::Busy(unavailable(e)),
-                other => unusable(other),
-            })?;
-        Self::finish(index, fields, writer, through).map_err(|e| Problem::Unusable(e.to_string()))
+        let through = position(&index)?;
+        register_analyzer(&index);
+        Ok((index, fields, through))
     }
 
-    fn create(dir: &Path) -> Result<TantivyIndex, SearchError> {
+    fn create(dir: &Path) -> Result<(Index, Fields), SearchError> {
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema).map_err(unavailable)?;
-        Self::start(index, fields, EventSeq(0))
-    }
-
-    fn start(index: Index, fields: Fields, through: EventSeq) -> Result<TantivyIndex, SearchError> {
-        index.tokenizers().register(
-            ANALYZER_NAME,
-            TextAnalyzer::from(OurTokenizer(Analyzer::new())),
-        );
-        let writer = index
-            .writer_with_options(writer_options())
-            .map_err(unavailable)?;
-        Self::finish(index, fields, writer, through)
+        register_analyzer(&index);
+        Ok((index, fields))
     }
 
     fn finish(
         index: Index,
         fields: Fields,
-        writer: IndexWriter,
         through: EventSeq,
+        lock: Option<File>,
     ) -> Result<TantivyIndex, SearchError> {
         let reader = index
             .reader_builder()
@@ -250,25 +265,43 @@ impl TantivyIndex {
             .try_into()
             .map_err(unavailable)?;
         Ok(TantivyIndex {
+            index,
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
             reader,
             through: Mutex::new(through),
+            _lock: lock,
         })
     }
 
-    /// Removes the index files in `dir` (and nothing that is not a regular file).
+    /// Removes the index files in `dir` (and nothing that is not a regular file, nor our lock).
     fn wipe(dir: &Path) -> Result<(), SearchError> {
         let entries = std::fs::read_dir(dir).map_err(unavailable)?;
         let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        for path in paths.iter().filter(|p| p.is_file()) {
+        for path in paths
+            .iter()
+            .filter(|p| p.is_file() && p.file_name() != Some(std::ffi::OsStr::new(LOCK_FILE)))
+        {
             std::fs::remove_file(path).map_err(unavailable)?;
         }
         Ok(())
     }
 
-    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    /// Runs `work` with the writer, taking one if none is held.
+    fn with_writer<T>(
+        &self,
+        work: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
+        let mut held = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let writer = match held.take() {
+            Some(writer) => writer,
+            None => self
+                .index
+                .writer_with_options(writer_options())
+                .map_err(unavailable)?,
+        };
+        let writer = held.insert(writer);
+        work(writer)
     }
 
     fn commit(&self, writer: &mut IndexWriter, through: EventSeq) -> Result<(), SearchError> {
@@ -306,6 +339,13 @@ impl TantivyIndex {
     }
 }
 
+fn register_analyzer(index: &Index) {
+    index.tokenizers().register(
+        ANALYZER_NAME,
+        TextAnalyzer::from(OurTokenizer(Analyzer::new())),
+    );
+}
+
 fn position(index: &Index) -> Result<EventSeq, String> {
     let metas = index.load_metas().map_err(|e| e.to_string())?;
     match metas.payload {
@@ -330,38 +370,39 @@ fn column(segment: &SegmentReader, name: &str) -> I64Column {
 impl SearchIndex for TantivyIndex {
     fn apply(&self, changes: &[Change], through: EventSeq) -> Result<(), SearchError> {
         let f = self.fields;
-        let mut writer = self.writer();
-        let staged: Result<(), SearchError> = changes.iter().try_for_each(|change| {
-            match change {
-                Change::Upsert(d) => {
-                    writer.delete_term(Term::from_field_i64(f.message, d.message.0));
-                    writer
-                        .add_document(doc!(
-                            f.message => d.message.0,
-                            f.room => d.room.0,
-                            f.author => d.author.0,
-                            f.at => d.at.0,
-                            f.text => d.text.as_str(),
-                        ))
-                        .map_err(unavailable)?;
+        self.with_writer(|writer| {
+            let staged: Result<(), SearchError> = changes.iter().try_for_each(|change| {
+                match change {
+                    Change::Upsert(d) => {
+                        writer.delete_term(Term::from_field_i64(f.message, d.message.0));
+                        writer
+                            .add_document(doc!(
+                                f.message => d.message.0,
+                                f.room => d.room.0,
+                                f.author => d.author.0,
+                                f.at => d.at.0,
+                                f.text => d.text.as_str(),
+                            ))
+                            .map_err(unavailable)?;
+                    }
+                    Change::Delete(id) => {
+                        writer.delete_term(Term::from_field_i64(f.message, id.0));
+                    }
+                    Change::DeleteRoom(room) => {
+                        writer.delete_term(Term::from_field_i64(f.room, room.0));
+                    }
                 }
-                Change::Delete(id) => {
-                    writer.delete_term(Term::from_field_i64(f.message, id.0));
-                }
-                Change::DeleteRoom(room) => {
-                    writer.delete_term(Term::from_field_i64(f.room, room.0));
+                Ok(())
+            });
+            match staged.and_then(|()| self.commit(writer, through)) {
+                Ok(()) => Ok(()),
+                Err(error) => {
+                    // Drop whatever was staged so the next batch starts from the last commit.
+                    let _ = writer.rollback();
+                    Err(error)
                 }
             }
-            Ok(())
-        });
-        match staged.and_then(|()| self.commit(&mut writer, through)) {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                // Drop whatever was staged so the next batch starts from the last commit.
-                let _ = writer.rollback();
-                Err(error)
-            }
-        }
+        })
     }
 
     fn indexed_through(&self) -> Result<EventSeq, SearchError> {
@@ -416,13 +457,23 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn clear(&self) -> Result<(), SearchError> {
-        let mut writer = self.writer();
-        writer.delete_all_documents().map_err(unavailable)?;
-        self.commit(&mut writer, EventSeq(0))
+        self.with_writer(|writer| {
+            writer.delete_all_documents().map_err(unavailable)?;
+            self.commit(writer, EventSeq(0))
+        })
     }
 
     fn len(&self) -> Result<u64, SearchError> {
         Ok(self.reader.searcher().num_docs())
+    }
+
+    fn park(&self) -> Result<(), SearchError> {
+        let parked = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match parked {
+            // Merges the last commits started finish first, so segments still get merged.
+            Some(writer) => writer.wait_merging_threads().map_err(unavailable),
+            None => Ok(()),
+        }
     }
 }
 
@@ -438,6 +489,26 @@ mod tests {
         assert!(matches!(opened, Opened::Replaced(_)), "{opened:?}");
         assert_eq!(index.indexed_through().unwrap(), EventSeq(0));
         assert_eq!(index.len().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_parked_index_keeps_its_position_and_takes_its_writer_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, _) = TantivyIndex::open(dir.path()).unwrap();
+        index.apply(&[], EventSeq(3)).unwrap();
+        index.park().unwrap();
+        assert_eq!(index.indexed_through().unwrap(), EventSeq(3));
+        assert!(
+            TantivyIndex::open(dir.path()).is_err(),
+            "still this process's while parked"
+        );
+        index.apply(&[], EventSeq(4)).unwrap();
+        index.park().unwrap();
+        index.park().unwrap();
+        drop(index);
+        let (again, opened) = TantivyIndex::open(dir.path()).unwrap();
+        assert_eq!(opened, Opened::Existing);
+        assert_eq!(again.indexed_through().unwrap(), EventSeq(4));
     }
 
     #[test]

@@ -19,6 +19,10 @@ use tokio::task::JoinHandle;
 /// How long the indexer waits before looking at the log again when it has caught up.
 const IDLE_POLL: Duration = Duration::from_millis(100);
 
+/// How long the indexer has had nothing to do before it lets go of the index's writer (its
+/// threads and queue, most of an idle server's search memory); a busy indexer keeps it.
+const PARK_AFTER: Duration = Duration::from_millis(500);
+
 /// How long it waits after a failure (a full disk, a busy store) before trying again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
@@ -31,16 +35,28 @@ pub fn spawn_indexer(
     tokio::spawn(async move {
         forget_if_from_another_log(&*store, &index).await;
         let mut reported_catch_up = false;
+        // Since when there has been nothing to index, while the writer is held.
+        // (A writer taken at start, to clear an index ahead of the log, is let go of too.)
+        let mut idle_since = Some(tokio::time::Instant::now());
         loop {
             if *stop.borrow() {
                 return;
             }
             let pause = match step(&*store, &index).await {
-                Ok(Step::Indexed) => continue,
+                Ok(Step::Indexed) => {
+                    idle_since = Some(tokio::time::Instant::now());
+                    continue;
+                }
                 Ok(Step::CaughtUp(through)) => {
                     if !reported_catch_up {
                         tracing::info!(through = through.0, "search index caught up");
                         reported_catch_up = true;
+                    }
+                    if idle_since.is_some_and(|since| since.elapsed() >= PARK_AFTER) {
+                        idle_since = None;
+                        if let Err(error) = blocking(&index, |index| index.park()).await {
+                            tracing::warn!(%error, "could not park the search index writer");
+                        }
                     }
                     IDLE_POLL
                 }
