@@ -42,6 +42,16 @@ fn person(name: &str, email: &str) -> NewPerson {
     }
 }
 
+fn first_run() -> FirstRun {
+    FirstRun {
+        account_name: AccountName::new("Campfire").unwrap(),
+        join_code: JoinCode::parse("AAAA-BBBB-CCCC").unwrap(),
+        admin: person("Ada", "ada@example.com"),
+        first_room: RoomName::new("All Talk").unwrap(),
+        at: Timestamp(1),
+    }
+}
+
 fn message(room: campfire_domain::RoomId, author: campfire_domain::UserId, id: &str) -> NewMessage {
     NewMessage {
         room,
@@ -71,16 +81,7 @@ async fn changes_made_by_another_process_reach_it_through_the_log() {
         .await
         .unwrap();
 
-    let setup = hot
-        .set_up(FirstRun {
-            account_name: AccountName::new("Campfire").unwrap(),
-            join_code: JoinCode::parse("AAAA-BBBB-CCCC").unwrap(),
-            admin: person("Ada", "ada@example.com"),
-            first_room: RoomName::new("All Talk").unwrap(),
-            at: Timestamp(1),
-        })
-        .await
-        .unwrap();
+    let setup = hot.set_up(first_run()).await.unwrap();
     let (ada, room) = (setup.admin.id, setup.room.id);
     let bob = hot
         .create_person(person("Bob", "bob@example.com"), Timestamp(2))
@@ -185,16 +186,7 @@ async fn changes_made_by_another_process_reach_it_through_the_log() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn its_own_writes_are_read_back_at_once() {
     let (store, _dir) = hot_store().await;
-    let setup = store
-        .set_up(FirstRun {
-            account_name: AccountName::new("Campfire").unwrap(),
-            join_code: JoinCode::parse("AAAA-BBBB-CCCC").unwrap(),
-            admin: person("Ada", "ada@example.com"),
-            first_room: RoomName::new("All Talk").unwrap(),
-            at: Timestamp(1),
-        })
-        .await
-        .unwrap();
+    let setup = store.set_up(first_run()).await.unwrap();
     let (ada, room) = (setup.admin.id, setup.room.id);
     let session = store
         .create_session(NewSession {
