@@ -1,12 +1,13 @@
-//! Campfire's storage: the [`Store`] trait in domain words, an in-memory [`MemoryStore`], and
-//! (with the `sqlite` feature, on by default) the [`SqliteStore`] on sea-orm.
+//! Campfire's storage: the [`Store`] trait in domain words, an in-memory [`MemoryStore`],
+//! [`HotStore`] (the hot reads of any store answered from memory), and (with the `sqlite`
+//! feature, on by default) the [`SqliteStore`] on rusqlite, migrated by sea-orm-migration.
 //!
 //! Every write that changes what clients see appends its event to the sequenced log **in the
 //! same transaction**, so the log and the data never disagree. One conformance suite
 //! (`tests/conformance`) runs against every adapter.
 //!
-//! Architecture Invariant: sea-orm types (`DbErr`, connections, rows) never leave the `sqlite`
-//! module. The store authorizes nothing: callers check `campfire_domain::authorize` first. It
+//! Architecture Invariant: rusqlite and sea-orm types (errors, connections, rows) never leave
+//! the `sqlite` module. The store authorizes nothing: callers check `campfire_domain::authorize` first. It
 //! does keep the data whole: every operation is all-or-nothing.
 
 mod commands;
