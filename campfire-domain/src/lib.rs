@@ -8,8 +8,10 @@
 //! Values are valid by construction: a [`RoomName`], [`EmailAddress`], [`BoostContent`],
 //! [`MessageBody`], [`JoinCode`] or [`BotKey`] that exists has passed its constructor's checks.
 
+mod audience;
 mod avatar;
 mod codes;
+mod departure;
 mod direct;
 mod entities;
 mod error;
@@ -22,10 +24,11 @@ mod play;
 mod policy;
 mod push;
 mod time;
-mod unread;
 
+pub use audience::{Audience, Recipient, marks_unread, should_push, webhook_recipients};
 pub use avatar::{AVATAR_COLOURS, Avatar, avatar_colour, initials};
 pub use codes::{BotKey, BotToken, JoinCode, TOKEN_ALPHABET};
+pub use departure::{BotsAreNotBanned, Departure, Reinstatement, ban, deactivation, reinstatement};
 pub use direct::DirectRoomKey;
 pub use entities::{
     Account, Ban, Boost, Involvement, Membership, Mention, Message, PushSubscription, RecentSearch,
@@ -46,4 +49,3 @@ pub use play::{PlayDisplay, Sound};
 pub use policy::{Action, Actor, Denied, RoomFacts, authorize};
 pub use push::{PushKeys, VapidKey};
 pub use time::Timestamp;
-pub use unread::{Recipient, marks_unread, should_push};

@@ -9,11 +9,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, AccountId, Ban, BanId, Boost, BoostContent, BoostId, BotToken, ClientMessageId,
-    CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode,
-    Membership, Message, MessageBody, MessageId, PushSubscription, PushSubscriptionId, Recipient,
-    Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp, User, UserId,
-    UserStatus, Webhook, WebhookId, marks_unread, should_push,
+    Account, AccountId, Audience, Ban, BanId, Boost, BoostContent, BoostId, BotToken,
+    ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
+    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
+    PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp,
+    User, UserId, UserStatus, Webhook, WebhookId,
 };
 
 use crate::{
@@ -174,29 +174,47 @@ impl State {
             .retain(|_, p| p.session.is_none_or(|id| sessions.contains_key(&id)));
     }
 
-    /// A7's steps, for an active user; shared by deactivation and bans.
-    fn deactivate(&mut self, id: UserId, at: Timestamp) {
-        self.sessions.retain(|_, session| session.user != id);
-        self.push_subscriptions.retain(|_, p| p.user != id);
-        let shared: Vec<RoomId> = self
-            .memberships
+    /// The rooms `user` is in, with their kinds: what a departure decides which to leave from.
+    fn rooms_of(&self, user: UserId) -> Vec<(RoomId, RoomKind)> {
+        self.memberships
             .keys()
-            .filter(|(room, user)| {
-                *user == id
-                    && self
-                        .rooms
-                        .get(room)
-                        .is_some_and(|r| r.kind != RoomKind::Direct)
-            })
-            .map(|(room, _)| *room)
-            .collect();
-        for room in shared {
-            self.remove_member(room, id, at);
+            .filter(|(_, member)| *member == user)
+            .filter_map(|(room, _)| self.rooms.get(room).map(|r| (r.id, r.kind)))
+            .collect()
+    }
+
+    /// Applies what [`campfire_domain::deactivation`] or [`campfire_domain::ban`] decided.
+    fn persist_departure(&mut self, d: Departure, at: Timestamp) {
+        for ip in d.banned_ips {
+            let ban = Ban {
+                id: BanId(self.next_id()),
+                user: d.user,
+                ip,
+                created_at: at,
+            };
+            self.bans.push(ban);
         }
-        if let Some(user) = self.users.get_mut(&id) {
-            user.status = UserStatus::Deactivated;
+        if d.forget_devices {
+            self.sessions.retain(|_, session| session.user != d.user);
+            self.push_subscriptions.retain(|_, p| p.user != d.user);
+            self.recent_searches.remove(&d.user);
         }
-        self.append(EventKind::UserDeactivated { user: id }, at);
+        for room in d.leaves {
+            self.memberships.remove(&(room, d.user));
+        }
+        for message in d.deletes {
+            if let Some(message) = self.messages.remove(&message) {
+                self.client_ids
+                    .remove(&(message.author, message.client_message_id));
+                self.boosts.retain(|_, b| b.message != message.id);
+            }
+        }
+        if let Some(user) = self.users.get_mut(&d.user) {
+            user.status = d.status;
+        }
+        for event in d.events {
+            self.append(event, at);
+        }
     }
 
     fn delete_message(&mut self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
@@ -404,8 +422,8 @@ impl Store for MemoryStore {
 
     async fn deactivate_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
-        if s.user(id)?.is_active() {
-            s.deactivate(id, at);
+        if let Some(departure) = campfire_domain::deactivation(s.user(id)?, &s.rooms_of(id)) {
+            s.persist_departure(departure, at);
         }
         Ok(())
     }
@@ -467,67 +485,55 @@ impl Store for MemoryStore {
 
     async fn ban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
-        let user = s.user(id)?.clone();
-        if user.role == Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
-        let mut ips: Vec<String> = s
+        let ips: Vec<String> = s
             .sessions
             .values()
             .filter(|x| x.user == id)
             .map(|x| x.ip.clone())
             .collect();
-        ips.sort();
-        ips.dedup();
-        for ip in ips {
-            let ban = Ban {
-                id: BanId(s.next_id()),
-                user: id,
-                ip,
-                created_at: at,
-            };
-            s.bans.push(ban);
-        }
-        if user.is_active() {
-            s.deactivate(id, at);
-        }
-        let theirs: Vec<MessageId> = s
+        let messages: Vec<(MessageId, RoomId)> = s
             .messages
             .values()
             .filter(|m| m.author == id)
-            .map(|m| m.id)
+            .map(|m| (m.id, m.room))
             .collect();
-        for message in theirs {
-            s.delete_message(message, at)?;
-        }
-        if let Some(user) = s.users.get_mut(&id) {
-            user.status = UserStatus::Banned;
-        }
+        let departure = campfire_domain::ban(s.user(id)?, &s.rooms_of(id), &ips, &messages)
+            .map_err(|_| Conflict::WrongUserKind)?;
+        s.persist_departure(departure, at);
         Ok(())
     }
 
     async fn unban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
-        let user = s.user(id)?.clone();
-        if user.status != UserStatus::Banned {
-            return Ok(());
-        }
-        if let Some(email) = &user.email {
-            s.check_email_free(email)?;
-        }
-        s.bans.retain(|b| b.user != id);
-        if let Some(u) = s.users.get_mut(&id) {
-            u.status = UserStatus::Active;
-        }
-        s.append(EventKind::UserUpdated { user: id }, at);
         let open: Vec<RoomId> = s
             .rooms
             .values()
             .filter(|r| r.kind == RoomKind::Open)
             .map(|r| r.id)
             .collect();
-        for room in open {
-            s.add_member(room, RoomKind::Open, id, at);
+        let user = s.user(id)?;
+        let Some(back) = campfire_domain::reinstatement(user, &open) else {
+            return Ok(());
+        };
+        if let Some(email) = user.email.clone() {
+            s.check_email_free(&email)?;
+        }
+        s.bans.retain(|b| b.user != id);
+        if let Some(u) = s.users.get_mut(&id) {
+            u.status = UserStatus::Active;
+        }
+        let involvement = Involvement::default_for(RoomKind::Open);
+        for room in back.joins {
+            s.memberships.entry((room, id)).or_insert(Membership {
+                room,
+                user: id,
+                involvement,
+                unread_since: None,
+                created_at: at,
+            });
+        }
+        for event in back.events {
+            s.append(event, at);
         }
         Ok(())
     }
@@ -842,33 +848,37 @@ impl Store for MemoryStore {
             created_at: new.at,
             edited_at: None,
         };
-        let mut pushed = Vec::new();
-        for membership in s.memberships.values_mut().filter(|m| m.room == new.room) {
-            let recipient = Recipient {
-                user: membership.user,
-                involvement: membership.involvement,
-                looking_at_room: new.looking.contains(&membership.user),
-                connected_to_room: new.connected.contains(&membership.user),
-                mentioned: message.mentions.contains(&membership.user),
-            };
-            if membership.unread_since.is_none() && marks_unread(new.author, &recipient) {
-                membership.unread_since = Some(new.at);
-            }
-            if should_push(new.author, &recipient) {
-                pushed.push(membership.user);
+        let audience = Audience {
+            author: new.author,
+            mentions: &message.mentions,
+            looking: &new.looking,
+            connected: &new.connected,
+        };
+        let read: Vec<(UserId, Involvement)> = s
+            .memberships
+            .values()
+            .filter(|m| m.room == new.room && m.unread_since.is_none())
+            .map(|m| (m.user, m.involvement))
+            .collect();
+        for user in audience.newly_unread(read) {
+            if let Some(m) = s.memberships.get_mut(&(new.room, user)) {
+                m.unread_since = Some(new.at);
             }
         }
         if let Some(room) = s.rooms.get_mut(&new.room) {
             room.last_active_at = new.at;
         }
         s.client_ids.insert(retry, message.id);
-        // N1: one push per subscription of everyone the push rule picks, queued with the message.
-        let subscriptions: Vec<PushSubscriptionId> = s
+        // N1: one push per subscription the push rule picks, queued with the message.
+        let subscribed: Vec<(PushSubscriptionId, UserId, Involvement)> = s
             .push_subscriptions
             .values()
-            .filter(|p| pushed.contains(&p.user))
-            .map(|p| p.id)
+            .filter_map(|p| {
+                let member = s.memberships.get(&(new.room, p.user))?;
+                Some((p.id, p.user, member.involvement))
+            })
             .collect();
+        let subscriptions = audience.push_targets(subscribed);
         let targets = new
             .webhooks
             .iter()

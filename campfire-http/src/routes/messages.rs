@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{
     Action, BoostContent, BoostId, ClientMessageId, Message, MessageId, Room, RoomFacts, RoomId,
-    User, UserId, authorize, extract_mentions,
+    User, UserId, authorize, extract_mentions, webhook_recipients,
 };
 use campfire_store::{NewMessage, Page, Posted};
 use serde::Deserialize;
@@ -61,17 +61,6 @@ async fn mentions(
     Ok((found, users))
 }
 
-/// B3: which bots hear about a message: in a direct room every bot in it, elsewhere every bot
-/// mentioned; never the author, and only bots with a webhook (checked when delivering).
-fn webhook_bots(room: &Room, author: &User, mentions: &[UserId], members: &[User]) -> Vec<UserId> {
-    members
-        .iter()
-        .filter(|u| u.role == campfire_domain::Role::Bot && u.is_active() && u.id != author.id)
-        .filter(|u| room.kind == campfire_domain::RoomKind::Direct || mentions.contains(&u.id))
-        .map(|u| u.id)
-        .collect()
-}
-
 /// Sanitises a message body. Too much HTML is `413` (docs/api.md: 64 KiB of message HTML);
 /// anything else wrong with it (blank) is `422`.
 fn body_of(html: &str) -> ApiResult<campfire_domain::MessageBody> {
@@ -100,7 +89,7 @@ pub async fn post_message(
     let (mentions, members) = mentions(state, room, &presence.members, &body).await?;
     let mut webhooks = Vec::new();
     if !from_webhook && state.config.features.bots {
-        for bot in webhook_bots(room, author, &mentions, &members) {
+        for bot in webhook_recipients(room.kind, author.id, &mentions, &members) {
             if state.store.webhook(bot).await?.is_some() {
                 webhooks.push(bot);
             }

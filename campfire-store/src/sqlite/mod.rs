@@ -31,6 +31,7 @@ use migrations::{Migrator, MigratorTrait};
 use rusqlite::Connection;
 
 use crate::StoreError;
+use rows::involvement;
 use sql::{
     Row, Value, backend, execute, int, map_unique, opt_int, opt_text, query, query_one, text,
 };

@@ -2,14 +2,13 @@
 //! outbox inside its own transaction.
 
 use campfire_domain::{
-    Involvement, MessageId, PushSubscription, PushSubscriptionId, Recipient, SessionId, Timestamp,
-    UserId, should_push,
+    Audience, MessageId, PushSubscription, PushSubscriptionId, RoomId, SessionId, Timestamp, UserId,
 };
 use rusqlite::Connection;
 
 use super::sql::execute_count;
-use super::{Row, SqliteStore, execute, int, opt_int, query, query_one, text};
-use crate::{NewMessage, NewPushSubscription, StoreError};
+use super::{Row, SqliteStore, execute, int, involvement, opt_int, query, query_one, text};
+use crate::{NewPushSubscription, StoreError};
 
 const SUBSCRIPTION: &str =
     "SELECT id, user_id, endpoint, p256dh, auth, session_id, created_at FROM push_subscriptions";
@@ -26,47 +25,44 @@ fn subscription(row: &Row) -> Result<PushSubscription, StoreError> {
     })
 }
 
-/// Queues a push for every subscription of every member the push rule picks (N1's
-/// `campfire_domain::should_push`, applied here to the members who have a subscription at all).
+/// Queues a push for every subscription the push rule picks (N1: [`Audience::push_targets`])
+/// among the room's members' subscriptions.
 pub(super) fn queue_pushes(
     tx: &Connection,
-    new: &NewMessage,
+    audience: &Audience<'_>,
+    room: RoomId,
     message: MessageId,
+    at: Timestamp,
 ) -> Result<(), StoreError> {
-    let rows = query(
+    let subscribed = query(
         tx,
         // Subscriptions first (CROSS JOIN fixes the order): there are at most a few per person,
         // often none, while a room can have thousands of members to visit.
-        "SELECT m.user_id, m.involvement, s.id FROM push_subscriptions s \
+        "SELECT s.id, m.user_id, m.involvement FROM push_subscriptions s \
          CROSS JOIN memberships m ON m.room_id = ? AND m.user_id = s.user_id \
          ORDER BY s.id",
-        [new.room.0.into()],
-    )?;
-    for row in rows {
-        let user = UserId(int(&row, 0)?);
-        let involvement = Involvement::parse(&text(&row, 1)?)
-            .ok_or_else(|| StoreError::Corrupt("memberships.involvement".to_owned()))?;
-        let recipient = Recipient {
-            user,
-            involvement,
-            looking_at_room: new.looking.contains(&user),
-            connected_to_room: new.connected.contains(&user),
-            mentioned: new.mentions.contains(&user),
-        };
-        if !should_push(new.author, &recipient) {
-            continue;
-        }
-        let subscription = int(&row, 2)?;
+        [room.0.into()],
+    )?
+    .iter()
+    .map(|row| {
+        Ok((
+            PushSubscriptionId(int(row, 0)?),
+            UserId(int(row, 1)?),
+            involvement(row, 2)?,
+        ))
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    for subscription in audience.push_targets(subscribed) {
         execute(
             tx,
             "INSERT INTO outbox (kind, target, payload, idempotency_key, status, attempts, next_attempt_at, created_at) \
              VALUES ('push', ?, ?, ?, 'pending', 0, ?, ?)",
             [
-                subscription.to_string().into(),
+                subscription.0.to_string().into(),
                 message.0.to_string().into(),
-                format!("push-{}-{}", message.0, subscription).into(),
-                new.at.0.into(),
-                new.at.0.into(),
+                format!("push-{}-{}", message.0, subscription.0).into(),
+                at.0.into(),
+                at.0.into(),
             ],
         )?;
     }

@@ -98,16 +98,17 @@ pub(super) fn room(row: &Row) -> Result<Room, StoreError> {
     })
 }
 
+/// The involvement in column `i`.
+pub(super) fn involvement(row: &Row, i: usize) -> Result<Involvement, StoreError> {
+    let raw = text(row, i)?;
+    named("involvement", &raw, Involvement::parse(&raw))
+}
+
 pub(super) fn membership(row: &Row) -> Result<Membership, StoreError> {
-    let involvement = text(row, 2)?;
     Ok(Membership {
         room: RoomId(int(row, 0)?),
         user: UserId(int(row, 1)?),
-        involvement: named(
-            "involvement",
-            &involvement,
-            Involvement::parse(&involvement),
-        )?,
+        involvement: involvement(row, 2)?,
         unread_since: opt_int(row, 3)?.map(Timestamp),
         created_at: Timestamp(int(row, 4)?),
     })

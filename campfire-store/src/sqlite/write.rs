@@ -3,16 +3,18 @@
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement,
-    JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId, Role, Room,
-    RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook, WebhookId,
+    Account, Audience, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
+    Involvement, JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId,
+    Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook,
+    WebhookId,
 };
 use rusqlite::Connection;
 
 pub(super) use super::sql::{execute_count, ids};
 use super::sql::{execute_raw, id_list, is_foreign_key_violation, statement};
 use super::{
-    SqliteStore, Value, backend, execute, int, map_unique, opt_int, query, query_one, rows, text,
+    SqliteStore, Value, backend, execute, int, involvement, map_unique, opt_int, query, query_one,
+    rows, text,
 };
 use crate::{
     Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
@@ -269,39 +271,6 @@ impl SqliteStore {
         })
     }
 
-    pub(super) fn deactivate_in(
-        tx: &Connection,
-        id: UserId,
-        at: Timestamp,
-    ) -> Result<(), StoreError> {
-        if !user_in(tx, id)?.is_active() {
-            return Ok(());
-        }
-        for sql in [
-            "DELETE FROM sessions WHERE user_id = ?",
-            "DELETE FROM push_subscriptions WHERE user_id = ?",
-            "DELETE FROM recent_searches WHERE user_id = ?",
-        ] {
-            execute(tx, sql, [id.0.into()])?;
-        }
-        let shared = ids(
-            tx,
-            "SELECT m.room_id FROM memberships m JOIN rooms r ON r.id = m.room_id \
-             WHERE m.user_id = ? AND r.kind != 'direct' ORDER BY m.room_id",
-            [id.0.into()],
-        )?;
-        for room in shared {
-            remove_member(tx, RoomId(room), id, at)?;
-        }
-        // Leaving the 'active' status takes the email out of the partial unique index: freed.
-        execute(
-            tx,
-            "UPDATE users SET status = 'deactivated' WHERE id = ?",
-            [id.0.into()],
-        )?;
-        append(tx, EventKind::UserDeactivated { user: id }, at)
-    }
-
     fn convert_in(
         tx: &Connection,
         id: RoomId,
@@ -366,22 +335,36 @@ impl SqliteStore {
             ],
         )?);
         insert_mentions(tx, id, &new.mentions)?;
-        // R4 (campfire_domain::marks_unread): every member but the author, unless invisible or
-        // looking at the room right now. Expressed in SQL so one statement marks a whole room;
-        // the conformance suite holds it to the same behaviour as the memory store's use of the rule.
-        let looking = id_list(new.looking.iter().map(|u| u.0));
-        execute(
+        let audience = Audience {
+            author: new.author,
+            mentions: &new.mentions,
+            looking: &new.looking,
+            connected: &new.connected,
+        };
+        // R4: only members whose room is read now can change; the partial index holds just them,
+        // so in a busy room (everyone already unread) this reads next to nothing.
+        let read = query(
             tx,
-            "UPDATE memberships INDEXED BY memberships_read_up SET unread_since = ? \
-             WHERE room_id = ? AND user_id != ? AND involvement != 'invisible' AND unread_since IS NULL \
-             AND user_id NOT IN (SELECT value FROM json_each('[' || ? || ']'))",
-            [
-                new.at.0.into(),
-                new.room.0.into(),
-                new.author.0.into(),
-                looking,
-            ],
-        )?;
+            "SELECT user_id, involvement FROM memberships INDEXED BY memberships_read_up \
+             WHERE room_id = ? AND unread_since IS NULL",
+            [new.room.0.into()],
+        )?
+        .iter()
+        .map(|row| Ok((UserId(int(row, 0)?), involvement(row, 1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let unread = audience.newly_unread(read);
+        if !unread.is_empty() {
+            execute(
+                tx,
+                "UPDATE memberships SET unread_since = ? WHERE room_id = ? \
+                 AND user_id IN (SELECT value FROM json_each('[' || ? || ']'))",
+                [
+                    new.at.0.into(),
+                    new.room.0.into(),
+                    id_list(unread.iter().map(|u| u.0)),
+                ],
+            )?;
+        }
         execute(
             tx,
             "UPDATE rooms SET last_active_at = ? WHERE id = ?",
@@ -403,7 +386,7 @@ impl SqliteStore {
             )?;
         }
         // N1: pushes too, so a crash after the commit still delivers them.
-        super::push::queue_pushes(tx, &new, id)?;
+        super::push::queue_pushes(tx, &audience, new.room, id, new.at)?;
         append(
             tx,
             EventKind::MessageCreated {
@@ -1381,7 +1364,7 @@ pub(super) fn delete_message_in(
     append(tx, EventKind::MessageDeleted { room, message: id }, at)
 }
 
-/// Runs a statement; returns how many rows it changed.
+/// The direct room of `key`'s two people, if they have one.
 fn direct_in(conn: &Connection, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
     let sql = format!("{} WHERE direct_key = ?", rows::ROOM);
     query_one(conn, &sql, [key.to_string().into()])?

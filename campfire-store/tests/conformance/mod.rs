@@ -496,6 +496,10 @@ pub async fn deactivation_happens_in_one_step(store: Shared) {
         })
         .await
         .unwrap();
+    store
+        .record_search(bob.id, "launch date", at(5))
+        .await
+        .unwrap();
 
     let seq = store.last_event_seq().await.unwrap();
     store.deactivate_user(bob.id, at(30)).await.unwrap();
@@ -509,6 +513,10 @@ pub async fn deactivation_happens_in_one_step(store: Shared) {
         "sessions ended"
     );
     assert_eq!(store.session_by_token_hash("h1").await.unwrap(), None);
+    assert!(
+        store.recent_searches(bob.id).await.unwrap().is_empty(),
+        "recent searches forgotten"
+    );
     let rooms: Vec<RoomId> = store
         .memberships_of(bob.id)
         .await
