@@ -1,24 +1,15 @@
 //! What each command does: parse its arguments into domain values, call the store, print.
 
 use anyhow::{Context, Result, bail};
-use campfire_domain::{
-    AccountName, Bio, EmailAddress, PersonName, Role, RoomName, Timestamp, User, UserId,
-};
+use campfire_domain::{AccountName, Bio, EmailAddress, PersonName, Role, RoomName, User, UserId};
 use campfire_search::{SearchIndex, TantivyIndex};
+use campfire_store::app::{App, Caller, now};
 use campfire_store::{
     DataDir, FirstRun, NewBot, NewPerson, NewRoom, RoomMembers, SqliteStore, Store, StoreOptions,
 };
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
 
 use crate::{BotCommand, Cli, Command, JoinCodeAction, RoomCommand, UserCommand, secrets};
-
-fn now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default();
-    Timestamp(i64::try_from(millis).unwrap_or(i64::MAX))
-}
 
 async fn open(data: &DataDir) -> Result<SqliteStore> {
     if !data.has_database() {
@@ -38,7 +29,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let data = DataDir::new(&cli.data_dir);
     match cli.command {
         Command::Init => init(&data).await,
-        Command::User(command) => user(&open(&data).await?, command).await,
+        Command::User(command) => user(Arc::new(open(&data).await?), command).await,
         Command::Bot(command) => bot(&open(&data).await?, command).await,
         Command::Room(command) => room(&open(&data).await?, command).await,
         Command::JoinCode { action } => join_code(&open(&data).await?, action).await,
@@ -138,7 +129,9 @@ async fn find_user(store: &SqliteStore, who: &str) -> Result<User> {
         .with_context(|| format!("no active user with the email address {email}"))
 }
 
-async fn user(store: &SqliteStore, command: UserCommand) -> Result<()> {
+async fn user(store: Arc<SqliteStore>, command: UserCommand) -> Result<()> {
+    let app = App::offline(store.clone());
+    let store = store.as_ref();
     match command {
         UserCommand::Create { name, email, admin } => {
             let name = PersonName::new(&name)?;
@@ -203,16 +196,13 @@ async fn user(store: &SqliteStore, command: UserCommand) -> Result<()> {
         UserCommand::SetRole { user, role } => {
             let user = find_user(store, &user).await?;
             let role = Role::parse(&role).context("the role must be member or administrator")?;
-            let user = store.set_role(user.id, role, now()).await?;
+            let user = app.set_role(Caller::Operator, user.id, role).await?;
             println!("{} is now {}", user.name, user.role.as_str());
             Ok(())
         }
         UserCommand::Deactivate { user } => {
             let user = find_user(store, &user).await?;
-            if user.role == Role::Bot {
-                bail!("{} is a bot; bots are not deactivated here", user.name);
-            }
-            store.deactivate_user(user.id, now()).await?;
+            app.deactivate(Caller::Operator, user.id).await?;
             println!(
                 "Deactivated {}: their sessions are ended and their messages stay",
                 user.name

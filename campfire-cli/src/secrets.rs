@@ -1,23 +1,18 @@
 //! Randomness and passwords: the inputs the domain takes but never makes.
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use campfire_domain::{BotToken, JoinCode, password};
+use campfire_store::app::random;
 use std::io::{BufRead, IsTerminal};
-
-fn random_bytes<const N: usize>() -> Result<[u8; N]> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
-    Ok(bytes)
-}
 
 /// A fresh join code.
 pub fn join_code() -> Result<JoinCode> {
-    JoinCode::from_random(random_bytes::<64>()?).context("could not generate a join code")
+    Ok(random::join_code()?)
 }
 
 /// A fresh bot token.
 pub fn bot_token() -> Result<BotToken> {
-    BotToken::from_random(random_bytes::<64>()?).context("could not generate a bot token")
+    Ok(random::bot_token()?)
 }
 
 /// Reads a password: hidden at a terminal prompt, or the first line of piped standard input.
@@ -44,7 +39,7 @@ pub fn read_password() -> Result<String> {
 
 /// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
 pub async fn hash_password(password: String) -> Result<String> {
-    let salt = random_bytes::<16>()?;
+    let salt = random::bytes::<16>()?;
     let hashed = tokio::task::spawn_blocking(move || password::hash(&password, salt))
         .await
         .context("the hashing thread failed")??;

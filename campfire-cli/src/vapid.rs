@@ -6,9 +6,7 @@ use campfire_store::{DataDir, Store};
 use crate::VapidAction;
 
 fn random() -> Result<[u8; 32], String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-    Ok(bytes)
+    campfire_store::app::random::bytes::<32>().map_err(|e| e.to_string())
 }
 
 /// Runs `vapid show` or `vapid rotate`.

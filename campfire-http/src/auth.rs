@@ -10,6 +10,7 @@ use axum::http::header::{COOKIE, HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use campfire_domain::{Actor, Role, Session, User, password};
+use campfire_store::app::random;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -105,8 +106,7 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 
 /// A fresh session token: 256 random bits, hex.
 pub fn new_token() -> ApiResult<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e))?;
+    let bytes = random::bytes::<32>().map_err(|e| ApiError::internal(&e))?;
     Ok(hex(&bytes))
 }
 
@@ -161,8 +161,7 @@ pub fn origin_matches_host(origin: &str, headers: &HeaderMap) -> bool {
 
 /// Hashes a new password on a blocking thread (argon2id takes tens of milliseconds and 19 MiB).
 pub async fn hash_password(plain: String) -> ApiResult<String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| ApiError::internal(&e))?;
+    let salt = random::bytes::<16>().map_err(|e| ApiError::internal(&e))?;
     tokio::task::spawn_blocking(move || password::hash(&plain, salt))
         .await
         .map_err(|e| ApiError::internal(&e))?

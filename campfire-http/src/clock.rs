@@ -1,16 +1,9 @@
-//! The wall clock, read in one place, and the one way times are written on the wire.
+//! The one way times are written on the wire; the clock itself is read in
+//! `campfire_store::app` (the use cases' `Clock`, or its `now` at the edges).
 
 use campfire_domain::Timestamp;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Now, in milliseconds since the epoch.
-pub fn now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default();
-    Timestamp(i64::try_from(millis).unwrap_or(i64::MAX))
-}
+pub use campfire_store::app::now;
 
 /// RFC 3339 in UTC with milliseconds: `2026-11-25T18:40:00.123Z`.
 pub fn rfc3339(at: Timestamp) -> String {

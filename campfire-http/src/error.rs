@@ -4,6 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{Denied, ValueError};
+use campfire_store::app::AppError;
 use campfire_store::{Conflict, StoreError};
 
 use crate::ErrorCode;
@@ -78,6 +79,18 @@ impl From<StoreError> for ApiError {
                 ApiError::new(code, conflict.to_string())
             }
             other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Denied(denied) => denied.into(),
+            AppError::Invalid(invalid) => invalid.into(),
+            AppError::Refused(why) => ApiError::new(ErrorCode::Unprocessable, why),
+            AppError::Store(store) => store.into(),
+            AppError::NoRandomness(error) => ApiError::internal(&error),
         }
     }
 }

@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use campfire_search::{MemoryIndex, SearchIndex};
 use campfire_store::Store;
+use campfire_store::app::{App, SystemClock};
 
 pub use config::{Features, HttpConfig, LiveConfig, PushConfig};
 pub use error_code::ErrorCode;
@@ -37,7 +38,9 @@ pub use routes::router;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    /// The store.
+    /// The use cases (campfire_store::app), over the same store and live delivery.
+    pub app: App,
+    /// The store, for reads.
     pub store: Arc<dyn Store>,
     /// The live-delivery driver.
     pub live: live::LiveHandle,
@@ -53,7 +56,17 @@ impl AppState {
     /// State for a router, with its live driver already spawned.
     pub fn new(store: Arc<dyn Store>, live: live::LiveHandle, config: HttpConfig) -> Self {
         let sign_ins = auth::RateLimiter::new(config.sign_in_attempts, config.sign_in_window);
+        let app = App::new(
+            store.clone(),
+            Arc::new(live.clone()),
+            Arc::new(SystemClock),
+            campfire_store::app::Features {
+                bots: config.features.bots,
+                push: config.features.push,
+            },
+        );
         AppState {
+            app,
             store,
             live,
             config: Arc::new(config),

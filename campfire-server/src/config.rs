@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use campfire_http::{Features, LiveConfig};
 use campfire_store::DataDir;
+use campfire_store::app::random;
 use clap::Parser;
 
 /// Run a Campfire server.
@@ -123,11 +124,7 @@ impl Config {
 
 /// Web Push settings with the VAPID key of the data directory, created at first start.
 pub fn push(config: &Config, data: &DataDir) -> Result<campfire_http::PushConfig> {
-    let mut random = || {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-        Ok(bytes)
-    };
+    let mut random = || random::bytes::<32>().map_err(|e| e.to_string());
     let vapid = data.vapid_key(&mut random).with_context(|| {
         format!(
             "could not read or create {}",
@@ -150,8 +147,7 @@ pub fn signing_key(data: &DataDir) -> Result<Vec<u8>> {
     {
         return Ok(existing);
     }
-    let mut key = vec![0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let key = random::bytes::<32>()?.to_vec();
     std::fs::write(&path, &key).with_context(|| format!("could not write {}", path.display()))?;
     #[cfg(unix)]
     {

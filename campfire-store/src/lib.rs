@@ -10,6 +10,7 @@
 //! the `sqlite` module. The store authorizes nothing: callers check `campfire_domain::authorize` first. It
 //! does keep the data whole: every operation is all-or-nothing.
 
+pub mod app;
 mod commands;
 mod error;
 mod hot;

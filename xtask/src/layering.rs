@@ -1,8 +1,10 @@
-//! Layering check: inner crates must not pull in I/O and infrastructure crates.
+//! Layering check: inner crates must not pull in I/O and infrastructure crates, and a few
+//! things happen in one place only (SQL, the wall clock, randomness).
 //!
-//! The rules are a const table checked against `cargo tree` (normal and build
-//! edges only: dev-dependencies may use anything for testing). Parsing and
-//! checking are pure functions so the rules themselves are unit tested.
+//! The crate rules are a const table checked against `cargo tree` (normal and build
+//! edges only: dev-dependencies may use anything for testing). The source rules are a const
+//! table checked against the product's `src/` files (tests and xtask may do as they need).
+//! Parsing and checking are pure functions so the rules themselves are unit tested.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -63,6 +65,101 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// Text that may appear in the product's source only under `allowed` paths, and why.
+pub struct SourceRule {
+    /// What the rule keeps in one place.
+    pub what: &'static str,
+    /// Any of these in a line of source is an occurrence.
+    pub needles: &'static [&'static str],
+    /// Path prefixes, relative to the workspace root, where it may occur.
+    pub allowed: &'static [&'static str],
+    /// Why.
+    pub reason: &'static str,
+}
+
+/// The source rules of the workspace.
+pub const SOURCE_RULES: &[SourceRule] = &[
+    SourceRule {
+        what: "SQL",
+        needles: &[
+            "\"SELECT ",
+            "\"INSERT ",
+            "\"UPDATE ",
+            "\"DELETE FROM",
+            "\"CREATE ",
+            "\"DROP ",
+            "\"ALTER ",
+        ],
+        allowed: &["campfire-store/src/sqlite/", "migrations/src/"],
+        reason: "statements belong to the store's adapters and the migrations; the rules above them are code",
+    },
+    SourceRule {
+        what: "the wall clock",
+        needles: &["SystemTime::now"],
+        allowed: &["campfire-store/src/app/clock.rs"],
+        reason: "use cases read time through campfire_store::app::Clock, so tests can set it",
+    },
+    SourceRule {
+        what: "randomness",
+        needles: &["getrandom::"],
+        allowed: &["campfire-store/src/app/random.rs"],
+        reason: "every token, code, salt and key is drawn in campfire_store::app::random",
+    },
+];
+
+/// One message per line of `source` (the file at `path`) that breaks `rule`.
+pub fn source_violations(rule: &SourceRule, path: &str, source: &str) -> Vec<String> {
+    if rule.allowed.iter().any(|prefix| path.starts_with(prefix)) {
+        return Vec::new();
+    }
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| rule.needles.iter().any(|needle| line.contains(needle)))
+        .map(|(i, _)| {
+            format!(
+                "{path}:{}: {} outside {} ({})",
+                i + 1,
+                rule.what,
+                rule.allowed.join(", "),
+                rule.reason
+            )
+        })
+        .collect()
+}
+
+/// The product's source files: `src/` of every campfire crate and of the migrations, relative
+/// to `root`, with `/` separators.
+fn product_sources(root: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<std::path::PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(root).context("could not list the workspace")? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if (name.starts_with("campfire-") || name == "migrations") && path.join("src").is_dir() {
+            dirs.push(path.join("src"));
+        }
+    }
+    while let Some(dir) = dirs.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Package names in `cargo tree --prefix none --format "{p}"` output.
 ///
 /// Each line is `name vX.Y.Z`, optionally followed by ` (path)`,
@@ -100,10 +197,26 @@ pub fn check(root: &Path) -> Result<()> {
         }
         found.extend(violations(rule, &names));
     }
+    let sources = product_sources(root)?;
+    if sources.is_empty() {
+        bail!("found no product source files under {}", root.display());
+    }
+    for path in &sources {
+        let source = std::fs::read_to_string(root.join(path))
+            .with_context(|| format!("could not read {path}"))?;
+        for rule in SOURCE_RULES {
+            found.extend(source_violations(rule, path, &source));
+        }
+    }
     if !found.is_empty() {
         bail!("layering check failed:\n  {}", found.join("\n  "));
     }
-    println!("layering: {} rules ok", RULES.len());
+    println!(
+        "layering: {} crate rules and {} source rules ok ({} files)",
+        RULES.len(),
+        SOURCE_RULES.len(),
+        sources.len()
+    );
     Ok(())
 }
 
@@ -188,6 +301,47 @@ thiserror-impl v2.0.21 (proc-macro)
         let found = violations(rule("campfire-http"), &tree);
         assert_eq!(found.len(), 1);
         assert!(found[0].starts_with("campfire-http depends on sea-orm"));
+    }
+
+    fn source_rule(what: &str) -> &'static SourceRule {
+        SOURCE_RULES.iter().find(|r| r.what == what).unwrap()
+    }
+
+    #[test]
+    fn sql_outside_the_adapters_is_a_violation() {
+        let sql = source_rule("SQL");
+        let route = "fn f() {\n    let q = \"SELECT id FROM users\";\n}\n";
+        let found = source_violations(sql, "campfire-http/src/routes/people.rs", route);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("campfire-http/src/routes/people.rs:2: SQL outside"));
+        assert!(source_violations(sql, "campfire-store/src/sqlite/write.rs", route).is_empty());
+        assert!(
+            source_violations(
+                sql,
+                "campfire-store/src/app/messages.rs",
+                "// select a room\n"
+            )
+            .is_empty(),
+            "prose is not SQL"
+        );
+    }
+
+    #[test]
+    fn the_clock_and_randomness_are_read_in_one_place() {
+        let clock = source_rule("the wall clock");
+        let read = "let t = std::time::SystemTime::now();";
+        assert_eq!(
+            source_violations(clock, "campfire-cli/src/commands.rs", read).len(),
+            1
+        );
+        assert!(source_violations(clock, "campfire-store/src/app/clock.rs", read).is_empty());
+        let random = source_rule("randomness");
+        let draw = "getrandom::fill(&mut bytes)";
+        assert_eq!(
+            source_violations(random, "campfire-http/src/auth.rs", draw).len(),
+            1
+        );
+        assert!(source_violations(random, "campfire-store/src/app/random.rs", draw).is_empty());
     }
 
     #[test]

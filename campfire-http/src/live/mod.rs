@@ -98,18 +98,8 @@ pub(crate) enum Input {
     Shutdown { done: oneshot::Sender<()> },
 }
 
-/// Who is around a room at one moment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Presence {
-    /// Users with a tab showing the room: the message does not make it unread for them (R4).
-    pub looking: Vec<UserId>,
-    /// Members with any live connection: their open app shows the message, so no push (N1).
-    pub connected: Vec<UserId>,
-    /// Every member of the room, sorted: the hub's membership, which the driver keeps current
-    /// from the log (a change committed in this process is read before any later request's
-    /// question reaches the driver, since its nudge is queued first).
-    pub members: Vec<UserId>,
-}
+/// What a post needs to know of a room's members: the use cases' port, answered by the hub.
+pub use campfire_store::app::RoomPresence as Presence;
 
 /// A cheap handle to the driver.
 #[derive(Clone)]
@@ -181,4 +171,19 @@ fn channel(config: LiveConfig) -> (LiveHandle, mpsc::UnboundedReceiver<Input>) {
         pages: Arc::default(),
     };
     (handle, receiver)
+}
+
+#[async_trait::async_trait]
+impl campfire_store::app::Live for LiveHandle {
+    async fn presence(&self, room: RoomId) -> Result<Presence, campfire_store::StoreError> {
+        Ok(LiveHandle::presence(self, room).await)
+    }
+
+    fn nudge(&self) {
+        LiveHandle::nudge(self);
+    }
+
+    fn end_session(&self, session: campfire_domain::SessionId) {
+        self.send(Input::EndSession { session });
+    }
 }

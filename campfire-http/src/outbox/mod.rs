@@ -362,9 +362,7 @@ async fn finish(
 
 /// A retry after the policy's delay, or giving up when the retries are spent.
 fn retry(config: &DeliveryConfig, delivery: &Delivery, error: String) -> Outcome {
-    let mut jitter = [0u8; 8];
-    let _ = getrandom::fill(&mut jitter);
-    let fraction = (u64::from_le_bytes(jitter) >> 11) as f64 / (1u64 << 53) as f64;
+    let fraction = campfire_store::app::random::fraction();
     match config.retry.next_delay(delivery.attempts + 1, fraction) {
         Some(delay) => Outcome::Retry {
             at: Timestamp(

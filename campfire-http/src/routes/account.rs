@@ -3,9 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use campfire_domain::{
-    AccountName, Action, BotToken, CustomCss, JoinCode, PersonName, Role, User, UserId, authorize,
-};
+use campfire_domain::{AccountName, Action, CustomCss, PersonName, Role, User, UserId, authorize};
+use campfire_store::app::{Caller, random};
 use campfire_store::{AccountChanges, NewBot, ProfileChanges};
 use serde_json::{Value, json};
 
@@ -18,12 +17,6 @@ use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParams;
 use crate::wire::{AccountJson, AccountUpdate, BotUpdate, UserJson};
-
-fn random_64() -> ApiResult<[u8; 64]> {
-    let mut bytes = [0u8; 64];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e))?;
-    Ok(bytes)
-}
 
 /// The settings page's data.
 pub async fn show(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
@@ -59,8 +52,7 @@ pub async fn rotate_join_code(
     authed: Authed,
 ) -> ApiResult<Response> {
     authorize(&authed.actor(), &Action::RotateJoinCode)?;
-    let code =
-        JoinCode::from_random(random_64()?).ok_or_else(|| ApiError::internal(&"no join code"))?;
+    let code = random::join_code().map_err(|e| ApiError::internal(&e))?;
     let account = state.store.rotate_join_code(code, now()).await?;
     state.live.nudge();
     Ok(Json(json!({ "join_path": format!("/join/{}", account.join_code) })).into_response())
@@ -133,8 +125,7 @@ pub async fn create_bot(
 ) -> ApiResult<Response> {
     authorize(&authed.actor(), &Action::ManageBots)?;
     let name = PersonName::new(form.name.as_deref().unwrap_or_default())?;
-    let token =
-        BotToken::from_random(random_64()?).ok_or_else(|| ApiError::internal(&"no token"))?;
+    let token = random::bot_token().map_err(|e| ApiError::internal(&e))?;
     let bot = NewBot {
         name,
         token,
@@ -179,8 +170,7 @@ pub async fn rotate_bot_key(
 ) -> ApiResult<Response> {
     authorize(&authed.actor(), &Action::ManageBots)?;
     let bot = bot_of(&state, id).await?;
-    let token =
-        BotToken::from_random(random_64()?).ok_or_else(|| ApiError::internal(&"no token"))?;
+    let token = random::bot_token().map_err(|e| ApiError::internal(&e))?;
     let bot = state.store.rotate_bot_token(bot.id, token, now()).await?;
     Ok(Json(json!({ "bot": bot_json(&state, &bot).await? })).into_response())
 }
@@ -191,9 +181,9 @@ pub async fn deactivate_bot(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::ManageBots)?;
-    let bot = bot_of(&state, id).await?;
-    state.store.deactivate_user(bot.id, now()).await?;
-    state.live.nudge();
+    state
+        .app
+        .deactivate_bot(Caller::Person(&authed.user), UserId(id))
+        .await?;
     Ok(no_content())
 }

@@ -12,16 +12,16 @@ use campfire_domain::{
 };
 use campfire_store::{Page, StoreError};
 
-use super::messages::{HistoryQuery, PAGE, edit_body, post_message};
+use super::messages::{HistoryQuery, PAGE, draft};
 use super::no_content;
 use crate::AppState;
 use crate::ErrorCode;
 use crate::auth::new_token;
 use crate::body::raw_body;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::wire::{BoostJson, BotMessageJson};
+use campfire_store::app::Origin;
 
 /// The largest raw body a bot may post.
 const MAX_BOT_BODY: usize = 64 * 1024;
@@ -122,12 +122,14 @@ pub async fn post(
     request: Request,
 ) -> ApiResult<Response> {
     let headers = request.headers().clone();
-    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
-    authorize(&bot_actor(&bot), &Action::PostMessage(facts))?;
+    let (bot, room, _) = bot_in_room(&state, room, &key).await?;
     let text = text_body(&state, request).await?;
     let token = new_token()?;
     let client_id = ClientMessageId::new(token.get(..32).unwrap_or(&token))?;
-    let posted = post_message(&state, &bot, &room, client_id, &text, false).await?;
+    let posted = state
+        .app
+        .post(&bot, room.id, client_id, draft(&text)?, Origin::Client)
+        .await?;
     let json = message_json(&state, &posted.message, &headers).await?;
     let mut response = (StatusCode::CREATED, Json(json)).into_response();
     if let Ok(location) = HeaderValue::from_str(&crate::wire::permalink(&posted.message)) {
@@ -191,17 +193,10 @@ pub async fn edit(
     request: Request,
 ) -> ApiResult<Response> {
     let headers = request.headers().clone();
-    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let (bot, room, _) = bot_in_room(&state, room, &key).await?;
     let message = message_in(&state, &room, id).await?;
-    authorize(
-        &bot_actor(&bot),
-        &Action::EditMessage {
-            room: facts,
-            author: message.author,
-        },
-    )?;
     let text = text_body(&state, request).await?;
-    let edited = edit_body(&state, &room, &message, &text).await?;
+    let edited = state.app.edit(&bot, &message, draft(&text)?).await?;
     Ok(Json(message_json(&state, &edited, &headers).await?).into_response())
 }
 
@@ -210,17 +205,9 @@ pub async fn remove(
     State(state): State<AppState>,
     PathParams((room, key, id)): PathParams<(i64, String, i64)>,
 ) -> ApiResult<Response> {
-    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let (bot, room, _) = bot_in_room(&state, room, &key).await?;
     let message = message_in(&state, &room, id).await?;
-    authorize(
-        &bot_actor(&bot),
-        &Action::DeleteMessage {
-            room: facts,
-            author: message.author,
-        },
-    )?;
-    state.store.delete_message(message.id, now()).await?;
-    state.live.nudge();
+    state.app.delete(&bot, &message).await?;
     Ok(no_content())
 }
 
@@ -230,15 +217,10 @@ pub async fn boost(
     PathParams((room, key, id)): PathParams<(i64, String, i64)>,
     request: Request,
 ) -> ApiResult<Response> {
-    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let (bot, room, _) = bot_in_room(&state, room, &key).await?;
     let message = message_in(&state, &room, id).await?;
-    authorize(&bot_actor(&bot), &Action::AddBoost(facts))?;
     let content = BoostContent::new(&text_body(&state, request).await?)?;
-    let boost = state
-        .store
-        .add_boost(message.id, bot.id, content, now())
-        .await?;
-    state.live.nudge();
+    let boost = state.app.boost(&bot, &message, content).await?;
     Ok((StatusCode::CREATED, Json(BoostJson::from(&boost))).into_response())
 }
 
@@ -247,20 +229,12 @@ pub async fn unboost(
     State(state): State<AppState>,
     PathParams((room, key, id, boost)): PathParams<(i64, String, i64, i64)>,
 ) -> ApiResult<Response> {
-    let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
+    let (bot, room, _) = bot_in_room(&state, room, &key).await?;
     let message = message_in(&state, &room, id).await?;
     let boost = match state.store.boost(BoostId(boost)).await {
         Ok(boost) if boost.message == message.id => boost,
         _ => return Err(ApiError::not_found("boost")),
     };
-    authorize(
-        &bot_actor(&bot),
-        &Action::RemoveBoost {
-            room: facts,
-            booster: boost.booster,
-        },
-    )?;
-    state.store.remove_boost(boost.id, now()).await?;
-    state.live.nudge();
+    state.app.unboost(&bot, &boost).await?;
     Ok(no_content())
 }

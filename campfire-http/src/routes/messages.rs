@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{
-    Action, BoostContent, BoostId, ClientMessageId, Message, MessageId, Room, RoomFacts, RoomId,
-    User, UserId, authorize, extract_mentions, webhook_recipients,
+    Action, BoostContent, BoostId, ClientMessageId, Message, MessageId, RoomId, authorize,
 };
-use campfire_store::{NewMessage, Page, Posted};
+use campfire_store::Page;
+use campfire_store::app::{Draft, Origin};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -16,7 +16,6 @@ use super::{created, no_content, room_for};
 use crate::AppState;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::sanitize::{mention_chips, message_body};
@@ -24,42 +23,6 @@ use crate::wire::{BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
 
 /// Messages per history page (M3).
 pub const PAGE: u32 = 40;
-
-/// Who a message mentions: its chips and `@Name`s, kept to the room's `members` (M5); and the
-/// members as users when a mention or a bot could be involved.
-///
-/// Only an `@` or a chip can mention anyone, and only a direct room's bots hear a message they
-/// are not mentioned in: otherwise no user is loaded. (Loading every user of the account per
-/// post, and matching them to the members pairwise, was the largest cost of a post in a big
-/// room: BENCHMARKS.md.)
-async fn mentions(
-    state: &AppState,
-    room: &Room,
-    members: &[UserId],
-    body: &campfire_domain::MessageBody,
-) -> ApiResult<(Vec<UserId>, Vec<User>)> {
-    let chips = mention_chips(body.html());
-    if room.kind != campfire_domain::RoomKind::Direct
-        && chips.is_empty()
-        && !body.plain().contains('@')
-    {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let member_set: std::collections::HashSet<UserId> = members.iter().copied().collect();
-    let users: Vec<User> = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .filter(|u| member_set.contains(&u.id))
-        .collect();
-    let names: Vec<(UserId, &str)> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
-    let mut found = extract_mentions(body.plain(), &names);
-    found.extend(chips.into_iter().filter(|id| member_set.contains(id)));
-    found.sort_unstable();
-    found.dedup();
-    Ok((found, users))
-}
 
 /// Sanitises a message body. Too much HTML is `413` (docs/api.md: 64 KiB of message HTML);
 /// anything else wrong with it (blank) is `422`.
@@ -72,53 +35,11 @@ fn body_of(html: &str) -> ApiResult<campfire_domain::MessageBody> {
     })
 }
 
-/// Posts a message: sanitise, resolve mentions, queue webhooks (unless `from_webhook`: a bot's
-/// reply never triggers more webhooks), store (idempotently), announce.
-pub async fn post_message(
-    state: &AppState,
-    author: &User,
-    room: &Room,
-    client_id: ClientMessageId,
-    html: &str,
-    from_webhook: bool,
-) -> ApiResult<Posted> {
+/// A message body from the wire: sanitised, with its mention chips (M5) read out.
+pub fn draft(html: &str) -> ApiResult<Draft> {
     let body = body_of(html)?;
-    // The room's members come from the live hub's membership, not a read of the room's
-    // memberships per post (a 1,000-row read in a big room: BENCHMARKS.md).
-    let presence = state.live.presence(room.id).await;
-    let (mentions, members) = mentions(state, room, &presence.members, &body).await?;
-    let mut webhooks = Vec::new();
-    if !from_webhook && state.config.features.bots {
-        for bot in webhook_recipients(room.kind, author.id, &mentions, &members) {
-            if state.store.webhook(bot).await?.is_some() {
-                webhooks.push(bot);
-            }
-        }
-    }
-    // With push switched off (O6) nobody is pushed to: as if everyone were connected.
-    let connected = if state.config.features.push {
-        presence.connected
-    } else {
-        presence.members
-    };
-    let posted = state
-        .store
-        .post_message(NewMessage {
-            room: room.id,
-            author: author.id,
-            client_message_id: client_id,
-            body,
-            mentions,
-            looking: presence.looking,
-            connected,
-            webhooks,
-            at: now(),
-        })
-        .await?;
-    if posted.created {
-        state.live.nudge();
-    }
-    Ok(posted)
+    let chips = mention_chips(body.html());
+    Ok(Draft { body, chips })
 }
 
 /// Messages with their boosts, as JSON.
@@ -232,18 +153,17 @@ pub async fn post(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<PostMessage>,
 ) -> ApiResult<Response> {
-    let (room, facts) = room_for(&state, &authed, id).await?;
-    authorize(&authed.actor(), &Action::PostMessage(facts))?;
     let client_id = ClientMessageId::new(&form.client_message_id)?;
-    let posted = post_message(
-        &state,
-        &authed.user,
-        &room,
-        client_id,
-        &form.body_html,
-        false,
-    )
-    .await?;
+    let posted = state
+        .app
+        .post(
+            &authed.user,
+            RoomId(id),
+            client_id,
+            draft(&form.body_html)?,
+            Origin::Client,
+        )
+        .await?;
     let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
     let status = if posted.created {
         StatusCode::CREATED
@@ -253,44 +173,6 @@ pub async fn post(
     Ok((status, Json(json!({ "message": json.first() }))).into_response())
 }
 
-/// A message and the caller's place in its room; messages of rooms you are not in are not found.
-async fn message_for(
-    state: &AppState,
-    authed: &Authed,
-    id: i64,
-) -> ApiResult<(Message, Room, RoomFacts)> {
-    let message = state
-        .store
-        .message(MessageId(id))
-        .await
-        .map_err(|_| ApiError::not_found("message"))?;
-    let (room, facts) = room_for(state, authed, message.room.0)
-        .await
-        .map_err(|_| ApiError::not_found("message"))?;
-    if !facts.actor_is_member {
-        return Err(ApiError::not_found("message"));
-    }
-    Ok((message, room, facts))
-}
-
-/// Edits a message's body, keeping its mentions current.
-pub async fn edit_body(
-    state: &AppState,
-    room: &Room,
-    message: &Message,
-    html: &str,
-) -> ApiResult<Message> {
-    let body = body_of(html)?;
-    let members = state.live.presence(room.id).await.members;
-    let (mentions, _) = mentions(state, room, &members, &body).await?;
-    let edited = state
-        .store
-        .edit_message(message.id, body, mentions, now())
-        .await?;
-    state.live.nudge();
-    Ok(edited)
-}
-
 /// M4: edit (author or admin).
 pub async fn edit(
     State(state): State<AppState>,
@@ -298,15 +180,11 @@ pub async fn edit(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<EditMessage>,
 ) -> ApiResult<Response> {
-    let (message, room, facts) = message_for(&state, &authed, id).await?;
-    authorize(
-        &authed.actor(),
-        &Action::EditMessage {
-            room: facts,
-            author: message.author,
-        },
-    )?;
-    let edited = edit_body(&state, &room, &message, &form.body_html).await?;
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    let edited = state
+        .app
+        .edit(&authed.user, &message, draft(&form.body_html)?)
+        .await?;
     let json = with_boosts(&state, std::slice::from_ref(&edited)).await?;
     Ok(Json(json!({ "message": json.first() })).into_response())
 }
@@ -317,16 +195,8 @@ pub async fn remove(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    let (message, _, facts) = message_for(&state, &authed, id).await?;
-    authorize(
-        &authed.actor(),
-        &Action::DeleteMessage {
-            room: facts,
-            author: message.author,
-        },
-    )?;
-    state.store.delete_message(message.id, now()).await?;
-    state.live.nudge();
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    state.app.delete(&authed.user, &message).await?;
     Ok(no_content())
 }
 
@@ -337,14 +207,9 @@ pub async fn boost(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<NewBoost>,
 ) -> ApiResult<Response> {
-    let (message, _, facts) = message_for(&state, &authed, id).await?;
-    authorize(&authed.actor(), &Action::AddBoost(facts))?;
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
     let content = BoostContent::new(&form.content)?;
-    let boost = state
-        .store
-        .add_boost(message.id, authed.user.id, content, now())
-        .await?;
-    state.live.nudge();
+    let boost = state.app.boost(&authed.user, &message, content).await?;
     Ok(created(json!({ "boost": BoostJson::from(&boost) })))
 }
 
@@ -354,22 +219,18 @@ pub async fn unboost(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
+    let not_found = || ApiError::not_found("boost");
     let boost = state
         .store
         .boost(BoostId(id))
         .await
-        .map_err(|_| ApiError::not_found("boost"))?;
-    let (_, _, facts) = message_for(&state, &authed, boost.message.0)
+        .map_err(|_| not_found())?;
+    // A boost of a message in a room the caller is not in is not found either.
+    state
+        .app
+        .message_for(&authed.user, boost.message)
         .await
-        .map_err(|_| ApiError::not_found("boost"))?;
-    authorize(
-        &authed.actor(),
-        &Action::RemoveBoost {
-            room: facts,
-            booster: boost.booster,
-        },
-    )?;
-    state.store.remove_boost(boost.id, now()).await?;
-    state.live.nudge();
+        .map_err(|_| not_found())?;
+    state.app.unboost(&authed.user, &boost).await?;
     Ok(no_content())
 }

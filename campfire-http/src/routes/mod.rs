@@ -31,7 +31,12 @@ pub(crate) async fn post_as_bot(
     client_id: campfire_domain::ClientMessageId,
     text: &str,
 ) -> ApiResult<campfire_store::Posted> {
-    messages::post_message(state, bot, room, client_id, text, true).await
+    let draft = messages::draft(text)?;
+    let origin = campfire_store::app::Origin::WebhookReply;
+    Ok(state
+        .app
+        .post(bot, room.id, client_id, draft, origin)
+        .await?)
 }
 
 /// The whole HTTP service.

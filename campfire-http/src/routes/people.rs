@@ -3,8 +3,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use campfire_domain::{Action, Bio, EmailAddress, PersonName, Role, UserId, authorize};
+use campfire_domain::{Bio, EmailAddress, PersonName, Role, UserId};
 use campfire_store::ProfileChanges;
+use campfire_store::app::Caller;
 use serde_json::json;
 
 use super::no_content;
@@ -122,35 +123,17 @@ pub async fn set_role(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<RoleUpdate>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::ChangeRole)?;
-    let role = match Role::parse(&form.role) {
-        Some(role @ (Role::Member | Role::Administrator)) => role,
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::Unprocessable,
-                "the role must be member or administrator",
-            ));
-        }
-    };
-    if UserId(id) == authed.user.id && role != Role::Administrator {
-        return Err(ApiError::new(
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        ApiError::new(
             ErrorCode::Unprocessable,
-            "you can't demote yourself",
-        ));
-    }
-    let user = state.store.set_role(UserId(id), role, now()).await?;
-    state.live.nudge();
+            "the role must be member or administrator",
+        )
+    })?;
+    let user = state
+        .app
+        .set_role(Caller::Person(&authed.user), UserId(id), role)
+        .await?;
     Ok(Json(json!({ "user": UserJson::new(&user, true) })).into_response())
-}
-
-fn not_yourself(authed: &Authed, id: i64) -> ApiResult<()> {
-    if authed.user.id == UserId(id) {
-        return Err(ApiError::new(
-            ErrorCode::Unprocessable,
-            "you can't do that to yourself",
-        ));
-    }
-    Ok(())
 }
 
 /// A7.
@@ -159,11 +142,10 @@ pub async fn deactivate(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::DeactivateUser)?;
-    not_yourself(&authed, id)?;
-    state.store.deactivate_user(UserId(id), now()).await?;
-    // Open sockets close when the driver publishes the deactivation event.
-    state.live.nudge();
+    state
+        .app
+        .deactivate(Caller::Person(&authed.user), UserId(id))
+        .await?;
     Ok(no_content())
 }
 
@@ -173,16 +155,10 @@ pub async fn ban(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::BanUser)?;
-    not_yourself(&authed, id)?;
-    let sessions = state.store.sessions_of(UserId(id)).await?;
-    state.store.ban_user(UserId(id), now()).await?;
-    for session in sessions {
-        state.live.send(Input::EndSession {
-            session: session.id,
-        });
-    }
-    state.live.nudge();
+    state
+        .app
+        .ban(Caller::Person(&authed.user), UserId(id))
+        .await?;
     Ok(no_content())
 }
 
@@ -192,8 +168,9 @@ pub async fn unban(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::BanUser)?;
-    state.store.unban_user(UserId(id), now()).await?;
-    state.live.nudge();
+    state
+        .app
+        .unban(Caller::Person(&authed.user), UserId(id))
+        .await?;
     Ok(no_content())
 }

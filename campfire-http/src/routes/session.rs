@@ -111,10 +111,7 @@ pub async fn first_run(
     }
     check_sign_up(&form)?;
     let hash = hash_password(form.password.clone()).await?;
-    let mut random = [0u8; 64];
-    getrandom::fill(&mut random).map_err(|e| ApiError::internal(&e))?;
-    let join_code =
-        JoinCode::from_random(random).ok_or_else(|| ApiError::internal(&"no join code"))?;
+    let join_code = campfire_store::app::random::join_code().map_err(|e| ApiError::internal(&e))?;
     let setup = state
         .store
         .set_up(FirstRun {

@@ -1,0 +1,194 @@
+//! Messages and boosts (M1–M8, B3): post, edit, delete, boost, unboost.
+
+use std::collections::HashSet;
+
+use campfire_domain::{
+    Action, Boost, BoostContent, ClientMessageId, Message, MessageBody, MessageId, Room, RoomId,
+    RoomKind, User, UserId, authorize, extract_mentions, webhook_recipients,
+};
+
+use super::{App, AppError, AppResult, actor};
+use crate::{NewMessage, Posted, StoreError};
+
+/// A message body as an edge parsed it: sanitised, and the users its mention chips name.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The sanitised body.
+    pub body: MessageBody,
+    /// The users named by the body's mention chips (not yet checked against the room).
+    pub chips: Vec<UserId>,
+}
+
+/// Where a post comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A person's app or a bot's API call.
+    Client,
+    /// A bot's reply to a webhook: it never calls webhooks itself (no bot loops).
+    WebhookReply,
+}
+
+impl App {
+    /// M1: `author` posts `draft` to `room`. The same `client_id` again answers with the first
+    /// message (`created: false`) and changes nothing.
+    pub async fn post(
+        &self,
+        author: &User,
+        room: RoomId,
+        client_id: ClientMessageId,
+        draft: Draft,
+        origin: Origin,
+    ) -> AppResult<Posted> {
+        let (room, facts) = self.room_for(author, room).await?;
+        authorize(&actor(author), &Action::PostMessage(facts))?;
+        // The members come from live delivery's membership, not a read of the room's memberships
+        // per post (a 1,000-row read in a big room: BENCHMARKS.md).
+        let presence = self.live.presence(room.id).await?;
+        let (mentions, members) = self.mentions(&room, &presence.members, &draft).await?;
+        let mut webhooks = Vec::new();
+        if origin == Origin::Client && self.features.bots {
+            for bot in webhook_recipients(room.kind, author.id, &mentions, &members) {
+                if self.store.webhook(bot).await?.is_some() {
+                    webhooks.push(bot);
+                }
+            }
+        }
+        // With push switched off (O6) nobody is pushed to: as if everyone were connected.
+        let connected = if self.features.push {
+            presence.connected
+        } else {
+            presence.members
+        };
+        let posted = self
+            .store
+            .post_message(NewMessage {
+                room: room.id,
+                author: author.id,
+                client_message_id: client_id,
+                body: draft.body,
+                mentions,
+                looking: presence.looking,
+                connected,
+                webhooks,
+                at: self.now(),
+            })
+            .await?;
+        if posted.created {
+            self.live.nudge();
+        }
+        Ok(posted)
+    }
+
+    /// Message `id` as `reader` may see it: a message of a room they are not in is not found.
+    pub async fn message_for(&self, reader: &User, id: MessageId) -> AppResult<Message> {
+        let not_found = || AppError::Store(StoreError::NotFound("message"));
+        let message = self.store.message(id).await.map_err(|_| not_found())?;
+        match self.store.membership(message.room, reader.id).await? {
+            Some(_) => Ok(message),
+            None => Err(not_found()),
+        }
+    }
+
+    /// M4: `editor` replaces `message`'s body; its mentions follow the new body.
+    pub async fn edit(&self, editor: &User, message: &Message, draft: Draft) -> AppResult<Message> {
+        let (room, facts) = self.room_for(editor, message.room).await?;
+        authorize(
+            &actor(editor),
+            &Action::EditMessage {
+                room: facts,
+                author: message.author,
+            },
+        )?;
+        let members = self.live.presence(room.id).await?.members;
+        let (mentions, _) = self.mentions(&room, &members, &draft).await?;
+        let edited = self
+            .store
+            .edit_message(message.id, draft.body, mentions, self.now())
+            .await?;
+        self.live.nudge();
+        Ok(edited)
+    }
+
+    /// M4: `deleter` deletes `message`.
+    pub async fn delete(&self, deleter: &User, message: &Message) -> AppResult<()> {
+        let (_, facts) = self.room_for(deleter, message.room).await?;
+        authorize(
+            &actor(deleter),
+            &Action::DeleteMessage {
+                room: facts,
+                author: message.author,
+            },
+        )?;
+        self.store.delete_message(message.id, self.now()).await?;
+        self.live.nudge();
+        Ok(())
+    }
+
+    /// M6: `booster` boosts `message`.
+    pub async fn boost(
+        &self,
+        booster: &User,
+        message: &Message,
+        content: BoostContent,
+    ) -> AppResult<Boost> {
+        let (_, facts) = self.room_for(booster, message.room).await?;
+        authorize(&actor(booster), &Action::AddBoost(facts))?;
+        let boost = self
+            .store
+            .add_boost(message.id, booster.id, content, self.now())
+            .await?;
+        self.live.nudge();
+        Ok(boost)
+    }
+
+    /// M6: `user` takes back `boost` (only its booster may).
+    pub async fn unboost(&self, user: &User, boost: &Boost) -> AppResult<()> {
+        let message = self.store.message(boost.message).await?;
+        let (_, facts) = self.room_for(user, message.room).await?;
+        authorize(
+            &actor(user),
+            &Action::RemoveBoost {
+                room: facts,
+                booster: boost.booster,
+            },
+        )?;
+        self.store.remove_boost(boost.id, self.now()).await?;
+        self.live.nudge();
+        Ok(())
+    }
+
+    /// Who a message mentions: its chips and `@Name`s, kept to the room's `members` (M5); and
+    /// the members as users when a mention or a bot could be involved.
+    ///
+    /// Only an `@` or a chip can mention anyone, and only a direct room's bots hear a message
+    /// they are not mentioned in: otherwise no user is loaded. (Loading every user of the account
+    /// per post, and matching them to the members pairwise, was the largest cost of a post in a
+    /// big room: BENCHMARKS.md.)
+    async fn mentions(
+        &self,
+        room: &Room,
+        members: &[UserId],
+        draft: &Draft,
+    ) -> AppResult<(Vec<UserId>, Vec<User>)> {
+        if room.kind != RoomKind::Direct
+            && draft.chips.is_empty()
+            && !draft.body.plain().contains('@')
+        {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let member_set: HashSet<UserId> = members.iter().copied().collect();
+        let users: Vec<User> = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| member_set.contains(&u.id))
+            .collect();
+        let names: Vec<(UserId, &str)> = users.iter().map(|u| (u.id, u.name.as_str())).collect();
+        let mut found = extract_mentions(draft.body.plain(), &names);
+        found.extend(draft.chips.iter().filter(|id| member_set.contains(id)));
+        found.sort_unstable();
+        found.dedup();
+        Ok((found, users))
+    }
+}
