@@ -1,12 +1,12 @@
 //! What each command does: parse its arguments into domain values, call the store, print.
 
 use anyhow::{Context, Result, bail};
-use campfire_domain::{AccountName, Bio, EmailAddress, PersonName, Role, RoomName, User, UserId};
+use campfire_domain::{
+    AccountName, Bio, EmailAddress, PersonName, Role, RoomName, User, UserId, webhook_url,
+};
 use campfire_search::{SearchIndex, TantivyIndex};
 use campfire_store::app::{App, Caller, now};
-use campfire_store::{
-    DataDir, FirstRun, NewBot, NewPerson, NewRoom, RoomMembers, SqliteStore, Store, StoreOptions,
-};
+use campfire_store::{DataDir, FirstRun, NewPerson, RoomMembers, SqliteStore, Store, StoreOptions};
 use std::sync::Arc;
 
 use crate::{BotCommand, Cli, Command, JoinCodeAction, RoomCommand, UserCommand, secrets};
@@ -30,9 +30,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init => init(&data).await,
         Command::User(command) => user(Arc::new(open(&data).await?), command).await,
-        Command::Bot(command) => bot(&open(&data).await?, command).await,
-        Command::Room(command) => room(&open(&data).await?, command).await,
-        Command::JoinCode { action } => join_code(&open(&data).await?, action).await,
+        Command::Bot(command) => bot(Arc::new(open(&data).await?), command).await,
+        Command::Room(command) => room(Arc::new(open(&data).await?), command).await,
+        Command::JoinCode { action } => join_code(open(&data).await?, action).await,
         Command::Vapid { action } => crate::vapid::run(&data, action).await,
         Command::Backup { file } => {
             if file.exists() {
@@ -236,23 +236,18 @@ fn bot_key(user: &User) -> String {
         .unwrap_or_default()
 }
 
-async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
+async fn bot(store: Arc<SqliteStore>, command: BotCommand) -> Result<()> {
+    let app = App::offline(store.clone());
+    let store = store.as_ref();
     match command {
         BotCommand::Create { name, webhook } => {
             if store.account().await?.is_none() {
                 bail!("Campfire is not set up yet: create an administrator first");
             }
-            if let Some(url) = &webhook
-                && !(url.starts_with("http://") || url.starts_with("https://"))
-            {
-                bail!("the webhook must be an http:// or https:// URL");
-            }
-            let bot = NewBot {
-                name: PersonName::new(&name)?,
-                token: secrets::bot_token()?,
-                webhook_url: webhook,
-            };
-            let user = store.create_bot(bot, now()).await?;
+            let webhook = webhook.as_deref().map(webhook_url).transpose()?.flatten();
+            let user = app
+                .create_bot(Caller::Operator, PersonName::new(&name)?, webhook)
+                .await?;
             println!("Created bot {} (id {})", user.name, user.id);
             println!("{}", bot_key(&user));
             Ok(())
@@ -288,9 +283,7 @@ async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
             Ok(())
         }
         BotCommand::RotateKey { id } => {
-            let user = store
-                .rotate_bot_token(UserId(id), secrets::bot_token()?, now())
-                .await?;
+            let user = app.rotate_bot_key(Caller::Operator, UserId(id)).await?;
             println!("New key for {}; the old one no longer works", user.name);
             println!("{}", bot_key(&user));
             Ok(())
@@ -298,7 +291,9 @@ async fn bot(store: &SqliteStore, command: BotCommand) -> Result<()> {
     }
 }
 
-async fn room(store: &SqliteStore, command: RoomCommand) -> Result<()> {
+async fn room(store: Arc<SqliteStore>, command: RoomCommand) -> Result<()> {
+    let app = App::offline(store.clone());
+    let store = store.as_ref();
     match command {
         RoomCommand::Create {
             name,
@@ -320,13 +315,8 @@ async fn room(store: &SqliteStore, command: RoomCommand) -> Result<()> {
             } else {
                 RoomMembers::Everyone
             };
-            let room = store
-                .create_room(NewRoom {
-                    name: RoomName::new(&name)?,
-                    members,
-                    creator: creator.id,
-                    at: now(),
-                })
+            let room = app
+                .create_room(&creator, RoomName::new(&name)?, members)
                 .await?;
             let count = store.members(room.id).await?.len();
             println!(
@@ -363,14 +353,15 @@ async fn room(store: &SqliteStore, command: RoomCommand) -> Result<()> {
     }
 }
 
-async fn join_code(store: &SqliteStore, action: JoinCodeAction) -> Result<()> {
+async fn join_code(store: SqliteStore, action: JoinCodeAction) -> Result<()> {
     let account = match action {
         JoinCodeAction::Show => store.account().await?,
         JoinCodeAction::Rotate => {
             if store.account().await?.is_none() {
                 None
             } else {
-                Some(store.rotate_join_code(secrets::join_code()?, now()).await?)
+                let app = App::offline(Arc::new(store));
+                Some(app.rotate_join_code(Caller::Operator).await?)
             }
         }
     };

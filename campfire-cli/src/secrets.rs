@@ -1,18 +1,13 @@
 //! Randomness and passwords: the inputs the domain takes but never makes.
 
 use anyhow::{Context, Result, bail};
-use campfire_domain::{BotToken, JoinCode, password};
+use campfire_domain::{JoinCode, password};
 use campfire_store::app::random;
 use std::io::{BufRead, IsTerminal};
 
 /// A fresh join code.
 pub fn join_code() -> Result<JoinCode> {
     Ok(random::join_code()?)
-}
-
-/// A fresh bot token.
-pub fn bot_token() -> Result<BotToken> {
-    Ok(random::bot_token()?)
 }
 
 /// Reads a password: hidden at a terminal prompt, or the first line of piped standard input.

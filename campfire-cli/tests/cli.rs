@@ -349,7 +349,7 @@ fn mistakes_get_clear_errors_and_a_failing_exit_code() {
         &data,
         &["bot", "rotate-key", "1"],
         "",
-        "can't be done to a user of this kind",
+        "bot not found",
     );
     fails(
         &data,

@@ -43,7 +43,7 @@ pub use ids::{
 pub use mention::extract_mentions;
 pub use names::{
     AccountName, Bio, BoostContent, ClientMessageId, CustomCss, EmailAddress, MessageBody,
-    PersonName, RoomName,
+    PersonName, RoomName, webhook_url,
 };
 pub use play::{PlayDisplay, Sound};
 pub use policy::{Action, Actor, Denied, RoomFacts, authorize};

@@ -274,6 +274,29 @@ impl CustomCss {
     }
 }
 
+/// B3: a bot's webhook address as typed: blank means none; anything else must be an `http://`
+/// or `https://` URL of at most 2,048 characters. (Where it may point is the delivery's check.)
+pub fn webhook_url(raw: &str) -> Result<Option<String>, ValueError> {
+    const MAX: usize = 2048;
+    let url = raw.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(ValueError::Malformed {
+            what: "the webhook",
+            why: "it must be an http:// or https:// URL",
+        });
+    }
+    if url.chars().count() > MAX {
+        return Err(ValueError::TooLong {
+            what: "the webhook",
+            max: MAX,
+        });
+    }
+    Ok(Some(url.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,5 +395,23 @@ mod tests {
                 prop_assert!(!body.html().contains('>'));
             }
         }
+    }
+
+    #[test]
+    fn webhook_urls_are_http_or_nothing() {
+        assert_eq!(webhook_url("  "), Ok(None));
+        assert_eq!(
+            webhook_url(" https://bots.example.com/hook ")
+                .unwrap()
+                .as_deref(),
+            Some("https://bots.example.com/hook")
+        );
+        assert!(webhook_url("ftp://example.com").is_err());
+        assert!(webhook_url("example.com/hook").is_err());
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert!(matches!(
+            webhook_url(&long),
+            Err(ValueError::TooLong { .. })
+        ));
     }
 }

@@ -3,17 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use campfire_domain::{AccountName, Action, CustomCss, PersonName, Role, User, UserId, authorize};
-use campfire_store::app::{Caller, random};
-use campfire_store::{AccountChanges, NewBot, ProfileChanges};
+use campfire_domain::{
+    AccountName, Action, CustomCss, PersonName, Role, User, UserId, authorize, webhook_url,
+};
+use campfire_store::AccountChanges;
+use campfire_store::app::{BotChanges, Caller};
 use serde_json::{Value, json};
 
 use super::{created, no_content};
 use crate::AppState;
-use crate::ErrorCode;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParams;
 use crate::wire::{AccountJson, AccountUpdate, BotUpdate, UserJson};
@@ -35,14 +35,15 @@ pub async fn update(
     authed: Authed,
     JsonBody(form): JsonBody<AccountUpdate>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::ChangeAccountSettings)?;
     let changes = AccountChanges {
         name: form.name.as_deref().map(AccountName::new).transpose()?,
         custom_css: form.custom_css.as_deref().map(CustomCss::new).transpose()?,
         only_admins_create_rooms: form.only_admins_create_rooms,
     };
-    let account = state.store.update_account(changes, now()).await?;
-    state.live.nudge();
+    let account = state
+        .app
+        .update_account(Caller::Person(&authed.user), changes)
+        .await?;
     Ok(Json(json!({ "account": AccountJson::from(&account) })).into_response())
 }
 
@@ -51,10 +52,10 @@ pub async fn rotate_join_code(
     State(state): State<AppState>,
     authed: Authed,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::RotateJoinCode)?;
-    let code = random::join_code().map_err(|e| ApiError::internal(&e))?;
-    let account = state.store.rotate_join_code(code, now()).await?;
-    state.live.nudge();
+    let account = state
+        .app
+        .rotate_join_code(Caller::Person(&authed.user))
+        .await?;
     Ok(Json(json!({ "join_path": format!("/join/{}", account.join_code) })).into_response())
 }
 
@@ -76,29 +77,6 @@ async fn bot_json(state: &AppState, bot: &User) -> ApiResult<Value> {
     Ok(
         json!({ "user": UserJson::new(bot, false), "key": key, "webhook_url": webhook, "deliveries": deliveries }),
     )
-}
-
-fn webhook_url(raw: Option<String>) -> ApiResult<Option<String>> {
-    match raw.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) {
-        None => Ok(None),
-        Some(url)
-            if (url.starts_with("http://") || url.starts_with("https://")) && url.len() <= 2048 =>
-        {
-            Ok(Some(url))
-        }
-        Some(_) => Err(ApiError::new(
-            ErrorCode::Unprocessable,
-            "the webhook must be an http:// or https:// URL",
-        )),
-    }
-}
-
-async fn bot_of(state: &AppState, id: i64) -> ApiResult<User> {
-    let user = state.store.user(UserId(id)).await?;
-    if user.role != Role::Bot {
-        return Err(ApiError::not_found("bot"));
-    }
-    Ok(user)
 }
 
 /// B1: the bots list.
@@ -123,16 +101,17 @@ pub async fn create_bot(
     authed: Authed,
     JsonBody(form): JsonBody<BotUpdate>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::ManageBots)?;
     let name = PersonName::new(form.name.as_deref().unwrap_or_default())?;
-    let token = random::bot_token().map_err(|e| ApiError::internal(&e))?;
-    let bot = NewBot {
-        name,
-        token,
-        webhook_url: webhook_url(form.webhook_url)?,
-    };
-    let user = state.store.create_bot(bot, now()).await?;
-    state.live.nudge();
+    let webhook = form
+        .webhook_url
+        .as_deref()
+        .map(webhook_url)
+        .transpose()?
+        .flatten();
+    let user = state
+        .app
+        .create_bot(Caller::Person(&authed.user), name, webhook)
+        .await?;
     Ok(created(json!({ "bot": bot_json(&state, &user).await? })))
 }
 
@@ -143,22 +122,14 @@ pub async fn update_bot(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<BotUpdate>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::ManageBots)?;
-    let mut bot = bot_of(&state, id).await?;
-    if let Some(name) = form.name.as_deref() {
-        let changes = ProfileChanges {
-            name: Some(PersonName::new(name)?),
-            ..ProfileChanges::default()
-        };
-        bot = state.store.update_profile(bot.id, changes, now()).await?;
-    }
-    if let Some(url) = form.webhook_url {
-        state
-            .store
-            .set_webhook(bot.id, webhook_url(Some(url))?)
-            .await?;
-    }
-    state.live.nudge();
+    let changes = BotChanges {
+        name: form.name.as_deref().map(PersonName::new).transpose()?,
+        webhook_url: form.webhook_url.as_deref().map(webhook_url).transpose()?,
+    };
+    let bot = state
+        .app
+        .update_bot(Caller::Person(&authed.user), UserId(id), changes)
+        .await?;
     Ok(Json(json!({ "bot": bot_json(&state, &bot).await? })).into_response())
 }
 
@@ -168,10 +139,10 @@ pub async fn rotate_bot_key(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::ManageBots)?;
-    let bot = bot_of(&state, id).await?;
-    let token = random::bot_token().map_err(|e| ApiError::internal(&e))?;
-    let bot = state.store.rotate_bot_token(bot.id, token, now()).await?;
+    let bot = state
+        .app
+        .rotate_bot_key(Caller::Person(&authed.user), UserId(id))
+        .await?;
     Ok(Json(json!({ "bot": bot_json(&state, &bot).await? })).into_response())
 }
 

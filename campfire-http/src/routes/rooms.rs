@@ -7,9 +7,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{
-    Action, DirectRoomKey, Involvement, Membership, Room, RoomKind, RoomName, UserId, authorize,
+    Action, Involvement, Membership, Room, RoomKind, RoomName, UserId, authorize,
 };
-use campfire_store::{NewRoom, RoomMembers};
+use campfire_store::RoomMembers;
+use campfire_store::app::RoomChanges;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -18,7 +19,6 @@ use crate::AppState;
 use crate::ErrorCode;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::wire::{
@@ -90,17 +90,6 @@ pub async fn create(
     authed: Authed,
     JsonBody(form): JsonBody<NewRoomRequest>,
 ) -> ApiResult<Response> {
-    let account = state
-        .store
-        .account()
-        .await?
-        .ok_or_else(|| ApiError::not_found("account"))?;
-    authorize(
-        &authed.actor(),
-        &Action::CreateRoom {
-            only_admins_create_rooms: account.only_admins_create_rooms,
-        },
-    )?;
     let members = match form.kind.as_str() {
         "open" => RoomMembers::Everyone,
         "closed" => RoomMembers::Only(member_ids(&form.member_ids)),
@@ -111,16 +100,8 @@ pub async fn create(
             ));
         }
     };
-    let room = state
-        .store
-        .create_room(NewRoom {
-            name: RoomName::new(&form.name)?,
-            members,
-            creator: authed.user.id,
-            at: now(),
-        })
-        .await?;
-    state.live.nudge();
+    let name = RoomName::new(&form.name)?;
+    let room = state.app.create_room(&authed.user, name, members).await?;
     Ok(created(
         json!({ "room": room_json(&state, &room, &authed).await? }),
     ))
@@ -132,25 +113,10 @@ pub async fn direct(
     authed: Authed,
     JsonBody(form): JsonBody<DirectRoomRequest>,
 ) -> ApiResult<Response> {
-    authorize(&authed.actor(), &Action::CreateDirectRoom)?;
-    if form.user_ids.len() > 50 {
-        return Err(ApiError::new(
-            ErrorCode::Unprocessable,
-            "a direct room has at most 50 people",
-        ));
-    }
-    let key = DirectRoomKey::new(
-        member_ids(&form.user_ids)
-            .into_iter()
-            .chain([authed.user.id]),
-    )?;
     let (room, new) = state
-        .store
-        .find_or_create_direct_room(authed.user.id, key, now())
+        .app
+        .direct_room(&authed.user, &member_ids(&form.user_ids))
         .await?;
-    if new {
-        state.live.nudge();
-    }
     let status = if new {
         StatusCode::CREATED
     } else {
@@ -181,14 +147,7 @@ pub async fn update(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<RoomUpdate>,
 ) -> ApiResult<Response> {
-    let (mut room, facts) = room_for(&state, &authed, id).await?;
-    if let Some(name) = &form.name {
-        authorize(&authed.actor(), &Action::RenameRoom(facts))?;
-        room = state
-            .store
-            .rename_room(room.id, RoomName::new(name)?, now())
-            .await?;
-    }
+    let (room, _) = room_for(&state, &authed, id).await?;
     let kind = match form.kind.as_deref() {
         None => None,
         Some("open") => Some(RoomKind::Open),
@@ -200,33 +159,12 @@ pub async fn update(
             ));
         }
     };
-    if kind.is_some() || form.member_ids.is_some() {
-        let target = kind.unwrap_or(room.kind);
-        let action = if target != room.kind {
-            Action::ConvertRoom(facts)
-        } else {
-            Action::ChangeMembers(facts)
-        };
-        authorize(&authed.actor(), &action)?;
-        let members = match target {
-            RoomKind::Open => RoomMembers::Everyone,
-            _ => {
-                let chosen = match &form.member_ids {
-                    Some(ids) => member_ids(ids),
-                    None => state
-                        .store
-                        .members(room.id)
-                        .await?
-                        .iter()
-                        .map(|m| m.user)
-                        .collect(),
-                };
-                RoomMembers::Only(chosen)
-            }
-        };
-        room = state.store.convert_room(room.id, members, now()).await?;
-    }
-    state.live.nudge();
+    let changes = RoomChanges {
+        name: form.name.as_deref().map(RoomName::new).transpose()?,
+        kind,
+        members: form.member_ids.as_deref().map(member_ids),
+    };
+    let room = state.app.update_room(&authed.user, &room, changes).await?;
     // Someone who removed themselves can no longer see the room.
     match room_json(&state, &room, &authed).await {
         Ok(json) => Ok(Json(json!({ "room": json })).into_response()),
@@ -240,10 +178,8 @@ pub async fn remove(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    let (room, facts) = room_for(&state, &authed, id).await?;
-    authorize(&authed.actor(), &Action::DeleteRoom(facts))?;
-    state.store.delete_room(room.id, now()).await?;
-    state.live.nudge();
+    let (room, _) = room_for(&state, &authed, id).await?;
+    state.app.delete_room(&authed.user, &room).await?;
     Ok(no_content())
 }
 
@@ -254,8 +190,7 @@ pub async fn set_involvement(
     PathParams(id): PathParams<i64>,
     JsonBody(form): JsonBody<InvolvementUpdate>,
 ) -> ApiResult<Response> {
-    let (room, facts) = room_for(&state, &authed, id).await?;
-    authorize(&authed.actor(), &Action::SetInvolvement(facts))?;
+    let (room, _) = room_for(&state, &authed, id).await?;
     let level = Involvement::parse(&form.involvement).ok_or_else(|| {
         ApiError::new(
             ErrorCode::Unprocessable,
@@ -263,10 +198,9 @@ pub async fn set_involvement(
         )
     })?;
     state
-        .store
-        .set_involvement(room.id, authed.user.id, level, now())
+        .app
+        .set_involvement(&authed.user, &room, level)
         .await?;
-    state.live.nudge();
     Ok(Json(json!({ "room": room_json(&state, &room, &authed).await? })).into_response())
 }
 
@@ -276,13 +210,8 @@ pub async fn read(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    let (room, facts) = room_for(&state, &authed, id).await?;
-    authorize(&authed.actor(), &Action::ReadRoom(facts))?;
-    state
-        .store
-        .mark_read(room.id, authed.user.id, now())
-        .await?;
-    state.live.nudge();
+    let (room, _) = room_for(&state, &authed, id).await?;
+    state.app.mark_read(&authed.user, &room).await?;
     Ok(no_content())
 }
 

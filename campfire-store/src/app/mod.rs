@@ -11,21 +11,25 @@
 //! and no SQL (the adapters own every statement). The clock is read through [`Clock`] and
 //! randomness drawn in [`random`], the one place each.
 
+mod account;
 mod clock;
 mod live;
 mod messages;
 mod people;
 pub mod random;
+mod rooms;
 
 use std::sync::Arc;
 
 use campfire_domain::{Actor, Denied, Room, RoomFacts, RoomId, Timestamp, User, ValueError};
 
+pub use account::BotChanges;
 pub use clock::{Clock, SystemClock, now};
 pub use live::{Live, Offline, RoomPresence};
 pub use messages::{Draft, Origin};
 pub use people::Caller;
 pub use random::NoRandomness;
+pub use rooms::{MAX_DIRECT_PEOPLE, RoomChanges};
 
 use crate::{Store, StoreError};
 

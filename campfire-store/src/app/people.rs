@@ -3,7 +3,6 @@
 use campfire_domain::{Action, Role, User, UserId, authorize};
 
 use super::{App, AppError, AppResult, actor};
-use crate::StoreError;
 
 /// Who asks for an administrative change.
 #[derive(Debug, Clone, Copy)]
@@ -16,7 +15,7 @@ pub enum Caller<'a> {
 }
 
 impl Caller<'_> {
-    fn may(&self, action: &Action) -> AppResult<()> {
+    pub(super) fn may(&self, action: &Action) -> AppResult<()> {
         match self {
             Caller::Person(user) => Ok(authorize(&actor(user), action)?),
             Caller::Operator => Ok(()),
@@ -74,13 +73,7 @@ impl App {
     /// B1: deactivates the bot `target` (its key stops working, its messages stay).
     pub async fn deactivate_bot(&self, caller: Caller<'_>, target: UserId) -> AppResult<()> {
         caller.may(&Action::ManageBots)?;
-        match self.store.user(target).await {
-            Ok(bot) if bot.role == Role::Bot => {}
-            Ok(_) | Err(StoreError::NotFound(_)) => {
-                return Err(AppError::Store(StoreError::NotFound("bot")));
-            }
-            Err(error) => return Err(error.into()),
-        }
+        self.bot(target).await?;
         self.store.deactivate_user(target, self.now()).await?;
         self.live.nudge();
         Ok(())
