@@ -1,12 +1,10 @@
 //! What each command does: parse its arguments into domain values, call the store, print.
 
 use anyhow::{Context, Result, bail};
-use campfire_domain::{
-    AccountName, Bio, EmailAddress, PersonName, Role, RoomName, User, UserId, webhook_url,
-};
+use campfire_domain::{EmailAddress, PersonName, Role, RoomName, User, UserId, webhook_url};
 use campfire_search::{SearchIndex, TantivyIndex};
-use campfire_store::app::{App, Caller, now};
-use campfire_store::{DataDir, FirstRun, NewPerson, RoomMembers, SqliteStore, Store, StoreOptions};
+use campfire_store::app::{App, Caller, SignUp};
+use campfire_store::{DataDir, RoomMembers, SqliteStore, Store, StoreOptions};
 use std::sync::Arc;
 
 use crate::{BotCommand, Cli, Command, JoinCodeAction, RoomCommand, UserCommand, secrets};
@@ -134,39 +132,17 @@ async fn user(store: Arc<SqliteStore>, command: UserCommand) -> Result<()> {
     let store = store.as_ref();
     match command {
         UserCommand::Create { name, email, admin } => {
-            let name = PersonName::new(&name)?;
-            let email = EmailAddress::new(&email)?;
-            let password_hash = secrets::hash_password(secrets::read_password()?).await?;
             let role = if admin {
                 Role::Administrator
             } else {
                 Role::Member
             };
-            let person = NewPerson {
-                name,
-                email,
-                password_hash,
-                role,
-                bio: Bio::default(),
-            };
-            let user = if store.account().await?.is_some() {
-                store.create_person(person, now()).await?
-            } else if admin {
+            let person = SignUp::new(&name, &email, &secrets::read_password()?)?;
+            let (user, set_up) = app.add_person(Caller::Operator, person, role).await?;
+            if set_up {
                 // Creating the first administrator from the shell is first run (A1).
-                let setup = store
-                    .set_up(FirstRun {
-                        account_name: AccountName::new("Campfire")?,
-                        join_code: secrets::join_code()?,
-                        admin: person,
-                        first_room: RoomName::new("All Talk")?,
-                        at: now(),
-                    })
-                    .await?;
                 println!("Set up Campfire with the room \"All Talk\"");
-                setup.admin
-            } else {
-                bail!("Campfire is not set up yet: create an administrator first (add --admin)");
-            };
+            }
             println!(
                 "Created {} {} <{}>",
                 user.role.as_str(),
@@ -211,8 +187,8 @@ async fn user(store: Arc<SqliteStore>, command: UserCommand) -> Result<()> {
         }
         UserCommand::ResetPassword { user } => {
             let user = find_user(store, &user).await?;
-            let hash = secrets::hash_password(secrets::read_password()?).await?;
-            store.set_password(user.id, hash, now()).await?;
+            app.reset_password(Caller::Operator, user.id, secrets::read_password()?)
+                .await?;
             println!(
                 "Set a new password for {} and signed them out everywhere",
                 user.name

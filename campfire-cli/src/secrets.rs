@@ -1,14 +1,8 @@
-//! Randomness and passwords: the inputs the domain takes but never makes.
+//! Reading a new password: hidden at a terminal, or piped in; never from the command line.
 
 use anyhow::{Context, Result, bail};
-use campfire_domain::{JoinCode, password};
-use campfire_store::app::random;
+use campfire_domain::password;
 use std::io::{BufRead, IsTerminal};
-
-/// A fresh join code.
-pub fn join_code() -> Result<JoinCode> {
-    Ok(random::join_code()?)
-}
 
 /// Reads a password: hidden at a terminal prompt, or the first line of piped standard input.
 /// Never from the command line, where other users could see it in the process list.
@@ -30,13 +24,4 @@ pub fn read_password() -> Result<String> {
     }
     password::check_new(&password)?;
     Ok(password)
-}
-
-/// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
-pub async fn hash_password(password: String) -> Result<String> {
-    let salt = random::bytes::<16>()?;
-    let hashed = tokio::task::spawn_blocking(move || password::hash(&password, salt))
-        .await
-        .context("the hashing thread failed")??;
-    Ok(hashed)
 }

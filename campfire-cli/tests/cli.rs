@@ -345,12 +345,7 @@ fn mistakes_get_clear_errors_and_a_failing_exit_code() {
         "",
         "http:// or https://",
     );
-    fails(
-        &data,
-        &["bot", "rotate-key", "1"],
-        "",
-        "bot not found",
-    );
+    fails(&data, &["bot", "rotate-key", "1"], "", "bot not found");
     fails(
         &data,
         &["backup", data.join("campfire.db").to_str().unwrap()],

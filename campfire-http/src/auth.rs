@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{COOKIE, HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
-use campfire_domain::{Actor, Role, Session, User, password};
+use campfire_domain::{Actor, Role, Session, User};
 use campfire_store::app::random;
 use sha2::{Digest, Sha256};
 
@@ -157,31 +157,6 @@ pub fn origin_matches_host(origin: &str, headers: &HeaderMap) -> bool {
         .strip_prefix("http://")
         .or_else(|| origin.strip_prefix("https://"));
     authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
-}
-
-/// Hashes a new password on a blocking thread (argon2id takes tens of milliseconds and 19 MiB).
-pub async fn hash_password(plain: String) -> ApiResult<String> {
-    let salt = random::bytes::<16>().map_err(|e| ApiError::internal(&e))?;
-    tokio::task::spawn_blocking(move || password::hash(&plain, salt))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(ApiError::from)
-}
-
-/// Verifies a password on a blocking thread. Without a stored hash (unknown email, bot) it
-/// verifies against a throw-away hash anyway and answers false, so both answers take as long.
-pub async fn verify_password(plain: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let matched = password::verify(&plain, stored.as_deref().unwrap_or_else(|| dummy_hash()));
-        matched && stored.is_some()
-    })
-    .await
-    .unwrap_or(false)
-}
-
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| password::hash("not anybody's password", [7; 16]).unwrap_or_default())
 }
 
 /// The client's address as the sessions list and bans see it.

@@ -89,6 +89,9 @@ impl From<AppError> for ApiError {
             AppError::Denied(denied) => denied.into(),
             AppError::Invalid(invalid) => invalid.into(),
             AppError::Refused(why) => ApiError::new(ErrorCode::Unprocessable, why),
+            error @ AppError::CurrentPasswordNeeded => {
+                ApiError::new(ErrorCode::Forbidden, error.to_string())
+            }
             AppError::Store(store) => store.into(),
             AppError::NoRandomness(error) => ApiError::internal(&error),
         }

@@ -5,18 +5,16 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{Bio, EmailAddress, PersonName, Role, UserId};
 use campfire_store::ProfileChanges;
-use campfire_store::app::Caller;
+use campfire_store::app::{Caller, PasswordCheck};
 use serde_json::json;
 
 use super::no_content;
 use crate::AppState;
 use crate::ErrorCode;
-use crate::auth::{Authed, hash_password, verify_password};
+use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParams;
-use crate::live::Input;
 use crate::wire::{ProfileUpdate, RoleUpdate, UserJson};
 
 /// Active people and bots.
@@ -67,43 +65,15 @@ pub async fn update_me(
         bio: form.bio.as_deref().map(Bio::new).transpose()?,
         email: form.email.as_deref().map(EmailAddress::new).transpose()?,
     };
-    let sensitive = changes
-        .email
-        .as_ref()
-        .is_some_and(|e| Some(e) != authed.user.email.as_ref())
-        || form.password.is_some();
-    if sensitive {
-        let current = form.current_password.clone().unwrap_or_default();
-        let stored = state.store.password_hash(authed.user.id).await?;
-        if !verify_password(current, stored).await {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "your current password is needed to change your email or password",
-            ));
-        }
-    }
-    let new_hash = match form.password {
-        Some(password) => {
-            campfire_domain::password::check_new(&password)?;
-            Some(hash_password(password).await?)
-        }
-        None => None,
+    let check = PasswordCheck {
+        current: form.current_password,
     };
-    let user = state
-        .store
-        .update_profile(authed.user.id, changes, now())
+    let (user, new_password) = state
+        .app
+        .update_profile(&authed.user, changes, form.password, check)
         .await?;
-    state.live.nudge();
-    if let Some(hash) = new_hash {
-        // A new password ends every session (other devices are signed out at once); this
-        // device gets a fresh one.
-        let sessions = state.store.sessions_of(user.id).await?;
-        state.store.set_password(user.id, hash, now()).await?;
-        for session in sessions {
-            state.live.send(Input::EndSession {
-                session: session.id,
-            });
-        }
+    if new_password {
+        // Every session of theirs ended with the new password; this device gets a fresh one.
         return super::session::sign_in_as(
             &state,
             &user,

@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::http::header::{SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use campfire_domain::{
-    AccountName, Bio, EmailAddress, JoinCode, PersonName, Role, RoomName, SessionId, User, UserId,
-};
-use campfire_store::{Conflict, FirstRun, NewPerson, NewSession, StoreError};
+use campfire_domain::{SessionId, User, UserId};
+use campfire_store::app;
+use campfire_store::{NewSession, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -16,14 +15,13 @@ use super::{created, no_content};
 use crate::AppState;
 use crate::ErrorCode;
 use crate::auth::{
-    Authed, ClientIp, authenticate, clear_cookie, hash_password, hash_token, new_token,
-    session_cookie, session_token, verify_password,
+    Authed, ClientIp, authenticate, clear_cookie, hash_token, new_token, session_cookie,
+    session_token,
 };
 use crate::body::JsonBody;
 use crate::clock::{now, rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParams;
-use crate::live::Input;
 use crate::wire::{AccountJson, SessionJson, SignIn, SignUp, TransferRequest, UserJson};
 
 /// How long a transfer link works (A5).
@@ -47,22 +45,9 @@ pub async fn bootstrap(State(state): State<AppState>, headers: HeaderMap) -> Api
     .into_response())
 }
 
-fn new_person(form: SignUp, password_hash: String, role: Role) -> ApiResult<NewPerson> {
-    Ok(NewPerson {
-        name: PersonName::new(&form.name)?,
-        email: EmailAddress::new(&form.email)?,
-        password_hash,
-        role,
-        bio: Bio::default(),
-    })
-}
-
-/// Checks a sign-up form before the slow hash, so mistakes are reported at once.
-fn check_sign_up(form: &SignUp) -> ApiResult<()> {
-    PersonName::new(&form.name)?;
-    EmailAddress::new(&form.email)?;
-    campfire_domain::password::check_new(&form.password)?;
-    Ok(())
+/// A sign-up form, checked.
+fn sign_up(form: &SignUp) -> ApiResult<app::SignUp> {
+    Ok(app::SignUp::new(&form.name, &form.email, &form.password)?)
 }
 
 /// Signs `user` in: a new session, and its cookie on `response`.
@@ -106,32 +91,8 @@ pub async fn first_run(
     ip: ClientIp,
     JsonBody(form): JsonBody<SignUp>,
 ) -> ApiResult<Response> {
-    if state.store.account().await?.is_some() {
-        return Err(Conflict::AlreadySetUp.into());
-    }
-    check_sign_up(&form)?;
-    let hash = hash_password(form.password.clone()).await?;
-    let join_code = campfire_store::app::random::join_code().map_err(|e| ApiError::internal(&e))?;
-    let setup = state
-        .store
-        .set_up(FirstRun {
-            account_name: AccountName::new("Campfire")?,
-            join_code,
-            admin: new_person(form, hash, Role::Administrator)?,
-            first_room: RoomName::new("All Talk")?,
-            at: now(),
-        })
-        .await?;
-    state.live.nudge();
+    let setup = state.app.first_run(sign_up(&form)?).await?;
     sign_in_as(&state, &setup.admin, &headers, &ip, StatusCode::CREATED).await
-}
-
-async fn account_with_code(state: &AppState, code: &str) -> ApiResult<campfire_domain::Account> {
-    let account = state.store.account().await?;
-    match (account, JoinCode::parse(code)) {
-        (Some(account), Ok(code)) if account.join_code == code => Ok(account),
-        _ => Err(ApiError::not_found("join link")),
-    }
 }
 
 /// A2: what the join page shows.
@@ -139,7 +100,7 @@ pub async fn join_info(
     State(state): State<AppState>,
     PathParams(code): PathParams<String>,
 ) -> ApiResult<Response> {
-    let account = account_with_code(&state, &code).await?;
+    let account = state.app.account_for_join_code(&code).await?;
     Ok(Json(json!({ "account_name": account.name.to_string() })).into_response())
 }
 
@@ -151,22 +112,7 @@ pub async fn join(
     ip: ClientIp,
     JsonBody(form): JsonBody<SignUp>,
 ) -> ApiResult<Response> {
-    account_with_code(&state, &code).await?;
-    check_sign_up(&form)?;
-    if state
-        .store
-        .active_user_by_email(&EmailAddress::new(&form.email)?)
-        .await?
-        .is_some()
-    {
-        return Err(Conflict::EmailTaken.into());
-    }
-    let hash = hash_password(form.password.clone()).await?;
-    let user = state
-        .store
-        .create_person(new_person(form, hash, Role::Member)?, now())
-        .await?;
-    state.live.nudge();
+    let user = state.app.join(&code, sign_up(&form)?).await?;
     sign_in_as(&state, &user, &headers, &ip, StatusCode::CREATED).await
 }
 
@@ -189,29 +135,18 @@ pub async fn sign_in(
             "that email and password didn't work",
         )
     };
-    let user = match EmailAddress::new(&form.email) {
-        Ok(email) => state.store.active_user_by_email(&email).await?,
-        Err(_) => None,
-    };
-    let stored = match &user {
-        Some(user) => state.store.password_hash(user.id).await?,
-        None => None,
-    };
-    let matches = verify_password(form.password, stored).await;
-    match user {
-        Some(user) if matches && user.role != Role::Bot => {
-            sign_in_as(&state, &user, &headers, &ip, StatusCode::OK).await
-        }
-        _ => Err(refused()),
+    match state.app.sign_in(&form.email, form.password).await? {
+        Some(user) => sign_in_as(&state, &user, &headers, &ip, StatusCode::OK).await,
+        None => Err(refused()),
     }
 }
 
 /// A3: ends this session server-side.
 pub async fn sign_out(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
-    state.store.delete_session(authed.session.id).await?;
-    state.live.send(Input::EndSession {
-        session: authed.session.id,
-    });
+    state
+        .app
+        .end_session(&authed.user, authed.session.id)
+        .await?;
     let mut response = no_content();
     response.headers_mut().insert(SET_COOKIE, clear_cookie());
     Ok(response)
@@ -233,19 +168,7 @@ pub async fn end_session(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    let mine = state
-        .store
-        .sessions_of(authed.user.id)
-        .await?
-        .iter()
-        .any(|s| s.id == SessionId(id));
-    if !mine {
-        return Err(ApiError::not_found("session"));
-    }
-    state.store.delete_session(SessionId(id)).await?;
-    state.live.send(Input::EndSession {
-        session: SessionId(id),
-    });
+    state.app.end_session(&authed.user, SessionId(id)).await?;
     Ok(no_content())
 }
 

@@ -18,6 +18,7 @@ mod messages;
 mod people;
 pub mod random;
 mod rooms;
+mod session;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub use messages::{Draft, Origin};
 pub use people::Caller;
 pub use random::NoRandomness;
 pub use rooms::{MAX_DIRECT_PEOPLE, RoomChanges};
+pub use session::{PasswordCheck, SignUp, hash_password, verify_password};
 
 use crate::{Store, StoreError};
 
@@ -63,6 +65,9 @@ pub enum AppError {
     /// A request that makes no sense for who asks it (demoting yourself, banning yourself).
     #[error("{0}")]
     Refused(&'static str),
+    /// Changing one's email or password needs the current password, and it was missing or wrong.
+    #[error("your current password is needed to change your email or password")]
+    CurrentPasswordNeeded,
     /// The store failed or refused (not found, a conflict).
     #[error(transparent)]
     Store(#[from] StoreError),
