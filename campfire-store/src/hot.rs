@@ -54,8 +54,11 @@ struct Hot {
     users: HashMap<UserId, User>,
     rooms: HashMap<RoomId, Room>,
     members: HashMap<RoomId, HashMap<UserId, Option<Membership>>>,
-    /// The latest page of a room, with the limit it was read with.
-    pages: HashMap<RoomId, (u32, Vec<Message>)>,
+    /// The latest page of a room, by the limit it was read with (the app's history page and
+    /// the bot API's, which reads one more to know whether there are older ones).
+    pages: HashMap<(RoomId, u32), Vec<Message>>,
+    /// How many messages a room has (the bot API's `X-Total-Count`): changes when its pages do.
+    counts: HashMap<RoomId, u64>,
     /// The boosts of exactly these messages (a history page's).
     boosts: HashMap<Vec<MessageId>, Vec<Boost>>,
     generations: Generations,
@@ -109,7 +112,8 @@ impl Hot {
     fn forget_room(&mut self, room: RoomId) {
         self.rooms.remove(&room);
         self.members.remove(&room);
-        self.pages.remove(&room);
+        self.pages.retain(|(of, _), _| *of != room);
+        self.counts.remove(&room);
         self.bump(Kind::Rooms);
         self.bump(Kind::Members);
         self.bump(Kind::Pages);
@@ -131,6 +135,7 @@ impl Hot {
     /// A message was edited or deleted, or a boost changed: pages and boost lists go.
     fn forget_messages(&mut self) {
         self.pages.clear();
+        self.counts.clear();
         self.boosts.clear();
         self.bump(Kind::Pages);
     }
@@ -541,18 +546,13 @@ impl Store for HotStore {
         }
         self.through(
             Kind::Pages,
-            |hot| {
-                hot.pages
-                    .get(&room)
-                    .filter(|(kept, _)| *kept == limit)
-                    .map(|(_, messages)| messages.clone())
-            },
+            |hot| hot.pages.get(&(room, limit)).cloned(),
             || self.inner.messages(room, page, limit),
             |hot, messages| {
                 if hot.pages.len() >= MAX_PAGES {
                     hot.pages.clear();
                 }
-                hot.pages.insert(room, (limit, messages.clone()));
+                hot.pages.insert((room, limit), messages.clone());
             },
         )
         .await
@@ -563,7 +563,18 @@ impl Store for HotStore {
     }
 
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {
-        self.inner.message_count(room).await
+        self.through(
+            Kind::Pages,
+            |hot| hot.counts.get(&room).copied(),
+            || self.inner.message_count(room),
+            |hot, count| {
+                if hot.counts.len() >= MAX_PAGES {
+                    hot.counts.clear();
+                }
+                hot.counts.insert(room, *count);
+            },
+        )
+        .await
     }
 
     async fn edit_message(

@@ -130,6 +130,8 @@ async fn changes_made_by_another_process_reach_it_through_the_log() {
         "AaAaAa111111"
     );
     assert_eq!(hot.messages(room, Page::Latest, 41).await.unwrap().len(), 1);
+    assert_eq!(hot.messages(room, Page::Latest, 40).await.unwrap().len(), 1);
+    assert_eq!(hot.message_count(room).await.unwrap(), 1);
     assert!(
         hot.membership(room, bob)
             .await
@@ -166,6 +168,12 @@ async fn changes_made_by_another_process_reach_it_through_the_log() {
         "BbBbBb222222"
     );
     assert_eq!(hot.messages(room, Page::Latest, 41).await.unwrap().len(), 2);
+    assert_eq!(
+        hot.messages(room, Page::Latest, 40).await.unwrap().len(),
+        2,
+        "every kept page of the room goes"
+    );
+    assert_eq!(hot.message_count(room).await.unwrap(), 2);
     assert_eq!(
         hot.membership(room, bob)
             .await
@@ -205,6 +213,7 @@ async fn its_own_writes_are_read_back_at_once() {
             .unwrap()
             .is_empty()
     );
+    assert_eq!(store.message_count(room).await.unwrap(), 0);
     assert!(
         store
             .session_by_token_hash("ada-token")
@@ -220,6 +229,7 @@ async fn its_own_writes_are_read_back_at_once() {
         store.messages(room, Page::Latest, 41).await.unwrap().len(),
         1
     );
+    assert_eq!(store.message_count(room).await.unwrap(), 1);
     assert!(store.room(room).await.unwrap().last_active_at >= Timestamp(10));
     store.delete_session(session.id).await.unwrap();
     assert_eq!(

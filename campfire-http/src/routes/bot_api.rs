@@ -147,7 +147,30 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
     authorize(&bot_actor(&bot), &Action::ReadRoom(facts))?;
-    let page = state.store.messages(room.id, query.page()?, PAGE).await?;
+    let (page, older) = match query.page()? {
+        // One more than a page: whether it comes back says if there are older messages (the
+        // `Link`) without a second query.
+        page @ (Page::Latest | Page::Before(_)) => {
+            let mut messages = state.store.messages(room.id, page, PAGE + 1).await?;
+            let older = messages.len() > PAGE as usize;
+            if older {
+                messages.remove(0);
+            }
+            (messages, older)
+        }
+        page @ (Page::After(_) | Page::Around(_)) => {
+            let messages = state.store.messages(room.id, page, PAGE).await?;
+            let older = match messages.first() {
+                Some(first) => !state
+                    .store
+                    .messages(room.id, Page::Before(first.id), 1)
+                    .await?
+                    .is_empty(),
+                None => false,
+            };
+            (messages, older)
+        }
+    };
     let total = state.store.message_count(room.id).await?;
     let mut json = Vec::with_capacity(page.len());
     for message in &page {
@@ -157,22 +180,15 @@ pub async fn list(
     response
         .headers_mut()
         .insert("x-total-count", HeaderValue::from(total));
-    if let Some(first) = page.first() {
-        let older = !state
-            .store
-            .messages(room.id, Page::Before(first.id), 1)
-            .await?
-            .is_empty();
-        if older {
-            let link = format!(
-                "<{}/rooms/{}/{key}/messages?before={}>; rel=\"next\"",
-                base_url(&headers),
-                room.id,
-                first.id
-            );
-            if let Ok(link) = HeaderValue::from_str(&link) {
-                response.headers_mut().insert(LINK, link);
-            }
+    if let Some(first) = page.first().filter(|_| older) {
+        let link = format!(
+            "<{}/rooms/{}/{key}/messages?before={}>; rel=\"next\"",
+            base_url(&headers),
+            room.id,
+            first.id
+        );
+        if let Ok(link) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(LINK, link);
         }
     }
     Ok(response)

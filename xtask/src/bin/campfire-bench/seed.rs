@@ -26,6 +26,14 @@ pub struct Seed {
     pub rooms: Vec<RoomSeed>,
 }
 
+/// The seeded bot's token (12 alphanumerics, as campfire_domain::BotToken wants).
+const BOT_TOKEN: &str = "BenchBot0001";
+
+/// The bot API key of the bot seeded after `users` people: `<id>-<token>`.
+pub fn bot_key(users: u32) -> String {
+    format!("{}-{BOT_TOKEN}", users + 1)
+}
+
 /// The session token of user `id`: sent as the cookie.
 pub fn token(id: u32) -> String {
     format!("bench-session-{id:08}")
@@ -60,6 +68,12 @@ pub async fn seed(data: &Path, seed: &Seed) -> Result<()> {
              INSERT INTO users (id, name, email, password_hash, role, status, bio, created_at) \
              SELECT i, 'User ' || i, 'user' || i || '@bench.test', NULL, \
              CASE WHEN i = 1 THEN 'administrator' ELSE 'member' END, 'active', '', {t0} FROM n"
+        ),
+        // One bot after the people, member of every room, with a known key (`bot_key`).
+        format!(
+            "INSERT INTO users (id, name, email, password_hash, role, status, bio, bot_token, created_at) \
+             VALUES ({}, 'Bench Bot', NULL, NULL, 'bot', 'active', '', '{BOT_TOKEN}', {t0})",
+            n + 1
         ),
         format!(
             "INSERT INTO events (kind, user_id, created_at) SELECT 'user_joined', id, {t0} FROM users ORDER BY id"
@@ -97,13 +111,14 @@ pub async fn seed(data: &Path, seed: &Seed) -> Result<()> {
         sql.push(format!(
             "INSERT INTO events (kind, room_id, created_at) VALUES ('room_created', {r}, {t0})"
         ));
+        let bot = n + 1;
         sql.push(format!(
             "INSERT INTO memberships (room_id, user_id, involvement, created_at) \
-             SELECT {r}, id, '{involvement}', {t0} FROM users WHERE id <= {members}"
+             SELECT {r}, id, '{involvement}', {t0} FROM users WHERE id <= {members} OR id = {bot}"
         ));
         sql.push(format!(
             "INSERT INTO events (kind, room_id, user_id, created_at) \
-             SELECT 'membership_added', {r}, id, {t0} FROM users WHERE id <= {members} ORDER BY id"
+             SELECT 'membership_added', {r}, id, {t0} FROM users WHERE id <= {members} OR id = {bot} ORDER BY id"
         ));
         let count = room.messages;
         if count > 0 && r == 1 {
