@@ -119,10 +119,20 @@ impl Hot {
         self.bump(Kind::Pages);
     }
 
-    /// A message was posted: the room's activity time, its members' unread marks and its
-    /// latest page changed.
-    fn posted_in(&mut self, room: RoomId) {
-        self.forget_room(room);
+    /// A message was posted at `at`: the room's activity time, its members' unread marks, its
+    /// latest pages and its count changed. The room itself is kept, its time moved on, so a
+    /// stream of posts to one room does not read the room back for each post.
+    fn posted_in(&mut self, room: RoomId, at: Timestamp) {
+        if let Some(kept) = self.rooms.get_mut(&room) {
+            kept.last_active_at = kept.last_active_at.max(at);
+        }
+        self.members.remove(&room);
+        self.pages.retain(|(of, _), _| *of != room);
+        self.counts.remove(&room);
+        // A read of the room that started before this post may carry the older time: not kept.
+        self.bump(Kind::Rooms);
+        self.bump(Kind::Members);
+        self.bump(Kind::Pages);
     }
 
     fn forget_membership(&mut self, room: RoomId, user: UserId) {
@@ -156,10 +166,10 @@ impl Hot {
     }
 
     /// What an event from the log changes, whoever wrote it.
-    fn observe(&mut self, kind: &EventKind) {
+    fn observe(&mut self, kind: &EventKind, at: Timestamp) {
         use EventKind as K;
         match *kind {
-            K::MessageCreated { room, .. } => self.posted_in(room),
+            K::MessageCreated { room, .. } => self.posted_in(room, at),
             K::MessageEdited { .. }
             | K::MessageDeleted { .. }
             | K::BoostAdded { .. }
@@ -526,9 +536,11 @@ impl Store for HotStore {
     }
 
     async fn post_message(&self, message: NewMessage) -> Result<Posted, StoreError> {
-        let room = message.room;
-        self.forgetting(self.inner.post_message(message), |hot| hot.posted_in(room))
-            .await
+        let (room, at) = (message.room, message.at);
+        self.forgetting(self.inner.post_message(message), |hot| {
+            hot.posted_in(room, at)
+        })
+        .await
     }
 
     async fn message(&self, id: MessageId) -> Result<Message, StoreError> {
@@ -712,7 +724,7 @@ impl Store for HotStore {
         if !events.is_empty() {
             let mut hot = self.hot();
             for event in &events {
-                hot.observe(&event.kind);
+                hot.observe(&event.kind, event.at);
             }
         }
         Ok(events)

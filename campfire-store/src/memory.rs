@@ -865,8 +865,9 @@ impl Store for MemoryStore {
                 m.unread_since = Some(new.at);
             }
         }
+        // A room's activity time never goes back (posts committed out of clock order).
         if let Some(room) = s.rooms.get_mut(&new.room) {
-            room.last_active_at = new.at;
+            room.last_active_at = room.last_active_at.max(new.at);
         }
         s.client_ids.insert(retry, message.id);
         // N1: one push per subscription the push rule picks, queued with the message.

@@ -185,6 +185,9 @@ impl Driver {
                     members: self.hub.members(&room),
                 });
             }
+            Input::IsMember { room, user, reply } => {
+                let _ = reply.send(self.hub.is_member(&room, &user));
+            }
             Input::Shutdown { .. } => {}
         }
         false

@@ -23,7 +23,7 @@ use crate::LiveConfig;
 use crate::wire::ClientFrame;
 
 pub use driver::spawn;
-pub use pages::LatestPages;
+pub use pages::{BotPage, LatestPages};
 
 /// What a connection task is told to write.
 #[derive(Debug, Clone)]
@@ -93,6 +93,12 @@ pub(crate) enum Input {
     Looking {
         room: RoomId,
         reply: oneshot::Sender<Presence>,
+    },
+    /// Whether a user is a member of a room (the hub's membership: the one the post path uses).
+    IsMember {
+        room: RoomId,
+        user: UserId,
+        reply: oneshot::Sender<bool>,
     },
     /// Close every socket with "going away" and stop.
     Shutdown { done: oneshot::Sender<()> },
@@ -177,6 +183,18 @@ fn channel(config: LiveConfig) -> (LiveHandle, mpsc::UnboundedReceiver<Input>) {
 impl campfire_store::app::Live for LiveHandle {
     async fn presence(&self, room: RoomId) -> Result<Presence, campfire_store::StoreError> {
         Ok(LiveHandle::presence(self, room).await)
+    }
+
+    async fn is_member(
+        &self,
+        room: RoomId,
+        user: UserId,
+    ) -> Result<bool, campfire_store::StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Input::IsMember { room, user, reply });
+        answer
+            .await
+            .map_err(|_| campfire_store::StoreError::Backend("live delivery has stopped".into()))
     }
 
     fn nudge(&self) {

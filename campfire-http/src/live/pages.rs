@@ -1,4 +1,5 @@
-//! The latest history page of busy rooms, kept as the encoded JSON body (M3).
+//! The latest history page of busy rooms, kept as the encoded JSON body (M3), for the app and
+//! for the bot API's listing (whose body also depends on the address the bot called).
 //!
 //! Reading the latest page is the most frequent request of a chat app (every room switch, every
 //! reload). Its body depends only on the room's messages and their boosts, which change only by
@@ -16,16 +17,29 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Bytes;
-use campfire_domain::RoomId;
+use campfire_domain::{MessageId, RoomId};
 
 /// Rooms whose page is kept; past this the set is dropped and refilled.
 const MAX_ROOMS: usize = 256;
+
+/// The bot API's latest page of a room: its body and what its headers say.
+#[derive(Debug, Clone)]
+pub struct BotPage {
+    /// The encoded JSON array.
+    pub body: Bytes,
+    /// The room's message count (`X-Total-Count`).
+    pub total: u64,
+    /// The oldest message of the page, when there are older ones (the `Link` starts there).
+    pub older_than: Option<MessageId>,
+}
 
 /// Encoded latest pages, valid for one generation of the log.
 #[derive(Default)]
 pub struct LatestPages {
     generation: AtomicU64,
     pages: Mutex<HashMap<RoomId, (u64, Bytes)>>,
+    /// By room and the base URL the bot called (its messages' URLs are built on it).
+    bot_pages: Mutex<HashMap<(RoomId, String), (u64, BotPage)>>,
 }
 
 impl LatestPages {
@@ -60,6 +74,29 @@ impl LatestPages {
         }
         pages.insert(room, (generation, body));
     }
+
+    /// The room's bot API page for `base`, if one was kept in the current generation.
+    pub fn get_bot(&self, room: RoomId, base: &str) -> Option<BotPage> {
+        let current = self.generation();
+        let pages = self.bot_pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .get(&(room, base.to_owned()))
+            .filter(|(generation, _)| *generation == current)
+            .map(|(_, page)| page.clone())
+    }
+
+    /// Keeps a bot API page read in `generation`, unless something was committed since.
+    pub fn put_bot(&self, room: RoomId, base: &str, generation: u64, page: BotPage) {
+        let mut pages = self.bot_pages.lock().unwrap_or_else(|e| e.into_inner());
+        if self.generation() != generation {
+            return;
+        }
+        let key = (room, base.to_owned());
+        if pages.len() >= MAX_ROOMS && !pages.contains_key(&key) {
+            pages.clear();
+        }
+        pages.insert(key, (generation, page));
+    }
 }
 
 #[cfg(test)]
@@ -75,6 +112,27 @@ mod tests {
         assert_eq!(pages.get(room).as_deref(), Some(&b"page"[..]));
         pages.invalidate();
         assert_eq!(pages.get(room), None);
+    }
+
+    #[test]
+    fn a_bot_page_is_kept_per_address_until_anything_is_committed() {
+        let pages = LatestPages::default();
+        let page = BotPage {
+            body: Bytes::from_static(b"[]"),
+            total: 3,
+            older_than: Some(MessageId(7)),
+        };
+        pages.put_bot(RoomId(1), "http://a", pages.generation(), page);
+        assert_eq!(
+            pages.get_bot(RoomId(1), "http://a").map(|p| p.total),
+            Some(3)
+        );
+        assert!(
+            pages.get_bot(RoomId(1), "http://b").is_none(),
+            "another address"
+        );
+        pages.invalidate();
+        assert!(pages.get_bot(RoomId(1), "http://a").is_none());
     }
 
     #[test]

@@ -12,6 +12,8 @@ use campfire_domain::{
 };
 use campfire_store::{Page, StoreError};
 
+use crate::live::BotPage;
+
 use super::messages::{HistoryQuery, PAGE, draft};
 use super::no_content;
 use crate::AppState;
@@ -21,7 +23,7 @@ use crate::body::raw_body;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::wire::{BoostJson, BotMessageJson};
-use campfire_store::app::Origin;
+use campfire_store::app::{AppError, Origin};
 
 /// The largest raw body a bot may post.
 const MAX_BOT_BODY: usize = 64 * 1024;
@@ -55,19 +57,12 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The bot and a room it is in.
 async fn bot_in_room(state: &AppState, room: i64, key: &str) -> ApiResult<(User, Room, RoomFacts)> {
     let bot = bot(state, key).await?;
-    let room = state
-        .store
-        .room(RoomId(room))
-        .await
-        .map_err(|_| ApiError::not_found("room"))?;
-    let member = state.store.membership(room.id, bot.id).await?.is_some();
-    if !member {
-        return Err(ApiError::not_found("room"));
-    }
-    let facts = RoomFacts {
-        kind: room.kind,
-        creator: room.creator,
-        actor_is_member: true,
+    let (room, facts) = match state.app.room_for(&bot, RoomId(room)).await {
+        Ok((room, facts)) if facts.actor_is_member => (room, facts),
+        Ok(_) | Err(AppError::Store(StoreError::NotFound(_))) => {
+            return Err(ApiError::not_found("room"));
+        }
+        Err(error) => return Err(error.into()),
     };
     Ok((bot, room, facts))
 }
@@ -147,23 +142,62 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let (bot, room, facts) = bot_in_room(&state, room, &key).await?;
     authorize(&bot_actor(&bot), &Action::ReadRoom(facts))?;
-    let (page, older) = match query.page()? {
+    let base = base_url(&headers);
+    let page = match query.page()? {
+        // The latest page is the one bots poll: kept encoded until the next commit.
+        Page::Latest => {
+            let pages = state.live.pages();
+            match pages.get_bot(room.id, &base) {
+                Some(page) => page,
+                None => {
+                    let generation = pages.generation();
+                    let page = bot_page(&state, room.id, Page::Latest, &base).await?;
+                    pages.put_bot(room.id, &base, generation, page.clone());
+                    page
+                }
+            }
+        }
+        page => bot_page(&state, room.id, page, &base).await?,
+    };
+    let mut response = (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        page.body,
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert("x-total-count", HeaderValue::from(page.total));
+    if let Some(oldest) = page.older_than {
+        let link = format!(
+            "<{base}/rooms/{}/{key}/messages?before={oldest}>; rel=\"next\"",
+            room.id
+        );
+        if let Ok(link) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(LINK, link);
+        }
+    }
+    Ok(response)
+}
+
+/// A page of the bot API's listing, encoded, with its total and whether older messages exist.
+async fn bot_page(state: &AppState, room: RoomId, page: Page, base: &str) -> ApiResult<BotPage> {
+    let (messages, older) = match page {
         // One more than a page: whether it comes back says if there are older messages (the
         // `Link`) without a second query.
-        page @ (Page::Latest | Page::Before(_)) => {
-            let mut messages = state.store.messages(room.id, page, PAGE + 1).await?;
+        Page::Latest | Page::Before(_) => {
+            let mut messages = state.store.messages(room, page, PAGE + 1).await?;
             let older = messages.len() > PAGE as usize;
             if older {
                 messages.remove(0);
             }
             (messages, older)
         }
-        page @ (Page::After(_) | Page::Around(_)) => {
-            let messages = state.store.messages(room.id, page, PAGE).await?;
+        Page::After(_) | Page::Around(_) => {
+            let messages = state.store.messages(room, page, PAGE).await?;
             let older = match messages.first() {
                 Some(first) => !state
                     .store
-                    .messages(room.id, Page::Before(first.id), 1)
+                    .messages(room, Page::Before(first.id), 1)
                     .await?
                     .is_empty(),
                 None => false,
@@ -171,27 +205,18 @@ pub async fn list(
             (messages, older)
         }
     };
-    let total = state.store.message_count(room.id).await?;
-    let mut json = Vec::with_capacity(page.len());
-    for message in &page {
-        json.push(message_json(&state, message, &headers).await?);
+    let total = state.store.message_count(room).await?;
+    let mut json = Vec::with_capacity(messages.len());
+    for message in &messages {
+        let author = state.store.user(message.author).await?;
+        json.push(BotMessageJson::new(message, &author, base));
     }
-    let mut response = Json(json).into_response();
-    response
-        .headers_mut()
-        .insert("x-total-count", HeaderValue::from(total));
-    if let Some(first) = page.first().filter(|_| older) {
-        let link = format!(
-            "<{}/rooms/{}/{key}/messages?before={}>; rel=\"next\"",
-            base_url(&headers),
-            room.id,
-            first.id
-        );
-        if let Ok(link) = HeaderValue::from_str(&link) {
-            response.headers_mut().insert(LINK, link);
-        }
-    }
-    Ok(response)
+    let body = serde_json::to_vec(&json).map_err(|e| ApiError::internal(&e))?;
+    Ok(BotPage {
+        body: body.into(),
+        total,
+        older_than: messages.first().filter(|_| older).map(|m| m.id),
+    })
 }
 
 fn bot_actor(bot: &User) -> campfire_domain::Actor {

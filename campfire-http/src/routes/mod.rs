@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::{guard_writes, log_requests, security_headers};
+use campfire_store::app::AppError;
 
 /// Posts as a bot from a webhook reply (never triggers webhooks itself).
 pub(crate) async fn post_as_bot(
@@ -156,20 +157,10 @@ fn no_content() -> Response {
 /// A room and what the policy needs to know about the caller's place in it. A room the caller
 /// is not in is reported exactly like one that does not exist.
 async fn room_for(state: &AppState, authed: &Authed, id: i64) -> ApiResult<(Room, RoomFacts)> {
-    let room = match state.store.room(RoomId(id)).await {
-        Ok(room) => room,
-        Err(campfire_store::StoreError::NotFound(_)) => return Err(ApiError::not_found("room")),
-        Err(error) => return Err(error.into()),
-    };
-    let member = state
-        .store
-        .membership(room.id, authed.user.id)
-        .await?
-        .is_some();
-    let facts = RoomFacts {
-        kind: room.kind,
-        creator: room.creator,
-        actor_is_member: member,
-    };
-    Ok((room, facts))
+    match state.app.room_for(&authed.user, RoomId(id)).await {
+        Err(AppError::Store(campfire_store::StoreError::NotFound(_))) => {
+            Err(ApiError::not_found("room"))
+        }
+        other => Ok(other?),
+    }
 }

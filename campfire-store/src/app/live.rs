@@ -23,6 +23,10 @@ pub trait Live: Send + Sync {
     /// The room's members and their clients.
     async fn presence(&self, room: RoomId) -> Result<RoomPresence, StoreError>;
 
+    /// Whether `user` is a member of `room`: the same membership [`Live::presence`] lists, so
+    /// that authorizing a post and choosing its audience agree.
+    async fn is_member(&self, room: RoomId, user: UserId) -> Result<bool, StoreError>;
+
     /// Something was committed: deliver the log's new events now rather than at the next poll.
     fn nudge(&self);
 
@@ -43,6 +47,10 @@ impl Live for Offline {
             members,
             ..RoomPresence::default()
         })
+    }
+
+    async fn is_member(&self, room: RoomId, user: UserId) -> Result<bool, StoreError> {
+        Ok(self.0.membership(room, user).await?.is_some())
     }
 
     fn nudge(&self) {}

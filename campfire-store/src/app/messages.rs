@@ -83,9 +83,10 @@ impl App {
     pub async fn message_for(&self, reader: &User, id: MessageId) -> AppResult<Message> {
         let not_found = || AppError::Store(StoreError::NotFound("message"));
         let message = self.store.message(id).await.map_err(|_| not_found())?;
-        match self.store.membership(message.room, reader.id).await? {
-            Some(_) => Ok(message),
-            None => Err(not_found()),
+        if self.live.is_member(message.room, reader.id).await? {
+            Ok(message)
+        } else {
+            Err(not_found())
         }
     }
 

@@ -367,7 +367,7 @@ impl SqliteStore {
         }
         execute(
             tx,
-            "UPDATE rooms SET last_active_at = ? WHERE id = ?",
+            "UPDATE rooms SET last_active_at = MAX(last_active_at, ?) WHERE id = ?",
             [new.at.0.into(), new.room.0.into()],
         )?;
         // B3: webhook deliveries are queued with the message, so a crash loses neither.
