@@ -185,9 +185,6 @@ impl Driver {
                     members: self.hub.members(&room),
                 });
             }
-            Input::IsMember { room, user, reply } => {
-                let _ = reply.send(self.hub.is_member(&room, &user));
-            }
             Input::Shutdown { .. } => {}
         }
         false

@@ -94,12 +94,6 @@ pub(crate) enum Input {
         room: RoomId,
         reply: oneshot::Sender<Presence>,
     },
-    /// Whether a user is a member of a room (the hub's membership: the one the post path uses).
-    IsMember {
-        room: RoomId,
-        user: UserId,
-        reply: oneshot::Sender<bool>,
-    },
     /// Close every socket with "going away" and stop.
     Shutdown { done: oneshot::Sender<()> },
 }
@@ -144,13 +138,6 @@ impl LiveHandle {
         &self.pages
     }
 
-    /// Users looking at `room` now, its members with a live connection, and all its members.
-    pub async fn presence(&self, room: RoomId) -> Presence {
-        let (reply, answer) = oneshot::channel();
-        self.send(Input::Looking { room, reply });
-        answer.await.unwrap_or_default()
-    }
-
     /// Closes every socket with "going away" and waits for the driver to stop.
     pub async fn shutdown(&self) {
         let (done, finished) = oneshot::channel();
@@ -181,20 +168,11 @@ fn channel(config: LiveConfig) -> (LiveHandle, mpsc::UnboundedReceiver<Input>) {
 
 #[async_trait::async_trait]
 impl campfire_store::app::Live for LiveHandle {
-    async fn presence(&self, room: RoomId) -> Result<Presence, campfire_store::StoreError> {
-        Ok(LiveHandle::presence(self, room).await)
-    }
-
-    async fn is_member(
-        &self,
-        room: RoomId,
-        user: UserId,
-    ) -> Result<bool, campfire_store::StoreError> {
+    /// Users looking at `room` now, its members with a live connection, and all its members.
+    async fn presence(&self, room: RoomId) -> Result<Option<Presence>, campfire_store::StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Input::IsMember { room, user, reply });
-        answer
-            .await
-            .map_err(|_| campfire_store::StoreError::Backend("live delivery has stopped".into()))
+        self.send(Input::Looking { room, reply });
+        Ok(answer.await.ok())
     }
 
     fn nudge(&self) {

@@ -20,12 +20,9 @@ pub struct RoomPresence {
 /// Live delivery, as the use cases see it.
 #[async_trait]
 pub trait Live: Send + Sync {
-    /// The room's members and their clients.
-    async fn presence(&self, room: RoomId) -> Result<RoomPresence, StoreError>;
-
-    /// Whether `user` is a member of `room`: the same membership [`Live::presence`] lists, so
-    /// that authorizing a post and choosing its audience agree.
-    async fn is_member(&self, room: RoomId, user: UserId) -> Result<bool, StoreError>;
+    /// The room's members and their clients; `None` once live delivery has stopped (the
+    /// server is shutting down), when the use cases fall back to the store's membership.
+    async fn presence(&self, room: RoomId) -> Result<Option<RoomPresence>, StoreError>;
 
     /// Something was committed: deliver the log's new events now rather than at the next poll.
     fn nudge(&self);
@@ -40,20 +37,24 @@ pub struct Offline(pub std::sync::Arc<dyn Store>);
 
 #[async_trait]
 impl Live for Offline {
-    async fn presence(&self, room: RoomId) -> Result<RoomPresence, StoreError> {
-        let mut members: Vec<UserId> = self.0.members(room).await?.iter().map(|m| m.user).collect();
-        members.sort_unstable();
-        Ok(RoomPresence {
-            members,
-            ..RoomPresence::default()
-        })
-    }
-
-    async fn is_member(&self, room: RoomId, user: UserId) -> Result<bool, StoreError> {
-        Ok(self.0.membership(room, user).await?.is_some())
+    async fn presence(&self, room: RoomId) -> Result<Option<RoomPresence>, StoreError> {
+        stored_presence(self.0.as_ref(), room).await.map(Some)
     }
 
     fn nudge(&self) {}
 
     fn end_session(&self, _: SessionId) {}
+}
+
+/// A room's presence as the store alone knows it: its members, none of them connected.
+pub(super) async fn stored_presence(
+    store: &dyn Store,
+    room: RoomId,
+) -> Result<RoomPresence, StoreError> {
+    let mut members: Vec<UserId> = store.members(room).await?.iter().map(|m| m.user).collect();
+    members.sort_unstable();
+    Ok(RoomPresence {
+        members,
+        ..RoomPresence::default()
+    })
 }

@@ -3,11 +3,11 @@
 use std::collections::HashSet;
 
 use campfire_domain::{
-    Action, Boost, BoostContent, ClientMessageId, Message, MessageBody, MessageId, Room, RoomId,
-    RoomKind, User, UserId, authorize, extract_mentions, webhook_recipients,
+    Action, Boost, BoostContent, ClientMessageId, Message, MessageBody, MessageId, Room, RoomFacts,
+    RoomId, RoomKind, User, UserId, authorize, extract_mentions, webhook_recipients,
 };
 
-use super::{App, AppError, AppResult, actor};
+use super::{App, AppError, AppResult, RoomPresence, actor};
 use crate::{NewMessage, Posted, StoreError};
 
 /// A message body as an edge parsed it: sanitised, and the users its mention chips name.
@@ -39,11 +39,18 @@ impl App {
         draft: Draft,
         origin: Origin,
     ) -> AppResult<Posted> {
-        let (room, facts) = self.room_for(author, room).await?;
+        let room = self.store.room(room).await?;
+        // The members come from live delivery's membership (the hub's, kept from the log), not a
+        // read of the room's memberships per post (a 1,000-row read in a big room:
+        // BENCHMARKS.md); whether the author is one of them is read there too, so authorizing
+        // the post and choosing its audience ask the same source, and no database.
+        let presence = self.presence(room.id).await?;
+        let facts = RoomFacts {
+            kind: room.kind,
+            creator: room.creator,
+            actor_is_member: presence.members.binary_search(&author.id).is_ok(),
+        };
         authorize(&actor(author), &Action::PostMessage(facts))?;
-        // The members come from live delivery's membership, not a read of the room's memberships
-        // per post (a 1,000-row read in a big room: BENCHMARKS.md).
-        let presence = self.live.presence(room.id).await?;
         let (mentions, members) = self.mentions(&room, &presence.members, &draft).await?;
         let mut webhooks = Vec::new();
         if origin == Origin::Client && self.features.bots {
@@ -83,10 +90,9 @@ impl App {
     pub async fn message_for(&self, reader: &User, id: MessageId) -> AppResult<Message> {
         let not_found = || AppError::Store(StoreError::NotFound("message"));
         let message = self.store.message(id).await.map_err(|_| not_found())?;
-        if self.live.is_member(message.room, reader.id).await? {
-            Ok(message)
-        } else {
-            Err(not_found())
+        match self.store.membership(message.room, reader.id).await? {
+            Some(_) => Ok(message),
+            None => Err(not_found()),
         }
     }
 
@@ -100,7 +106,7 @@ impl App {
                 author: message.author,
             },
         )?;
-        let members = self.live.presence(room.id).await?.members;
+        let members = self.presence(room.id).await?.members;
         let (mentions, _) = self.mentions(&room, &members, &draft).await?;
         let edited = self
             .store
@@ -156,6 +162,15 @@ impl App {
         self.store.remove_boost(boost.id, self.now()).await?;
         self.live.nudge();
         Ok(())
+    }
+
+    /// The room's members and their clients, from live delivery, or from the store once live
+    /// delivery has stopped (a post accepted while the server shuts down is still stored).
+    async fn presence(&self, room: RoomId) -> AppResult<RoomPresence> {
+        match self.live.presence(room).await? {
+            Some(presence) => Ok(presence),
+            None => Ok(super::live::stored_presence(self.store.as_ref(), room).await?),
+        }
     }
 
     /// Who a message mentions: its chips and `@Name`s, kept to the room's `members` (M5); and

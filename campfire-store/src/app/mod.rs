@@ -129,11 +129,9 @@ impl App {
 
     /// The room `id` and what the policy needs to know about `user`'s place in it. A room that
     /// does not exist is `NotFound`; whether a non-member may act is the policy's to say.
-    /// Membership is live delivery's (the hub's, kept from the log), the one source a post's
-    /// audience also comes from: no database read.
     pub async fn room_for(&self, user: &User, id: RoomId) -> AppResult<(Room, RoomFacts)> {
         let room = self.store.room(id).await?;
-        let member = self.live.is_member(room.id, user.id).await?;
+        let member = self.store.membership(room.id, user.id).await?.is_some();
         let facts = RoomFacts {
             kind: room.kind,
             creator: room.creator,
