@@ -264,6 +264,11 @@ where
         self.membership.members(room).cloned().collect()
     }
 
+    /// Whether `user` is a member of `room` as of the newest published event.
+    pub fn is_member(&self, room: &R, user: &U) -> bool {
+        self.membership.is_member(room, user)
+    }
+
     /// Whether `user` has a live connection.
     pub fn is_connected(&self, user: &U) -> bool {
         self.conns.has_user(user)

@@ -178,11 +178,21 @@ impl Driver {
             },
             Input::Committed => return true,
             Input::EndSession { session } => self.hub.end_session(now, &session),
-            Input::Looking { room, reply } => {
+            Input::Looking {
+                room,
+                asker,
+                members,
+                reply,
+            } => {
                 let _ = reply.send(super::Presence {
+                    asker_is_member: self.hub.is_member(&room, &asker),
                     looking: self.hub.looking_at(&room),
                     connected: self.hub.connected_in(&room),
-                    members: self.hub.members(&room),
+                    members: if members {
+                        self.hub.members(&room)
+                    } else {
+                        Vec::new()
+                    },
                 });
             }
             Input::Shutdown { .. } => {}

@@ -92,6 +92,10 @@ pub(crate) enum Input {
     /// connection (N1's push rule).
     Looking {
         room: RoomId,
+        /// Who asks: whether they are a member is answered too.
+        asker: UserId,
+        /// Whether to list every member (a room of 10,000 is a 10,000-entry copy).
+        members: bool,
         reply: oneshot::Sender<Presence>,
     },
     /// Close every socket with "going away" and stop.
@@ -169,9 +173,19 @@ fn channel(config: LiveConfig) -> (LiveHandle, mpsc::UnboundedReceiver<Input>) {
 #[async_trait::async_trait]
 impl campfire_store::app::Live for LiveHandle {
     /// Users looking at `room` now, its members with a live connection, and all its members.
-    async fn presence(&self, room: RoomId) -> Result<Option<Presence>, campfire_store::StoreError> {
+    async fn presence(
+        &self,
+        room: RoomId,
+        asker: UserId,
+        members: bool,
+    ) -> Result<Option<Presence>, campfire_store::StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Input::Looking { room, reply });
+        self.send(Input::Looking {
+            room,
+            asker,
+            members,
+            reply,
+        });
         Ok(answer.await.ok())
     }
 

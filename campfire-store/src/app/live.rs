@@ -9,20 +9,28 @@ use crate::{Store, StoreError};
 /// A room's members and where their clients are, at the moment of a post.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoomPresence {
+    /// Whether the user who asked is a member.
+    pub asker_is_member: bool,
     /// Users with a client showing the room: a message does not make it unread for them (R4).
     pub looking: Vec<UserId>,
     /// Members with any live connection: their open app shows a message, so no push (N1).
     pub connected: Vec<UserId>,
-    /// Every member of the room, sorted.
+    /// Every member of the room, sorted (when asked for).
     pub members: Vec<UserId>,
 }
 
 /// Live delivery, as the use cases see it.
 #[async_trait]
 pub trait Live: Send + Sync {
-    /// The room's members and their clients; `None` once live delivery has stopped (the
-    /// server is shutting down), when the use cases fall back to the store's membership.
-    async fn presence(&self, room: RoomId) -> Result<Option<RoomPresence>, StoreError>;
+    /// Who of the room's members look at it and who are connected, whether `asker` is a member,
+    /// and (if `members`) every member; `None` once live delivery has stopped (the server is
+    /// shutting down), when the use cases fall back to the store's membership.
+    async fn presence(
+        &self,
+        room: RoomId,
+        asker: UserId,
+        members: bool,
+    ) -> Result<Option<RoomPresence>, StoreError>;
 
     /// Something was committed: deliver the log's new events now rather than at the next poll.
     fn nudge(&self);
@@ -37,8 +45,15 @@ pub struct Offline(pub std::sync::Arc<dyn Store>);
 
 #[async_trait]
 impl Live for Offline {
-    async fn presence(&self, room: RoomId) -> Result<Option<RoomPresence>, StoreError> {
-        stored_presence(self.0.as_ref(), room).await.map(Some)
+    async fn presence(
+        &self,
+        room: RoomId,
+        asker: UserId,
+        _: bool,
+    ) -> Result<Option<RoomPresence>, StoreError> {
+        stored_presence(self.0.as_ref(), room, asker)
+            .await
+            .map(Some)
     }
 
     fn nudge(&self) {}
@@ -50,10 +65,12 @@ impl Live for Offline {
 pub(super) async fn stored_presence(
     store: &dyn Store,
     room: RoomId,
+    asker: UserId,
 ) -> Result<RoomPresence, StoreError> {
     let mut members: Vec<UserId> = store.members(room).await?.iter().map(|m| m.user).collect();
     members.sort_unstable();
     Ok(RoomPresence {
+        asker_is_member: members.binary_search(&asker).is_ok(),
         members,
         ..RoomPresence::default()
     })

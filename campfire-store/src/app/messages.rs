@@ -44,11 +44,14 @@ impl App {
         // read of the room's memberships per post (a 1,000-row read in a big room:
         // BENCHMARKS.md); whether the author is one of them is read there too, so authorizing
         // the post and choosing its audience ask the same source, and no database.
-        let presence = self.presence(room.id).await?;
+        // Every member is listed only when a mention or a bot could be involved, or everyone
+        // counts as connected (push off).
+        let wanted = may_mention(&room, &draft) || !self.features.push;
+        let presence = self.presence(room.id, author.id, wanted).await?;
         let facts = RoomFacts {
             kind: room.kind,
             creator: room.creator,
-            actor_is_member: presence.members.binary_search(&author.id).is_ok(),
+            actor_is_member: presence.asker_is_member,
         };
         authorize(&actor(author), &Action::PostMessage(facts))?;
         let (mentions, members) = self.mentions(&room, &presence.members, &draft).await?;
@@ -106,7 +109,8 @@ impl App {
                 author: message.author,
             },
         )?;
-        let members = self.presence(room.id).await?.members;
+        let wanted = may_mention(&room, &draft);
+        let members = self.presence(room.id, editor.id, wanted).await?.members;
         let (mentions, _) = self.mentions(&room, &members, &draft).await?;
         let edited = self
             .store
@@ -166,18 +170,21 @@ impl App {
 
     /// The room's members and their clients, from live delivery, or from the store once live
     /// delivery has stopped (a post accepted while the server shuts down is still stored).
-    async fn presence(&self, room: RoomId) -> AppResult<RoomPresence> {
-        match self.live.presence(room).await? {
+    async fn presence(
+        &self,
+        room: RoomId,
+        asker: UserId,
+        members: bool,
+    ) -> AppResult<RoomPresence> {
+        match self.live.presence(room, asker, members).await? {
             Some(presence) => Ok(presence),
-            None => Ok(super::live::stored_presence(self.store.as_ref(), room).await?),
+            None => Ok(super::live::stored_presence(self.store.as_ref(), room, asker).await?),
         }
     }
 
     /// Who a message mentions: its chips and `@Name`s, kept to the room's `members` (M5); and
-    /// the members as users when a mention or a bot could be involved.
-    ///
-    /// Only an `@` or a chip can mention anyone, and only a direct room's bots hear a message
-    /// they are not mentioned in: otherwise no user is loaded. (Loading every user of the account
+    /// the members as users when a mention or a bot could be involved ([`may_mention`]):
+    /// otherwise no user is loaded. (Loading every user of the account
     /// per post, and matching them to the members pairwise, was the largest cost of a post in a
     /// big room: BENCHMARKS.md.)
     async fn mentions(
@@ -186,10 +193,7 @@ impl App {
         members: &[UserId],
         draft: &Draft,
     ) -> AppResult<(Vec<UserId>, Vec<User>)> {
-        if room.kind != RoomKind::Direct
-            && draft.chips.is_empty()
-            && !draft.body.plain().contains('@')
-        {
+        if !may_mention(room, draft) {
             return Ok((Vec::new(), Vec::new()));
         }
         let member_set: HashSet<UserId> = members.iter().copied().collect();
@@ -207,4 +211,10 @@ impl App {
         found.dedup();
         Ok((found, users))
     }
+}
+
+/// Whether a message could concern anyone by name: only an `@` or a chip can mention, and only
+/// a direct room's bots hear a message they are not mentioned in.
+fn may_mention(room: &Room, draft: &Draft) -> bool {
+    room.kind == RoomKind::Direct || !draft.chips.is_empty() || draft.body.plain().contains('@')
 }
