@@ -35,14 +35,21 @@ impl Http {
 
     /// `POST path` with a JSON body, same-origin as the app's own pages.
     pub async fn post_json(&mut self, path: &str, body: &str) -> Result<(u16, Vec<u8>)> {
-        self.request("POST", path, Some(body)).await
+        self.request("POST", path, Some(("application/json", body)))
+            .await
+    }
+
+    /// `POST path` with a plain-text body, as a bot posts to the bot API.
+    pub async fn post_text(&mut self, path: &str, body: &str) -> Result<(u16, Vec<u8>)> {
+        self.request("POST", path, Some(("text/plain; charset=utf-8", body)))
+            .await
     }
 
     async fn request(
         &mut self,
         method: &str,
         path: &str,
-        body: Option<&str>,
+        body: Option<(&str, &str)>,
     ) -> Result<(u16, Vec<u8>)> {
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nAccept: application/json\r\n",
@@ -53,9 +60,9 @@ impl Http {
             head.push_str(cookie);
             head.push_str("\r\n");
         }
-        if let Some(body) = body {
+        if let Some((content_type, body)) = body {
             head.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                "Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             ));
         } else {

@@ -160,10 +160,7 @@ async fn bench(args: &[String]) -> Result<bool> {
         }
     }
     if wanted("durable") {
-        run(
-            scenarios::durable(&ctx).await.map(|r| vec![r]),
-            "durable posts",
-        );
+        run(scenarios::durable(&ctx).await, "durable posts");
     }
     if wanted("store") {
         run(scenarios::big_store(&ctx).await, "store");

@@ -504,17 +504,19 @@ pub async fn fanout(ctx: &Ctx, n: u32, name: &'static str) -> Result<Row> {
 
 /// durable posts: c clients post as fast as they are acknowledged; a listener checks that every
 /// acknowledged message is delivered exactly once.
-pub async fn durable(ctx: &Ctx) -> Result<Row> {
+pub async fn durable(ctx: &Ctx) -> Result<Vec<Row>> {
     let clients = ctx.size(64u32, 8);
     let users = ctx.size(1_000u32, 100);
     let rounds = 3;
     let duration = Duration::from_secs(ctx.size(5, 1));
-    let mut row = Row::new(
-        "durable posts",
-        format!(
-            "{clients} clients, room of {users}, {rounds} rounds of {}s",
-            duration.as_secs()
-        ),
+    let size = format!(
+        "{clients} clients, room of {users}, {rounds} rounds of {}s",
+        duration.as_secs()
+    );
+    let mut row = Row::new("durable posts", size.clone());
+    let mut bot_row = Row::new(
+        "durable bot posts",
+        format!("{size}, POST /rooms/1/<key>/messages"),
     );
     let data = seeded(
         ctx,
@@ -539,15 +541,117 @@ pub async fn durable(ctx: &Ctx) -> Result<Row> {
     for c in 0..clients {
         https.push(Http::connect(server.addr, Some(&seed::token(c + 2))).await?);
     }
-    let cpu0 = server.cpu()?;
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu0 = server.cpu()?;
+    let app = post_rounds(&mut https, rounds, duration, &next, cap, |http, k| {
+        Box::pin(async move {
+            let body = format!(
+                "{{\"client_message_id\":\"bench-{k}\",\"body_html\":\"<p>a durable message {k}</p>\"}}"
+            );
+            matches!(http.post_json("/api/rooms/1/messages", &body).await, Ok((201, _)))
+        })
+    })
+    .await;
+    let cpu = server.cpu()? - cpu0;
+    // The same load through the bot API: one bot (a bot posts under its own key; the listener
+    // receives these too).
+    let key = seed::bot_key(users);
+    let path = format!("/rooms/1/{key}/messages");
+    let cpu0 = server.cpu()?;
+    let bot = post_rounds(&mut https, rounds, duration, &next, cap, |http, k| {
+        let path = path.clone();
+        Box::pin(async move {
+            let body = format!("bench-{k} a durable bot message");
+            matches!(http.post_text(&path, &body).await, Ok((201, _)))
+        })
+    })
+    .await;
+    let bot_cpu = server.cpu()? - cpu0;
+    let posted = next.load(Ordering::Relaxed).min(cap);
+    let delivered = listener
+        .tally
+        .wait_all(0, posted, 1, Duration::from_secs(30))
+        .await;
+    let violations = listener.violations();
+    listener.stop().await;
+    server.kill()?;
+    for (row, run) in [(&mut row, &app), (&mut bot_row, &bot)] {
+        if run.errors > 0 {
+            row.fail(format!(
+                "{} posts were not acknowledged with 201",
+                run.errors
+            ));
+        }
+        if !delivered {
+            row.fail("some acknowledged messages never reached the listening socket".into());
+        }
+        if let Some(why) = &violations {
+            row.fail(why.clone());
+        }
+    }
+    let (bare_rate, bare_p99) = crate::baseline::inserts(&data.dir, 1, duration).await?;
+    let (group_rate, group_p99) = crate::baseline::inserts(&data.dir, 64, duration).await?;
+    let mut app_latencies = app.latencies;
+    row.figure(
+        "posts/s (median)",
+        median(&app.rates),
+        "/s",
+        Some(bare_rate),
+    );
+    row.figure("p50 ack", percentile(&mut app_latencies, 0.5), "ms", None);
+    row.figure(
+        "p99 ack",
+        percentile(&mut app_latencies, 0.99),
+        "ms",
+        Some(bare_p99),
+    );
+    row.server_cpu = Some(cpu);
+    row.notes.push(format!(
+        "rounds {:.0?}/s; bare SQLite (WAL, synchronous=FULL): 1 row per commit {bare_rate:.0}/s \
+         (p99 commit {bare_p99:.2} ms), 64 rows per commit {group_rate:.0} rows/s (p99 commit {group_p99:.2} ms)",
+        app.rates
+    ));
+    let app_rate = median(&app.rates);
+    let mut bot_latencies = bot.latencies;
+    bot_row.figure("posts/s (median)", median(&bot.rates), "/s", Some(app_rate));
+    bot_row.figure("p99 ack", percentile(&mut bot_latencies, 0.99), "ms", None);
+    bot_row.server_cpu = Some(bot_cpu);
+    bot_row.notes.push(format!(
+        "rounds {:.0?}/s; the limit beside it is the JSON API's durable posts in the same run",
+        bot.rates
+    ));
+    Ok(vec![row, bot_row])
+}
+
+/// What rounds of concurrent posts measured.
+struct Posting {
+    rates: Vec<f64>,
+    latencies: Vec<Duration>,
+    errors: u64,
+}
+
+type PostFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>>;
+
+/// `rounds` rounds of `duration`, each client posting back to back with `post(client, k)`
+/// (`k` numbering the posts of the whole run, at most `cap`); a post counts when it says `true`.
+async fn post_rounds<F>(
+    https: &mut [Http],
+    rounds: u32,
+    duration: Duration,
+    next: &Arc<AtomicUsize>,
+    cap: usize,
+    post: F,
+) -> Posting
+where
+    F: for<'a> Fn(&'a mut Http, usize) -> PostFuture<'a> + Sync,
+{
     let mut rates = Vec::new();
     let mut latencies = Vec::new();
     let mut errors = 0u64;
     for _ in 0..rounds {
         let started = Instant::now();
         let jobs = https.iter_mut().map(|http| {
-            let next = next.clone();
+            let post = &post;
             async move {
                 let mut lat = Vec::new();
                 let mut errors = 0u64;
@@ -556,13 +660,11 @@ pub async fn durable(ctx: &Ctx) -> Result<Row> {
                     if k >= cap {
                         break;
                     }
-                    let body = format!(
-                        "{{\"client_message_id\":\"bench-{k}\",\"body_html\":\"<p>a durable message {k}</p>\"}}"
-                    );
                     let at = Instant::now();
-                    match http.post_json("/api/rooms/1/messages", &body).await {
-                        Ok((201, _)) => lat.push(at.elapsed()),
-                        _ => errors += 1,
+                    if post(http, k).await {
+                        lat.push(at.elapsed());
+                    } else {
+                        errors += 1;
                     }
                 }
                 (lat, errors)
@@ -576,40 +678,11 @@ pub async fn durable(ctx: &Ctx) -> Result<Row> {
         }
         rates.push(acked as f64 / started.elapsed().as_secs_f64());
     }
-    let cpu = server.cpu()? - cpu0;
-    let posted = next.load(Ordering::Relaxed).min(cap);
-    let delivered = listener
-        .tally
-        .wait_all(0, posted, 1, Duration::from_secs(30))
-        .await;
-    let violations = listener.violations();
-    listener.stop().await;
-    server.kill()?;
-    if errors > 0 {
-        row.fail(format!("{errors} posts were not acknowledged with 201"));
+    Posting {
+        rates,
+        latencies,
+        errors,
     }
-    if !delivered {
-        row.fail("some acknowledged messages never reached the listening socket".into());
-    }
-    if let Some(why) = violations {
-        row.fail(why);
-    }
-    let (bare_rate, bare_p99) = crate::baseline::inserts(&data.dir, 1, duration).await?;
-    let (group_rate, group_p99) = crate::baseline::inserts(&data.dir, 64, duration).await?;
-    row.figure("posts/s (median)", median(&rates), "/s", Some(bare_rate));
-    row.figure("p50 ack", percentile(&mut latencies, 0.5), "ms", None);
-    row.figure(
-        "p99 ack",
-        percentile(&mut latencies, 0.99),
-        "ms",
-        Some(bare_p99),
-    );
-    row.server_cpu = Some(cpu);
-    row.notes.push(format!(
-        "rounds {rates:.0?}/s; bare SQLite (WAL, synchronous=FULL): 1 row per commit {bare_rate:.0}/s \
-         (p99 commit {bare_p99:.2} ms), 64 rows per commit {group_rate:.0} rows/s (p99 commit {group_p99:.2} ms)"
-    ));
-    Ok(row)
 }
 
 /// The big store: cold start, history reads and search over m messages.

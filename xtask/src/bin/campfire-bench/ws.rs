@@ -103,10 +103,12 @@ impl Tally {
     }
 }
 
-/// The marker in a frame: the number after `bench-` in a message's client id.
+/// The marker in a frame: the number after `bench-` in a message's client id, or at the start
+/// of its text (a bot's post, whose client id the server draws).
 pub fn marker(text: &str) -> Option<usize> {
-    let key = "\"client_message_id\":\"bench-";
-    let start = text.find(key)? + key.len();
+    let start = ["\"client_message_id\":\"bench-", "\"body_plain\":\"bench-"]
+        .iter()
+        .find_map(|key| text.find(key).map(|at| at + key.len()))?;
     let digits: String = text
         .get(start..)?
         .chars()
