@@ -111,6 +111,12 @@ impl Hot {
 
     fn forget_room(&mut self, room: RoomId) {
         self.rooms.remove(&room);
+        self.forget_in_room(room);
+    }
+
+    /// What hangs off a room: its members, pages and count. Bumps the room's kind too, so a
+    /// read of the room that raced the change is not kept.
+    fn forget_in_room(&mut self, room: RoomId) {
         self.members.remove(&room);
         self.pages.retain(|(of, _), _| *of != room);
         self.counts.remove(&room);
@@ -126,13 +132,7 @@ impl Hot {
         if let Some(kept) = self.rooms.get_mut(&room) {
             kept.last_active_at = kept.last_active_at.max(at);
         }
-        self.members.remove(&room);
-        self.pages.retain(|(of, _), _| *of != room);
-        self.counts.remove(&room);
-        // A read of the room that started before this post may carry the older time: not kept.
-        self.bump(Kind::Rooms);
-        self.bump(Kind::Members);
-        self.bump(Kind::Pages);
+        self.forget_in_room(room);
     }
 
     fn forget_membership(&mut self, room: RoomId, user: UserId) {

@@ -23,6 +23,11 @@ const IDLE_POLL: Duration = Duration::from_millis(100);
 /// threads and queue, most of an idle server's search memory); a busy indexer keeps it.
 const PARK_AFTER: Duration = Duration::from_millis(500);
 
+/// How long it waits after indexing a live batch before reading the log again. Under a stream
+/// of posts this gathers ~200 ms of them into one commit (each tantivy commit writes and syncs
+/// a segment): a message is searchable a moment later, and posting keeps the CPU and the disk.
+const LIVE_PACE: Duration = Duration::from_millis(200);
+
 /// How long it waits after a failure (a full disk, a busy store) before trying again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
@@ -43,9 +48,13 @@ pub fn spawn_indexer(
                 return;
             }
             let pause = match step(&*store, &index).await {
-                Ok(Step::Indexed) => {
+                Ok(Step::Indexed { behind: true }) => {
                     idle_since = Some(tokio::time::Instant::now());
                     continue;
+                }
+                Ok(Step::Indexed { behind: false }) => {
+                    idle_since = Some(tokio::time::Instant::now());
+                    LIVE_PACE
                 }
                 Ok(Step::CaughtUp(through)) => {
                     if !reported_catch_up {
@@ -94,7 +103,11 @@ async fn forget_if_from_another_log(store: &dyn Store, index: &Arc<dyn SearchInd
 }
 
 enum Step {
-    Indexed,
+    /// A batch was indexed; `behind` when the log had more than a live batch to give (a
+    /// rebuild, a long outage): then the next batch is read at once.
+    Indexed {
+        behind: bool,
+    },
     CaughtUp(EventSeq),
 }
 
@@ -102,11 +115,8 @@ async fn step(store: &dyn Store, index: &Arc<dyn SearchIndex>) -> Result<Step, S
     let through = blocking(index, |index| index.indexed_through()).await?;
     // Far behind (a rebuild, or a long outage): big batches, fewer commits.
     let head = store.last_event_seq().await.map_err(|e| e.to_string())?;
-    let limit = if head.0 - through.0 > i64::from(LIVE_BATCH) {
-        REBUILD_BATCH
-    } else {
-        LIVE_BATCH
-    };
+    let behind = head.0 - through.0 > i64::from(LIVE_BATCH);
+    let limit = if behind { REBUILD_BATCH } else { LIVE_BATCH };
     match next_batch(store, through, limit)
         .await
         .map_err(|e| e.to_string())?
@@ -117,7 +127,7 @@ async fn step(store: &dyn Store, index: &Arc<dyn SearchIndex>) -> Result<Step, S
                 index.apply(&batch.changes, batch.through)
             })
             .await?;
-            Ok(Step::Indexed)
+            Ok(Step::Indexed { behind })
         }
     }
 }
