@@ -449,3 +449,33 @@ async fn wrong_keys_and_rooms_the_bot_is_not_in_are_not_found() {
         .collect();
     assert_eq!(bodies, [json!("new key")]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_is_removed_as_a_bot_not_deactivated_or_banned_as_a_person() {
+    let b = bot().await;
+    let refused = b
+        .ada
+        .post(&format!("/api/users/{}/deactivate", b.bot_id), &json!({}))
+        .await;
+    refused.expect(422);
+    assert!(
+        refused.text().contains("bot"),
+        "the message says why: {}",
+        refused.text()
+    );
+    b.ada
+        .post(&format!("/api/users/{}/ban", b.bot_id), &json!({}))
+        .await
+        .expect(409);
+    // Neither touched it: its key still posts.
+    b.curl(Method::POST, &b.messages(b.room), "still here")
+        .await
+        .expect(201);
+    b.ada
+        .delete(&format!("/api/bots/{}", b.bot_id))
+        .await
+        .expect(204);
+    b.curl(Method::POST, &b.messages(b.room), "gone")
+        .await
+        .expect(404);
+}
