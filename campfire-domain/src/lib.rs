@@ -23,6 +23,7 @@ pub mod password;
 mod play;
 mod policy;
 mod push;
+mod roster;
 mod time;
 
 pub use audience::{Audience, Recipient, marks_unread, should_push, webhook_recipients};
@@ -48,4 +49,5 @@ pub use names::{
 pub use play::{PlayDisplay, Sound};
 pub use policy::{Action, Actor, Denied, RoomFacts, authorize};
 pub use push::{PushKeys, VapidKey};
+pub use roster::{NotActive, RosterChange, roster_change, shared_room_members};
 pub use time::Timestamp;

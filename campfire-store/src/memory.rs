@@ -153,18 +153,12 @@ impl State {
         members: &RoomMembers,
         creator: Option<UserId>,
     ) -> Result<(RoomKind, Vec<UserId>), StoreError> {
-        match members {
-            RoomMembers::Everyone => Ok((RoomKind::Open, self.active_user_ids())),
-            RoomMembers::Only(chosen) => {
-                let mut ids: Vec<UserId> = chosen.iter().copied().chain(creator).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                for id in &ids {
-                    self.active_user(*id)?;
-                }
-                Ok((RoomKind::Closed, ids))
-            }
-        }
+        let chosen = match members {
+            RoomMembers::Everyone => None,
+            RoomMembers::Only(chosen) => Some(chosen.as_slice()),
+        };
+        campfire_domain::shared_room_members(chosen, creator, &self.active_user_ids())
+            .map_err(|_| Conflict::UnknownUser.into())
     }
 
     /// A subscription goes with its session (the SQLite schema's `ON DELETE CASCADE`).
@@ -774,11 +768,12 @@ impl Store for MemoryStore {
             }
             s.append(EventKind::RoomConverted { room: id }, at);
         }
-        for user in current.iter().filter(|u| !wanted.contains(u)) {
-            s.remove_member(id, *user, at);
+        let change = campfire_domain::roster_change(&current, &wanted);
+        for user in change.leave {
+            s.remove_member(id, user, at);
         }
-        for user in wanted.iter().filter(|u| !current.contains(u)) {
-            s.add_member(id, kind, *user, at);
+        for user in change.join {
+            s.add_member(id, kind, user, at);
         }
         s.room(id).cloned()
     }

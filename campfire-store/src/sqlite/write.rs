@@ -6,7 +6,7 @@ use campfire_domain::{
     Account, Audience, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId,
     Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook,
-    WebhookId,
+    WebhookId, roster_change, shared_room_members,
 };
 use rusqlite::Connection;
 
@@ -109,18 +109,12 @@ fn resolve_members(
     members: &RoomMembers,
     creator: Option<UserId>,
 ) -> Result<(RoomKind, Vec<UserId>), StoreError> {
-    match members {
-        RoomMembers::Everyone => Ok((RoomKind::Open, active_user_ids(tx)?)),
-        RoomMembers::Only(chosen) => {
-            let mut ids: Vec<UserId> = chosen.iter().copied().chain(creator).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            for id in &ids {
-                check_active(tx, *id)?;
-            }
-            Ok((RoomKind::Closed, ids))
-        }
-    }
+    let chosen = match members {
+        RoomMembers::Everyone => None,
+        RoomMembers::Only(chosen) => Some(chosen.as_slice()),
+    };
+    shared_room_members(chosen, creator, &active_user_ids(tx)?)
+        .map_err(|_| Conflict::UnknownUser.into())
 }
 
 fn insert_user(
@@ -298,11 +292,12 @@ impl SqliteStore {
             )?;
             append(tx, EventKind::RoomConverted { room: id }, at)?;
         }
-        for user in current.iter().filter(|u| !wanted.contains(u)) {
-            remove_member(tx, id, *user, at)?;
+        let change = roster_change(&current, &wanted);
+        for user in change.leave {
+            remove_member(tx, id, user, at)?;
         }
-        for user in wanted.iter().filter(|u| !current.contains(u)) {
-            add_member(tx, id, kind, *user, at)?;
+        for user in change.join {
+            add_member(tx, id, kind, user, at)?;
         }
         room_in(tx, id)
     }
