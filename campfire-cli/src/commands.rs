@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, bail};
 use campfire_domain::{EmailAddress, PersonName, Role, RoomName, User, UserId, webhook_url};
 use campfire_search::{SearchIndex, TantivyIndex};
-use campfire_store::app::{App, Caller, SignUp};
+use campfire_store::app::{App, AppError, Caller, SignUp};
 use campfire_store::{DataDir, RoomMembers, SqliteStore, Store, StoreOptions};
 use std::sync::Arc;
 
@@ -138,7 +138,14 @@ async fn user(store: Arc<SqliteStore>, command: UserCommand) -> Result<()> {
                 Role::Member
             };
             let person = SignUp::new(&name, &email, &secrets::read_password()?)?;
-            let (user, set_up) = app.add_person(Caller::Operator, person, role).await?;
+            let (user, set_up) = app
+                .add_person(Caller::Operator, person, role)
+                .await
+                .map_err(|error| match error {
+                    // The shell's way to what the message asks for.
+                    AppError::Refused(why) if !admin => anyhow::anyhow!("{why} (add --admin)"),
+                    other => other.into(),
+                })?;
             if set_up {
                 // Creating the first administrator from the shell is first run (A1).
                 println!("Set up Campfire with the room \"All Talk\"");

@@ -231,7 +231,7 @@ fn mistakes_get_clear_errors_and_a_failing_exit_code() {
             "bob@example.com",
         ],
         "a fine password\n",
-        "create an administrator first",
+        "create an administrator first (add --admin)",
     );
     fails(
         &data,
