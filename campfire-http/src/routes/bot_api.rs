@@ -86,10 +86,10 @@ fn base_url(headers: &HeaderMap) -> String {
 async fn message_json(
     state: &AppState,
     message: &Message,
-    headers: &HeaderMap,
+    base: &str,
 ) -> ApiResult<BotMessageJson> {
     let author = state.store.user(message.author).await?;
-    Ok(BotMessageJson::new(message, &author, &base_url(headers)))
+    Ok(BotMessageJson::new(message, &author, base))
 }
 
 /// The raw body as text: UTF-8, not multipart (attachments are behind the `files` flag).
@@ -125,7 +125,7 @@ pub async fn post(
         .app
         .post(&bot, room.id, client_id, draft(&text)?, Origin::Client)
         .await?;
-    let json = message_json(&state, &posted.message, &headers).await?;
+    let json = message_json(&state, &posted.message, &base_url(&headers)).await?;
     let mut response = (StatusCode::CREATED, Json(json)).into_response();
     if let Ok(location) = HeaderValue::from_str(&crate::wire::permalink(&posted.message)) {
         response.headers_mut().insert(LOCATION, location);
@@ -208,8 +208,7 @@ async fn bot_page(state: &AppState, room: RoomId, page: Page, base: &str) -> Api
     let total = state.store.message_count(room).await?;
     let mut json = Vec::with_capacity(messages.len());
     for message in &messages {
-        let author = state.store.user(message.author).await?;
-        json.push(BotMessageJson::new(message, &author, base));
+        json.push(message_json(state, message, base).await?);
     }
     let body = serde_json::to_vec(&json).map_err(|e| ApiError::internal(&e))?;
     Ok(BotPage {
@@ -238,7 +237,7 @@ pub async fn edit(
     let message = message_in(&state, &room, id).await?;
     let text = text_body(&state, request).await?;
     let edited = state.app.edit(&bot, &message, draft(&text)?).await?;
-    Ok(Json(message_json(&state, &edited, &headers).await?).into_response())
+    Ok(Json(message_json(&state, &edited, &base_url(&headers)).await?).into_response())
 }
 
 /// `DELETE /rooms/{room}/{key}/messages/{id}`: own messages only.
