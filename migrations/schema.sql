@@ -138,7 +138,7 @@ CREATE INDEX bans_ip ON bans (ip);
 
 CREATE INDEX boosts_message ON boosts (message_id);
 
-CREATE INDEX memberships_read_up ON memberships (room_id, user_id) WHERE unread_since IS NULL;
+CREATE INDEX memberships_unread ON memberships (room_id, unread_since, user_id, involvement);
 
 CREATE INDEX memberships_user ON memberships (user_id, room_id);
 

@@ -16,6 +16,8 @@ mod error;
 mod hot;
 mod memory;
 #[cfg(feature = "sqlite")]
+mod sql;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
 

@@ -90,8 +90,23 @@ pub const SOURCE_RULES: &[SourceRule] = &[
             "\"DROP ",
             "\"ALTER ",
         ],
-        allowed: &["campfire-store/src/sqlite/", "migrations/src/"],
-        reason: "statements belong to the store's adapters and the migrations; the rules above them are code",
+        allowed: &[
+            "campfire-store/src/sql/",
+            "campfire-store/src/sqlite/",
+            "migrations/src/",
+        ],
+        reason: "statements belong to the store (campfire_store::sql, and the adapters' own pragmas and transactions) and the migrations; the rules above them are code",
+    },
+    SourceRule {
+        what: "a statement built",
+        needles: &[
+            "Query::select()",
+            "Query::insert()",
+            "Query::update()",
+            "Query::delete()",
+        ],
+        allowed: &["campfire-store/src/sql/"],
+        reason: "statements are written once, in campfire_store::sql, and rendered for each adapter's dialect",
     },
     SourceRule {
         what: "the wall clock",
@@ -324,6 +339,18 @@ thiserror-impl v2.0.21 (proc-macro)
             .is_empty(),
             "prose is not SQL"
         );
+    }
+
+    #[test]
+    fn statements_are_built_only_in_the_store_sql_module() {
+        let rule = source_rule("a statement built");
+        let built = "let q = Query::select().column(Users::Id).take();";
+        assert_eq!(
+            source_violations(rule, "campfire-store/src/sqlite/write.rs", built).len(),
+            1,
+            "an adapter runs statements, it does not write them"
+        );
+        assert!(source_violations(rule, "campfire-store/src/sql/people.rs", built).is_empty());
     }
 
     #[test]

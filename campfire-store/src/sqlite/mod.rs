@@ -15,7 +15,6 @@
 mod data_dir;
 mod moderation;
 mod push;
-mod rows;
 mod search;
 mod sql;
 mod threads;
@@ -31,10 +30,8 @@ use migrations::{Migrator, MigratorTrait};
 use rusqlite::Connection;
 
 use crate::StoreError;
-use rows::involvement;
-use sql::{
-    Row, Value, backend, execute, int, map_unique, opt_int, opt_text, query, query_one, text,
-};
+use crate::sql::text;
+use sql::{backend, query_text};
 use threads::{Pragmas, Threads};
 
 /// How to open a database.
@@ -108,7 +105,7 @@ impl SqliteStore {
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
         let report: Vec<String> = self
             .read(|c| {
-                query(c, "PRAGMA integrity_check", [])?
+                query_text(c, "PRAGMA integrity_check", [])?
                     .iter()
                     .map(|r| text(r, 0))
                     .collect()
@@ -196,11 +193,13 @@ fn has_every_migration(path: &Path) -> bool {
     else {
         return false;
     };
-    let Ok(applied) = query(&conn, "SELECT version FROM seaql_migrations", []).and_then(|rows| {
-        rows.iter()
-            .map(|r| text(r, 0))
-            .collect::<Result<std::collections::HashSet<String>, _>>()
-    }) else {
+    let Ok(applied) =
+        query_text(&conn, "SELECT version FROM seaql_migrations", []).and_then(|rows| {
+            rows.iter()
+                .map(|r| text(r, 0))
+                .collect::<Result<std::collections::HashSet<String>, _>>()
+        })
+    else {
         return false;
     };
     migrations::names()
@@ -255,6 +254,31 @@ mod tests {
         assert!(
             !has_every_migration(&path),
             "a missing migration sends the store to the migrator"
+        );
+    }
+
+    /// `rooms::read_up_members` runs on every post; SQLite must answer it from
+    /// `memberships_unread` (only the read-up members) rather than walk the room's memberships.
+    #[tokio::test]
+    async fn a_post_reads_only_the_read_up_members_through_their_index() {
+        use sea_query::SqliteQueryBuilder;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("campfire.db");
+        let store = SqliteStore::open(&path, StoreOptions::default())
+            .await
+            .unwrap();
+        store.close().await.unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let sql = crate::sql::rooms::read_up_members(1).to_string(SqliteQueryBuilder);
+        let plan = query_text(&conn, &format!("EXPLAIN QUERY PLAN {sql}"), [])
+            .unwrap()
+            .iter()
+            .map(|row| text(row, 3).unwrap())
+            .collect::<Vec<_>>()
+            .join("; ");
+        assert!(
+            plan.contains("COVERING INDEX memberships_unread"),
+            "plan: {plan}"
         );
     }
 }

@@ -2,14 +2,16 @@
 //! bodies behind the `Store` methods of the same names.
 
 use campfire_domain::{
-    Account, Departure, EventKind, Involvement, Message, MessageBody, MessageId, Role, RoomId,
-    RoomKind, Timestamp, User, UserId,
+    Account, Departure, EventKind, Message, MessageBody, MessageId, Role, RoomId, RoomKind,
+    Timestamp, User, UserId, UserStatus,
 };
 use rusqlite::Connection;
 
-use super::sql::{execute_raw, statement};
-use super::write::{account_in, append, execute_count, ids, insert_mentions, message_in, user_in};
-use super::{SqliteStore, execute, int, map_unique, query, text};
+use super::SqliteStore;
+use super::sql::{execute, execute_raw, ids, map_unique, query};
+use super::write::{account_in, append, insert_mentions, message_in, user_in};
+use crate::sql::schema::{Account as AccountColumn, Users};
+use crate::sql::{delivery, int, messages, people, rooms, searches, text};
 use crate::{AccountChanges, Conflict, ProfileChanges, StoreError};
 
 impl SqliteStore {
@@ -22,20 +24,24 @@ impl SqliteStore {
             return Err(Conflict::NotSetUp.into());
         }
         if let Some(name) = &changes.name {
-            execute(tx, "UPDATE account SET name = ?", [name.as_str().into()])?;
+            execute(
+                tx,
+                &people::update_account(AccountColumn::Name, name.as_str().into()),
+            )?;
         }
         if let Some(css) = &changes.custom_css {
             execute(
                 tx,
-                "UPDATE account SET custom_css = ?",
-                [css.as_str().into()],
+                &people::update_account(AccountColumn::CustomCss, css.as_str().into()),
             )?;
         }
         if let Some(only) = changes.only_admins_create_rooms {
             execute(
                 tx,
-                "UPDATE account SET only_admins_create_rooms = ?",
-                [i64::from(only).into()],
+                &people::update_account(
+                    AccountColumn::OnlyAdminsCreateRooms,
+                    i64::from(only).into(),
+                ),
             )?;
         }
         append(tx, EventKind::AccountUpdated, at)?;
@@ -52,15 +58,13 @@ impl SqliteStore {
         if let Some(name) = &changes.name {
             execute(
                 tx,
-                "UPDATE users SET name = ? WHERE id = ?",
-                [name.as_str().into(), id.0.into()],
+                &people::update_user(id.0, Users::Name, name.as_str().into()),
             )?;
         }
         if let Some(bio) = &changes.bio {
             execute(
                 tx,
-                "UPDATE users SET bio = ? WHERE id = ?",
-                [bio.as_str().into(), id.0.into()],
+                &people::update_user(id.0, Users::Bio, bio.as_str().into()),
             )?;
         }
         if let Some(email) = &changes.email {
@@ -69,10 +73,7 @@ impl SqliteStore {
             }
             execute_raw(
                 tx,
-                statement(
-                    "UPDATE users SET email = ? WHERE id = ?",
-                    [email.as_str().into(), id.0.into()],
-                ),
+                &people::update_user(id.0, Users::Email, email.as_str().into()),
             )
             .map_err(map_unique(Conflict::EmailTaken))?;
         }
@@ -90,14 +91,10 @@ impl SqliteStore {
         }
         match url {
             Some(url) => {
-                execute(
-                    tx,
-                    "INSERT INTO webhooks (bot_id, url) VALUES (?, ?) ON CONFLICT (bot_id) DO UPDATE SET url = excluded.url",
-                    [bot.0.into(), url.into()],
-                )?;
+                execute(tx, &delivery::set_webhook(bot.0, &url))?;
             }
             None => {
-                execute(tx, "DELETE FROM webhooks WHERE bot_id = ?", [bot.0.into()])?;
+                execute(tx, &delivery::delete_webhook(bot.0))?;
             }
         }
         Ok(())
@@ -117,22 +114,14 @@ impl SqliteStore {
 
     pub(super) fn ban_in(tx: &Connection, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let user = user_in(tx, id)?;
-        let ips = query(
-            tx,
-            "SELECT ip FROM sessions WHERE user_id = ?",
-            [id.0.into()],
-        )?
-        .iter()
-        .map(|row| text(row, 0))
-        .collect::<Result<Vec<_>, _>>()?;
-        let messages = query(
-            tx,
-            "SELECT id, room_id FROM messages WHERE author_id = ?",
-            [id.0.into()],
-        )?
-        .iter()
-        .map(|row| Ok((MessageId(int(row, 0)?), RoomId(int(row, 1)?))))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        let ips = query(tx, &people::session_ips(id.0))?
+            .iter()
+            .map(|row| text(row, 0))
+            .collect::<Result<Vec<_>, _>>()?;
+        let messages = query(tx, &messages::messages_by_author(id.0))?
+            .iter()
+            .map(|row| Ok((MessageId(int(row, 0)?), RoomId(int(row, 1)?))))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let departure = campfire_domain::ban(&user, &rooms_of(tx, id)?, &ips, &messages)
             .map_err(|_| Conflict::WrongUserKind)?;
         persist_departure(tx, &departure, at)
@@ -140,34 +129,21 @@ impl SqliteStore {
 
     pub(super) fn unban_in(tx: &Connection, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let user = user_in(tx, id)?;
-        let open: Vec<RoomId> = ids(tx, "SELECT id FROM rooms WHERE kind = 'open'", [])?
+        let open: Vec<RoomId> = ids(tx, &rooms::open_room_ids())?
             .into_iter()
             .map(RoomId)
             .collect();
         let Some(back) = campfire_domain::reinstatement(&user, &open) else {
             return Ok(());
         };
-        execute(tx, "DELETE FROM bans WHERE user_id = ?", [id.0.into()])?;
+        execute(tx, &people::delete_bans_of(id.0))?;
         // Someone else may have taken the email address meanwhile: the partial unique index says so.
-        execute_raw(
-            tx,
-            statement(
-                "UPDATE users SET status = 'active' WHERE id = ?",
-                [id.0.into()],
-            ),
-        )
-        .map_err(map_unique(Conflict::EmailTaken))?;
-        let involvement = Involvement::default_for(RoomKind::Open);
+        execute_raw(tx, &people::set_status(id.0, UserStatus::Active))
+            .map_err(map_unique(Conflict::EmailTaken))?;
         for room in &back.joins {
             execute(
                 tx,
-                "INSERT OR IGNORE INTO memberships (room_id, user_id, involvement, created_at) VALUES (?, ?, ?, ?)",
-                [
-                    room.0.into(),
-                    id.0.into(),
-                    involvement.as_str().into(),
-                    at.0.into(),
-                ],
+                &rooms::insert_membership(room.0, RoomKind::Open, id.0, at),
             )?;
         }
         for event in back.events {
@@ -184,21 +160,8 @@ impl SqliteStore {
         at: Timestamp,
     ) -> Result<Message, StoreError> {
         let room = message_in(tx, id)?.room;
-        execute_count(
-            tx,
-            "UPDATE messages SET body_html = ?, body_plain = ?, edited_at = ? WHERE id = ?",
-            [
-                body.html().into(),
-                body.plain().into(),
-                at.0.into(),
-                id.0.into(),
-            ],
-        )?;
-        execute(
-            tx,
-            "DELETE FROM mentions WHERE message_id = ?",
-            [id.0.into()],
-        )?;
+        execute(tx, &messages::edit_message(id.0, &body, at))?;
+        execute(tx, &messages::delete_mentions(id.0))?;
         insert_mentions(tx, id, &mentions)?;
         append(tx, EventKind::MessageEdited { room, message: id }, at)?;
         message_in(tx, id)
@@ -207,57 +170,38 @@ impl SqliteStore {
 
 /// The rooms `user` is in, with their kinds: what a departure decides which to leave from.
 fn rooms_of(tx: &Connection, user: UserId) -> Result<Vec<(RoomId, RoomKind)>, StoreError> {
-    query(
-        tx,
-        "SELECT m.room_id, r.kind FROM memberships m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?",
-        [user.0.into()],
-    )?
-    .iter()
-    .map(|row| {
-        let kind = text(row, 1)?;
-        let kind = RoomKind::parse(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("rooms.kind: unknown value {kind:?}")))?;
-        Ok((RoomId(int(row, 0)?), kind))
-    })
-    .collect()
+    query(tx, &rooms::rooms_of(user.0))?
+        .iter()
+        .map(|row| {
+            let kind = text(row, 1)?;
+            let kind = RoomKind::parse(&kind).ok_or_else(|| {
+                StoreError::Corrupt(format!("rooms.kind: unknown value {kind:?}"))
+            })?;
+            Ok((RoomId(int(row, 0)?), kind))
+        })
+        .collect()
 }
 
 /// Writes what [`campfire_domain::deactivation`] or [`campfire_domain::ban`] decided.
 fn persist_departure(tx: &Connection, d: &Departure, at: Timestamp) -> Result<(), StoreError> {
     let user = d.user.0;
     for ip in &d.banned_ips {
-        execute(
-            tx,
-            "INSERT INTO bans (user_id, ip, created_at) VALUES (?, ?, ?)",
-            [user.into(), ip.as_str().into(), at.0.into()],
-        )?;
+        execute(tx, &people::insert_ban(user, ip, at))?;
     }
     if d.forget_devices {
-        for sql in [
-            "DELETE FROM sessions WHERE user_id = ?",
-            "DELETE FROM push_subscriptions WHERE user_id = ?",
-            "DELETE FROM recent_searches WHERE user_id = ?",
-        ] {
-            execute(tx, sql, [user.into()])?;
-        }
+        execute(tx, &people::delete_sessions_of(user))?;
+        execute(tx, &delivery::delete_subscriptions_of(user))?;
+        execute(tx, &searches::clear(user))?;
     }
     for room in &d.leaves {
-        execute(
-            tx,
-            "DELETE FROM memberships WHERE room_id = ? AND user_id = ?",
-            [room.0.into(), user.into()],
-        )?;
+        execute(tx, &rooms::delete_membership(room.0, user))?;
     }
     // Mentions and boosts go with their message (ON DELETE CASCADE).
     for message in &d.deletes {
-        execute(tx, "DELETE FROM messages WHERE id = ?", [message.0.into()])?;
+        execute(tx, &messages::delete_message(message.0))?;
     }
     // Leaving the 'active' status takes the email out of the partial unique index: freed.
-    execute(
-        tx,
-        "UPDATE users SET status = ? WHERE id = ?",
-        [d.status.as_str().into(), user.into()],
-    )?;
+    execute(tx, &people::set_status(user, d.status))?;
     for event in &d.events {
         append(tx, *event, at)?;
     }

@@ -2,28 +2,16 @@
 //! outbox inside its own transaction.
 
 use campfire_domain::{
-    Audience, MessageId, PushSubscription, PushSubscriptionId, RoomId, SessionId, Timestamp, UserId,
+    Audience, MessageId, PushSubscription, PushSubscriptionId, RoomId, Timestamp, UserId,
 };
 use rusqlite::Connection;
 
-use super::sql::execute_count;
-use super::{Row, SqliteStore, execute, int, involvement, opt_int, query, query_one, text};
+use super::SqliteStore;
+use super::sql::{execute, execute_count, query, query_one};
+use crate::sql::delivery::{self, Channel};
+use crate::sql::rows::{involvement, subscription};
+use crate::sql::{int, people};
 use crate::{NewPushSubscription, StoreError};
-
-const SUBSCRIPTION: &str =
-    "SELECT id, user_id, endpoint, p256dh, auth, session_id, created_at FROM push_subscriptions";
-
-fn subscription(row: &Row) -> Result<PushSubscription, StoreError> {
-    Ok(PushSubscription {
-        id: PushSubscriptionId(int(row, 0)?),
-        user: UserId(int(row, 1)?),
-        endpoint: text(row, 2)?,
-        p256dh: text(row, 3)?,
-        auth: text(row, 4)?,
-        session: opt_int(row, 5)?.map(SessionId),
-        created_at: Timestamp(int(row, 6)?),
-    })
-}
 
 /// Queues a push for every subscription the push rule picks (N1: [`Audience::push_targets`])
 /// among the room's members' subscriptions.
@@ -34,36 +22,26 @@ pub(super) fn queue_pushes(
     message: MessageId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let subscribed = query(
-        tx,
-        // Subscriptions first (CROSS JOIN fixes the order): there are at most a few per person,
-        // often none, while a room can have thousands of members to visit.
-        "SELECT s.id, m.user_id, m.involvement FROM push_subscriptions s \
-         CROSS JOIN memberships m ON m.room_id = ? AND m.user_id = s.user_id \
-         ORDER BY s.id",
-        [room.0.into()],
-    )?
-    .iter()
-    .map(|row| {
-        Ok((
-            PushSubscriptionId(int(row, 0)?),
-            UserId(int(row, 1)?),
-            involvement(row, 2)?,
-        ))
-    })
-    .collect::<Result<Vec<_>, StoreError>>()?;
+    let subscribed = query(tx, &delivery::subscribed_members(room.0))?
+        .iter()
+        .map(|row| {
+            Ok((
+                PushSubscriptionId(int(row, 0)?),
+                UserId(int(row, 1)?),
+                involvement(row, 2)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     for subscription in audience.push_targets(subscribed) {
         execute(
             tx,
-            "INSERT INTO outbox (kind, target, payload, idempotency_key, status, attempts, next_attempt_at, created_at) \
-             VALUES ('push', ?, ?, ?, 'pending', 0, ?, ?)",
-            [
-                subscription.0.to_string().into(),
-                message.0.to_string().into(),
-                format!("push-{}-{}", message.0, subscription.0).into(),
-                at.0.into(),
-                at.0.into(),
-            ],
+            &delivery::queue(
+                Channel::Push,
+                &subscription.0.to_string(),
+                &message.0.to_string(),
+                &format!("push-{}-{}", message.0, subscription.0),
+                at,
+            ),
         )?;
     }
     Ok(())
@@ -75,41 +53,30 @@ impl SqliteStore {
         new: NewPushSubscription,
     ) -> Result<PushSubscription, StoreError> {
         self.write(move |tx| {
-            let user = query_one(
-                tx,
-                "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
-                [new.user.0.into()],
-            )?;
+            let user = query_one(tx, &people::is_active(new.user.0))?;
             if user.is_none() {
                 return Err(crate::Conflict::UnknownUser.into());
             }
-            let session = query_one(
-                tx,
-                "SELECT 1 FROM sessions WHERE id = ? AND user_id = ?",
-                [new.session.0.into(), new.user.0.into()],
-            )?;
+            let session = query_one(tx, &people::session_of_user(new.session.0, new.user.0))?;
             if session.is_none() {
                 return Err(StoreError::NotFound("session"));
             }
-            // The endpoint names the browser: a second registration replaces the first.
             execute(
                 tx,
-                "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, session_id, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, \
-                 auth = excluded.auth, session_id = excluded.session_id, created_at = excluded.created_at",
-                [
-                    new.user.0.into(),
-                    new.endpoint.as_str().into(),
-                    new.keys.p256dh().into(),
-                    new.keys.auth().into(),
-                    new.session.0.into(),
-                    new.at.0.into(),
-                ],
+                &delivery::save_subscription(
+                    new.user.0,
+                    new.endpoint.as_str(),
+                    new.keys.p256dh(),
+                    new.keys.auth(),
+                    new.session.0,
+                    new.at,
+                ),
             )?;
-            let sql = format!("{SUBSCRIPTION} WHERE endpoint = ?");
-            let row = query_one(tx, &sql, [new.endpoint.as_str().into()])?
-                .ok_or(StoreError::NotFound("push subscription"))?;
+            let row = query_one(
+                tx,
+                &delivery::subscription_by_endpoint(new.endpoint.as_str()),
+            )?
+            .ok_or(StoreError::NotFound("push subscription"))?;
             subscription(&row)
         })
         .await
@@ -120,8 +87,7 @@ impl SqliteStore {
         id: PushSubscriptionId,
     ) -> Result<Option<PushSubscription>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{SUBSCRIPTION} WHERE id = ?");
-            query_one(c, &sql, [id.0.into()])?
+            query_one(c, &delivery::subscription(id.0))?
                 .as_ref()
                 .map(subscription)
                 .transpose()
@@ -134,8 +100,7 @@ impl SqliteStore {
         user: UserId,
     ) -> Result<Vec<PushSubscription>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{SUBSCRIPTION} WHERE user_id = ? ORDER BY id");
-            query(c, &sql, [user.0.into()])?
+            query(c, &delivery::subscriptions_of(user.0))?
                 .iter()
                 .map(subscription)
                 .collect()
@@ -148,16 +113,8 @@ impl SqliteStore {
         id: PushSubscriptionId,
     ) -> Result<(), StoreError> {
         self.write(move |tx| {
-            execute(
-                tx,
-                "DELETE FROM outbox WHERE kind = 'push' AND target = ? AND status = 'pending'",
-                [id.0.to_string().into()],
-            )?;
-            execute(
-                tx,
-                "DELETE FROM push_subscriptions WHERE id = ?",
-                [id.0.into()],
-            )?;
+            execute(tx, &delivery::drop_pending_pushes(Some(id.0)))?;
+            execute(tx, &delivery::delete_subscriptions(Some(id.0)))?;
             Ok(())
         })
         .await
@@ -165,12 +122,8 @@ impl SqliteStore {
 
     pub(super) async fn remove_all_push_subscriptions_in(&self) -> Result<u64, StoreError> {
         self.write(move |tx| {
-            execute(
-                tx,
-                "DELETE FROM outbox WHERE kind = 'push' AND status = 'pending'",
-                [],
-            )?;
-            execute_count(tx, "DELETE FROM push_subscriptions", [])
+            execute(tx, &delivery::drop_pending_pushes(None))?;
+            execute_count(tx, &delivery::delete_subscriptions(None))
         })
         .await
     }

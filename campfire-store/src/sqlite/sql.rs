@@ -1,80 +1,57 @@
-//! Running one statement on a rusqlite connection: bound values, owned rows read back by
-//! column index, and the constraint errors callers turn into [`Conflict`]s.
+//! Running a statement of [`crate::sql`] on a rusqlite connection: rendered for SQLite, its
+//! values bound, its rows read back as [`Row`]s, and the constraint errors callers turn into
+//! [`Conflict`]s.
 //!
-//! Statements are prepared through the connection's statement cache, so a statement the
-//! adapter runs again (every one of them: the SQL text is fixed per call site) is parsed once
-//! per connection.
+//! Statements are prepared through the connection's statement cache, keyed by their text: a
+//! statement's text depends only on its shape (values are bound, not written in), so each is
+//! parsed once per connection.
 
 use rusqlite::types::{ToSqlOutput, Value as Stored, ValueRef};
 use rusqlite::{Connection, ErrorCode, ToSql, params_from_iter};
+use sea_query::{QueryStatementWriter, SqliteQueryBuilder, Value};
 
+use crate::sql::{Cell, Dialect, Row, int};
 use crate::{Conflict, StoreError};
 
-/// A value bound to a `?` placeholder.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Value {
-    Null,
-    Int(i64),
-    Text(String),
-}
+/// What [`crate::sql`]'s statements are rendered as here.
+pub(super) const DIALECT: Dialect = Dialect::Sqlite;
 
-impl From<i64> for Value {
-    fn from(value: i64) -> Self {
-        Value::Int(value)
-    }
-}
+/// A sea-query value bound to a placeholder. (sea-query-rusqlite does this too, but for
+/// rusqlite 0.38; the migrator's sqlx pins the libsqlite3-sys that 0.39 uses.)
+struct Param<'a>(&'a Value);
 
-impl From<&str> for Value {
-    fn from(value: &str) -> Self {
-        Value::Text(value.to_owned())
-    }
-}
-
-impl From<String> for Value {
-    fn from(value: String) -> Self {
-        Value::Text(value)
-    }
-}
-
-impl<T: Into<Value>> From<Option<T>> for Value {
-    fn from(value: Option<T>) -> Self {
-        value.map_or(Value::Null, Into::into)
-    }
-}
-
-impl ToSql for Value {
+impl ToSql for Param<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Value::Null => ToSqlOutput::Owned(Stored::Null),
-            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
-            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-        })
-    }
-}
-
-/// A list of ids bound as one value, read back in SQL with
-/// `SELECT value FROM json_each('[' || ? || ']')`: one placeholder however many ids, so the
-/// statement text (and its cached preparation) stays the same.
-pub(super) fn id_list(ids: impl IntoIterator<Item = i64>) -> Value {
-    let mut list = String::new();
-    for id in ids {
-        if !list.is_empty() {
-            list.push(',');
+        let integer = |i: Option<i64>| {
+            Ok(i.map_or(ToSqlOutput::Owned(Stored::Null), |i| {
+                ToSqlOutput::Owned(Stored::Integer(i))
+            }))
+        };
+        match self.0 {
+            Value::Bool(b) => integer(b.map(i64::from)),
+            Value::TinyInt(i) => integer(i.map(i64::from)),
+            Value::SmallInt(i) => integer(i.map(i64::from)),
+            Value::Int(i) => integer(i.map(i64::from)),
+            Value::BigInt(i) => integer(*i),
+            Value::TinyUnsigned(i) => integer(i.map(i64::from)),
+            Value::SmallUnsigned(i) => integer(i.map(i64::from)),
+            Value::Unsigned(i) => integer(i.map(i64::from)),
+            Value::BigUnsigned(Some(i)) => {
+                integer(Some(i64::try_from(*i).map_err(|e| {
+                    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
+                })?))
+            }
+            Value::String(Some(s)) => Ok(ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))),
+            Value::Bytes(Some(b)) => Ok(ToSqlOutput::Borrowed(ValueRef::Blob(b))),
+            Value::Double(Some(f)) => Ok(ToSqlOutput::Owned(Stored::Real(*f))),
+            Value::BigUnsigned(None)
+            | Value::String(None)
+            | Value::Bytes(None)
+            | Value::Double(None) => Ok(ToSqlOutput::Owned(Stored::Null)),
+            other => Err(rusqlite::Error::ToSqlConversionFailure(
+                format!("no SQLite binding for {other:?}").into(),
+            )),
         }
-        list.push_str(&id.to_string());
-    }
-    Value::Text(list)
-}
-
-/// One result row, read out of the statement so it can outlive it.
-#[derive(Debug)]
-pub(super) struct Row(Vec<Stored>);
-
-impl Row {
-    fn column(&self, index: usize) -> Result<&Stored, StoreError> {
-        self.0
-            .get(index)
-            .ok_or_else(|| StoreError::Corrupt(format!("no column {index}")))
     }
 }
 
@@ -122,23 +99,25 @@ pub(super) fn map_unique(conflict: Conflict) -> impl Fn(rusqlite::Error) -> Stor
     }
 }
 
-/// A statement with its values, for [`execute_raw`].
-pub(super) struct Statement<'a, const N: usize> {
-    sql: &'a str,
-    values: [Value; N],
-}
-
-pub(super) fn statement<const N: usize>(sql: &str, values: [Value; N]) -> Statement<'_, N> {
-    Statement { sql, values }
+/// A foreign key violation becomes `conflict`; anything else stays a backend error.
+pub(super) fn map_foreign_key(conflict: Conflict) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |error| {
+        if is_foreign_key_violation(&error) {
+            conflict.into()
+        } else {
+            backend(error)
+        }
+    }
 }
 
 /// Runs a statement, keeping rusqlite's error for callers that classify it.
-pub(super) fn execute_raw<const N: usize>(
+pub(super) fn execute_raw(
     conn: &Connection,
-    Statement { sql, values }: Statement<'_, N>,
+    statement: &impl QueryStatementWriter,
 ) -> Result<Done, rusqlite::Error> {
-    let mut prepared = conn.prepare_cached(sql)?;
-    let rows = prepared.execute(params_from_iter(values.iter()))?;
+    let (sql, values) = statement.build(SqliteQueryBuilder);
+    let mut prepared = conn.prepare_cached(&sql)?;
+    let rows = prepared.execute(params_from_iter(values.0.iter().map(Param)))?;
     Ok(Done {
         rows_affected: u64::try_from(rows).unwrap_or(u64::MAX),
         last_insert_id: conn.last_insert_rowid(),
@@ -146,144 +125,119 @@ pub(super) fn execute_raw<const N: usize>(
 }
 
 /// Runs a statement; returns the id of the row it inserted, if any.
-pub(super) fn execute<const N: usize>(
+pub(super) fn execute(
     conn: &Connection,
-    sql: &str,
-    values: [Value; N],
+    statement: &impl QueryStatementWriter,
 ) -> Result<i64, StoreError> {
-    Ok(execute_raw(conn, statement(sql, values))
+    Ok(execute_raw(conn, statement)
         .map_err(backend)?
         .last_insert_id)
 }
 
 /// Runs a statement; returns how many rows it changed.
-pub(super) fn execute_count<const N: usize>(
+pub(super) fn execute_count(
     conn: &Connection,
-    sql: &str,
-    values: [Value; N],
+    statement: &impl QueryStatementWriter,
 ) -> Result<u64, StoreError> {
-    Ok(execute_raw(conn, statement(sql, values))
-        .map_err(backend)?
-        .rows_affected)
+    Ok(execute_raw(conn, statement).map_err(backend)?.rows_affected)
 }
 
 /// Every row a query returns.
-pub(super) fn query<const N: usize>(
+pub(super) fn query(
+    conn: &Connection,
+    statement: &impl QueryStatementWriter,
+) -> Result<Vec<Row>, StoreError> {
+    let (sql, values) = statement.build(SqliteQueryBuilder);
+    query_text(conn, &sql, params_from_iter(values.0.iter().map(Param)))
+}
+
+/// Every row of a query written for SQLite alone (a pragma, the migrator's own table).
+pub(super) fn query_text(
     conn: &Connection,
     sql: &str,
-    values: [Value; N],
+    params: impl rusqlite::Params,
 ) -> Result<Vec<Row>, StoreError> {
     let mut statement = conn.prepare_cached(sql).map_err(backend)?;
     let columns = statement.column_count();
-    let mut rows = statement
-        .query(params_from_iter(values.iter()))
-        .map_err(backend)?;
+    let mut rows = statement.query(params).map_err(backend)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(backend)? {
-        let mut values = Vec::with_capacity(columns);
+        let mut cells = Vec::with_capacity(columns);
         for index in 0..columns {
-            values.push(row.get::<_, Stored>(index).map_err(backend)?);
+            cells.push(match row.get_ref(index).map_err(backend)? {
+                ValueRef::Null => Cell::Null,
+                ValueRef::Integer(i) => Cell::Int(i),
+                ValueRef::Real(f) => Cell::Real(f),
+                ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+            });
         }
-        out.push(Row(values));
+        out.push(Row(cells));
     }
     Ok(out)
 }
 
 /// The first row a query returns, if any.
-pub(super) fn query_one<const N: usize>(
+pub(super) fn query_one(
     conn: &Connection,
-    sql: &str,
-    values: [Value; N],
+    statement: &impl QueryStatementWriter,
 ) -> Result<Option<Row>, StoreError> {
-    Ok(query(conn, sql, values)?.into_iter().next())
+    Ok(query(conn, statement)?.into_iter().next())
 }
 
 /// The first column of every row, as integers.
-pub(super) fn ids<const N: usize>(
+pub(super) fn ids(
     conn: &Connection,
-    sql: &str,
-    values: [Value; N],
+    statement: &impl QueryStatementWriter,
 ) -> Result<Vec<i64>, StoreError> {
-    query(conn, sql, values)?
-        .iter()
-        .map(|r| int(r, 0))
-        .collect()
-}
-
-fn wrong_type(index: usize, wanted: &str, found: &Stored) -> StoreError {
-    StoreError::Corrupt(format!(
-        "column {index}: expected {wanted}, found {:?}",
-        found.data_type()
-    ))
-}
-
-pub(super) fn int(row: &Row, index: usize) -> Result<i64, StoreError> {
-    match row.column(index)? {
-        Stored::Integer(i) => Ok(*i),
-        other => Err(wrong_type(index, "an integer", other)),
-    }
-}
-
-pub(super) fn opt_int(row: &Row, index: usize) -> Result<Option<i64>, StoreError> {
-    match row.column(index)? {
-        Stored::Null => Ok(None),
-        Stored::Integer(i) => Ok(Some(*i)),
-        other => Err(wrong_type(index, "an integer", other)),
-    }
-}
-
-pub(super) fn text(row: &Row, index: usize) -> Result<String, StoreError> {
-    match row.column(index)? {
-        Stored::Text(s) => Ok(s.clone()),
-        other => Err(wrong_type(index, "text", other)),
-    }
-}
-
-pub(super) fn opt_text(row: &Row, index: usize) -> Result<Option<String>, StoreError> {
-    match row.column(index)? {
-        Stored::Null => Ok(None),
-        Stored::Text(s) => Ok(Some(s.clone())),
-        other => Err(wrong_type(index, "text", other)),
-    }
+    query(conn, statement)?.iter().map(|r| int(r, 0)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::schema::Users;
+    use crate::sql::{opt_text, people, text};
+    use campfire_domain::Timestamp;
 
     #[test]
     fn values_round_trip_and_constraints_are_classified() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT UNIQUE, note TEXT); \
-             CREATE TABLE child (parent_id INTEGER REFERENCES parent(id)); \
+            "CREATE TABLE used_tokens (id TEXT PRIMARY KEY, used_at INTEGER NOT NULL); \
+             CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE); \
+             CREATE TABLE bans (user_id INTEGER REFERENCES users (id), ip TEXT, created_at INTEGER); \
+             INSERT INTO users (id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com'); \
              PRAGMA foreign_keys = ON;",
         )
         .unwrap();
-        let id = execute(
-            &conn,
-            "INSERT INTO parent (name, note) VALUES (?, ?)",
-            ["a".into(), Option::<String>::None.into()],
-        )
-        .unwrap();
-        let row = query_one(&conn, "SELECT id, name, note FROM parent", [])
+        let used = people::use_token("t1", Timestamp(5));
+        assert_eq!(execute_count(&conn, &used).unwrap(), 1);
+        assert_eq!(
+            execute_count(&conn, &used).unwrap(),
+            0,
+            "a token is used once"
+        );
+        let row = query_text(&conn, "SELECT id, used_at FROM used_tokens", [])
             .unwrap()
-            .unwrap();
-        assert_eq!(int(&row, 0).unwrap(), id);
-        assert_eq!(text(&row, 1).unwrap(), "a");
-        assert_eq!(opt_text(&row, 2).unwrap(), None);
-        assert!(matches!(int(&row, 1), Err(StoreError::Corrupt(_))));
-        assert!(matches!(int(&row, 9), Err(StoreError::Corrupt(_))));
+            .remove(0);
+        assert_eq!(text(&row, 0).unwrap(), "t1");
+        assert_eq!(int(&row, 1).unwrap(), 5);
 
-        let twice = execute_raw(
-            &conn,
-            statement("INSERT INTO parent (name) VALUES (?)", ["a".into()]),
-        );
-        assert!(is_unique_violation(&twice.err().unwrap()));
-        let orphan = execute_raw(
-            &conn,
-            statement("INSERT INTO child VALUES (?)", [99.into()]),
-        );
-        assert!(is_foreign_key_violation(&orphan.err().unwrap()));
+        let clear = people::update_user(1, Users::Email, Option::<String>::None.into());
+        execute(&conn, &clear).unwrap();
+        let row = query_text(&conn, "SELECT email FROM users WHERE id = 1", [])
+            .unwrap()
+            .remove(0);
+        assert_eq!(opt_text(&row, 0).unwrap(), None);
+
+        let taken = people::update_user(1, Users::Email, "b@example.com".into());
+        assert!(is_unique_violation(
+            &execute_raw(&conn, &taken).err().unwrap()
+        ));
+        let orphan = people::insert_ban(99, "10.0.0.1", Timestamp(1));
+        assert!(is_foreign_key_violation(
+            &execute_raw(&conn, &orphan).err().unwrap()
+        ));
     }
 }

@@ -10,12 +10,14 @@ use campfire_domain::{
 };
 use rusqlite::Connection;
 
-pub(super) use super::sql::{execute_count, ids};
-use super::sql::{execute_raw, id_list, is_foreign_key_violation, statement};
-use super::{
-    SqliteStore, Value, backend, execute, int, involvement, map_unique, opt_int, query, query_one,
-    rows, text,
+use super::SqliteStore;
+use super::sql::{
+    DIALECT, backend, execute, execute_count, execute_raw, ids, map_foreign_key, map_unique, query,
+    query_one,
 };
+use crate::sql::rows::{self, involvement};
+use crate::sql::schema::{Account as AccountColumn, Memberships, Rooms, Users};
+use crate::sql::{delivery, int, messages, opt_int, people, rooms as room_sql, text};
 use crate::{
     Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
     RoomMembers, SetUp, Stats, Store, StoreError,
@@ -23,19 +25,7 @@ use crate::{
 
 /// Appends an event inside the caller's transaction.
 pub(super) fn append(tx: &Connection, kind: EventKind, at: Timestamp) -> Result<(), StoreError> {
-    let p = kind.parts();
-    execute(
-        tx,
-        "INSERT INTO events (kind, room_id, user_id, message_id, boost_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            p.name.into(),
-            p.room.map(|r| r.0).into(),
-            p.user.map(|u| u.0).into(),
-            p.message.map(|m| m.0).into(),
-            p.boost.map(|b| b.0).into(),
-            at.0.into(),
-        ],
-    )?;
+    execute(tx, &messages::insert_event(&kind.parts(), at))?;
     Ok(())
 }
 
@@ -46,17 +36,8 @@ pub(super) fn add_member(
     user: UserId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let inserted = execute_raw(tx, statement(
-            "INSERT OR IGNORE INTO memberships (room_id, user_id, involvement, created_at) VALUES (?, ?, ?, ?)",
-            [room.0.into(), user.0.into(), Involvement::default_for(kind).as_str().into(), at.0.into()],
-        ))
-        .map_err(|e| {
-            if is_foreign_key_violation(&e) {
-                Conflict::UnknownUser.into()
-            } else {
-                backend(e)
-            }
-        })?;
+    let inserted = execute_raw(tx, &room_sql::insert_membership(room.0, kind, user.0, at))
+        .map_err(map_foreign_key(Conflict::UnknownUser))?;
     if inserted.rows_affected > 0 {
         append(tx, EventKind::MembershipAdded { room, user }, at)?;
     }
@@ -69,14 +50,7 @@ pub(super) fn remove_member(
     user: UserId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let removed = execute_raw(
-        tx,
-        statement(
-            "DELETE FROM memberships WHERE room_id = ? AND user_id = ?",
-            [room.0.into(), user.0.into()],
-        ),
-    )
-    .map_err(backend)?;
+    let removed = execute_raw(tx, &room_sql::delete_membership(room.0, user.0)).map_err(backend)?;
     if removed.rows_affected > 0 {
         append(tx, EventKind::MembershipRemoved { room, user }, at)?;
     }
@@ -84,22 +58,14 @@ pub(super) fn remove_member(
 }
 
 fn active_user_ids(tx: &Connection) -> Result<Vec<UserId>, StoreError> {
-    Ok(ids(
-        tx,
-        "SELECT id FROM users WHERE status = 'active' ORDER BY id",
-        [],
-    )?
-    .into_iter()
-    .map(UserId)
-    .collect())
+    Ok(ids(tx, &people::active_user_ids())?
+        .into_iter()
+        .map(UserId)
+        .collect())
 }
 
 fn check_active(tx: &Connection, user: UserId) -> Result<(), StoreError> {
-    let row = query_one(
-        tx,
-        "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
-        [user.0.into()],
-    )?;
+    let row = query_one(tx, &people::is_active(user.0))?;
     row.map(|_| ()).ok_or_else(|| Conflict::UnknownUser.into())
 }
 
@@ -122,29 +88,14 @@ fn insert_user(
     user: &User,
     password_hash: Option<&str>,
 ) -> Result<UserId, StoreError> {
-    let inserted = execute_raw(tx, statement(
-            "INSERT INTO users (name, email, password_hash, role, status, bio, bot_token, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
-            [
-                user.name.as_str().into(),
-                user.email.as_ref().map(|e| e.as_str().to_owned()).into(),
-                password_hash.map(str::to_owned).into(),
-                user.role.as_str().into(),
-                user.bio.as_str().into(),
-                user.bot_token.as_ref().map(|t| t.as_str().to_owned()).into(),
-                user.created_at.0.into(),
-            ],
-        ))
+    let inserted = execute_raw(tx, &people::insert_user(user, password_hash))
         // The partial unique index on active emails is the race-free check, even against
         // another process writing at the same time.
         .map_err(map_unique(Conflict::EmailTaken))?;
     let id = inserted.last_insert_id;
     let id = UserId(id);
     append(tx, EventKind::UserJoined { user: id }, user.created_at)?;
-    let open = ids(
-        tx,
-        "SELECT id FROM rooms WHERE kind = 'open' ORDER BY id",
-        [],
-    )?;
+    let open = ids(tx, &room_sql::open_room_ids())?;
     for room in open {
         add_member(tx, RoomId(room), RoomKind::Open, id, user.created_at)?;
     }
@@ -152,11 +103,7 @@ fn insert_user(
 }
 
 pub(super) fn email_free(tx: &Connection, email: &EmailAddress) -> Result<(), StoreError> {
-    let row = query_one(
-        tx,
-        "SELECT 1 FROM users WHERE email = ? AND status = 'active'",
-        [email.as_str().into()],
-    )?;
+    let row = query_one(tx, &people::active_user_by_email(email.as_str()))?;
     match row {
         Some(_) => Err(Conflict::EmailTaken.into()),
         None => Ok(()),
@@ -164,18 +111,7 @@ pub(super) fn email_free(tx: &Connection, email: &EmailAddress) -> Result<(), St
 }
 
 fn insert_room(tx: &Connection, room: &Room, members: &[UserId]) -> Result<RoomId, StoreError> {
-    let id = RoomId(execute(
-        tx,
-        "INSERT INTO rooms (name, kind, creator_id, direct_key, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            room.name.as_ref().map(|n| n.as_str().to_owned()).into(),
-            room.kind.as_str().into(),
-            room.creator.0.into(),
-            room.direct_key.as_ref().map(ToString::to_string).into(),
-            room.created_at.0.into(),
-            room.last_active_at.0.into(),
-        ],
-    )?);
+    let id = RoomId(execute(tx, &room_sql::insert_room(room))?);
     append(tx, EventKind::RoomCreated { room: id }, room.created_at)?;
     for member in members {
         add_member(tx, id, room.kind, *member, room.created_at)?;
@@ -184,28 +120,24 @@ fn insert_room(tx: &Connection, room: &Room, members: &[UserId]) -> Result<RoomI
 }
 
 pub(super) fn user_in(conn: &Connection, id: UserId) -> Result<User, StoreError> {
-    let row = query_one(conn, &format!("{} WHERE id = ?", rows::USER), [id.0.into()])?;
+    let row = query_one(conn, &people::user(id.0))?;
     rows::user(&row.ok_or(StoreError::NotFound("user"))?)
 }
 
 pub(super) fn room_in(conn: &Connection, id: RoomId) -> Result<Room, StoreError> {
-    let row = query_one(conn, &format!("{} WHERE id = ?", rows::ROOM), [id.0.into()])?;
+    let row = query_one(conn, &room_sql::room(id.0))?;
     rows::room(&row.ok_or(StoreError::NotFound("room"))?)
 }
 
 pub(super) fn account_in(conn: &Connection) -> Result<Option<Account>, StoreError> {
-    query_one(conn, rows::ACCOUNT, [])?
+    query_one(conn, &people::account())?
         .as_ref()
         .map(rows::account)
         .transpose()
 }
 
 pub(super) fn message_in(conn: &Connection, id: MessageId) -> Result<Message, StoreError> {
-    let row = query_one(
-        conn,
-        &format!("{} WHERE m.id = ?", rows::MESSAGE),
-        [id.0.into()],
-    )?;
+    let row = query_one(conn, &messages::message(DIALECT, id.0))?;
     rows::message(&row.ok_or(StoreError::NotFound("message"))?)
 }
 
@@ -231,13 +163,10 @@ impl SqliteStore {
         // The account's `CHECK (id = 1)` primary key makes a concurrent second first run fail here.
         execute_raw(
             tx,
-            statement(
-                "INSERT INTO account (id, name, join_code, created_at) VALUES (1, ?, ?, ?)",
-                [
-                    first_run.account_name.as_str().into(),
-                    first_run.join_code.as_str().into(),
-                    at.0.into(),
-                ],
+            &people::insert_account(
+                first_run.account_name.as_str(),
+                first_run.join_code.as_str(),
+                at,
             ),
         )
         .map_err(map_unique(Conflict::AlreadySetUp))?;
@@ -276,19 +205,14 @@ impl SqliteStore {
             return Err(Conflict::WrongRoomKind.into());
         }
         let (kind, wanted) = resolve_members(tx, &members, None)?;
-        let current: Vec<UserId> = ids(
-            tx,
-            "SELECT user_id FROM memberships WHERE room_id = ?",
-            [id.0.into()],
-        )?
-        .into_iter()
-        .map(UserId)
-        .collect();
+        let current: Vec<UserId> = ids(tx, &room_sql::member_ids(id.0))?
+            .into_iter()
+            .map(UserId)
+            .collect();
         if kind != room.kind {
             execute(
                 tx,
-                "UPDATE rooms SET kind = ? WHERE id = ?",
-                [kind.as_str().into(), id.0.into()],
+                &room_sql::update_room(id.0, Rooms::Kind, kind.as_str().into()),
             )?;
             append(tx, EventKind::RoomConverted { room: id }, at)?;
         }
@@ -305,8 +229,7 @@ impl SqliteStore {
     fn post_in(tx: &Connection, new: NewMessage) -> Result<Posted, StoreError> {
         let retry = query_one(
             tx,
-            "SELECT id FROM messages WHERE author_id = ? AND client_message_id = ?",
-            [new.author.0.into(), new.client_message_id.as_str().into()],
+            &messages::message_by_client_id(new.author.0, new.client_message_id.as_str()),
         )?;
         if let Some(row) = retry {
             let message = message_in(tx, MessageId(int(&row, 0)?))?;
@@ -319,15 +242,13 @@ impl SqliteStore {
         user_in(tx, new.author)?;
         let id = MessageId(execute(
             tx,
-            "INSERT INTO messages (room_id, author_id, client_message_id, body_html, body_plain, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                new.room.0.into(),
-                new.author.0.into(),
-                new.client_message_id.as_str().into(),
-                new.body.html().into(),
-                new.body.plain().into(),
-                new.at.0.into(),
-            ],
+            &messages::insert_message(
+                new.room.0,
+                new.author.0,
+                new.client_message_id.as_str(),
+                &new.body,
+                new.at,
+            ),
         )?);
         insert_mentions(tx, id, &new.mentions)?;
         let audience = Audience {
@@ -336,48 +257,28 @@ impl SqliteStore {
             looking: &new.looking,
             connected: &new.connected,
         };
-        // R4: only members whose room is read now can change; the partial index holds just them,
-        // so in a busy room (everyone already unread) this reads next to nothing.
-        let read = query(
-            tx,
-            "SELECT user_id, involvement FROM memberships INDEXED BY memberships_read_up \
-             WHERE room_id = ? AND unread_since IS NULL",
-            [new.room.0.into()],
-        )?
-        .iter()
-        .map(|row| Ok((UserId(int(row, 0)?), involvement(row, 1)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        // R4: only members whose room is read now can change.
+        let read = query(tx, &room_sql::read_up_members(new.room.0))?
+            .iter()
+            .map(|row| Ok((UserId(int(row, 0)?), involvement(row, 1)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let unread = audience.newly_unread(read);
         if !unread.is_empty() {
-            execute(
-                tx,
-                "UPDATE memberships SET unread_since = ? WHERE room_id = ? \
-                 AND user_id IN (SELECT value FROM json_each('[' || ? || ']'))",
-                [
-                    new.at.0.into(),
-                    new.room.0.into(),
-                    id_list(unread.iter().map(|u| u.0)),
-                ],
-            )?;
+            let users: Vec<i64> = unread.iter().map(|u| u.0).collect();
+            execute(tx, &room_sql::mark_unread(new.room.0, &users, new.at))?;
         }
-        execute(
-            tx,
-            "UPDATE rooms SET last_active_at = MAX(last_active_at, ?) WHERE id = ?",
-            [new.at.0.into(), new.room.0.into()],
-        )?;
+        execute(tx, &room_sql::touch_room(new.room.0, new.at))?;
         // B3: webhook deliveries are queued with the message, so a crash loses neither.
         for bot in &new.webhooks {
             execute(
                 tx,
-                "INSERT INTO outbox (kind, target, payload, idempotency_key, status, attempts, next_attempt_at, created_at) \
-                 VALUES ('webhook', ?, ?, ?, 'pending', 0, ?, ?)",
-                [
-                    bot.0.to_string().into(),
-                    id.0.to_string().into(),
-                    format!("webhook-{}-{}", id.0, bot.0).into(),
-                    new.at.0.into(),
-                    new.at.0.into(),
-                ],
+                &delivery::queue(
+                    delivery::Channel::Webhook,
+                    &bot.0.to_string(),
+                    &id.0.to_string(),
+                    &format!("webhook-{}-{}", id.0, bot.0),
+                    new.at,
+                ),
             )?;
         }
         // N1: pushes too, so a crash after the commit still delivers them.
@@ -409,15 +310,11 @@ impl Store for SqliteStore {
 
     async fn rotate_join_code(&self, code: JoinCode, at: Timestamp) -> Result<Account, StoreError> {
         self.write(move |tx| {
-            let changed = execute_raw(
+            let changed = execute_count(
                 tx,
-                statement(
-                    "UPDATE account SET join_code = ? WHERE id = 1",
-                    [code.as_str().into()],
-                ),
-            )
-            .map_err(backend)?;
-            if changed.rows_affected == 0 {
+                &people::update_account(AccountColumn::JoinCode, code.as_str().into()),
+            )?;
+            if changed == 0 {
                 return Err(Conflict::NotSetUp.into());
             }
             append(tx, EventKind::AccountUpdated, at)?;
@@ -456,11 +353,7 @@ impl Store for SqliteStore {
             };
             let id = insert_user(tx, &row, None)?;
             if let Some(url) = &bot.webhook_url {
-                execute(
-                    tx,
-                    "INSERT INTO webhooks (bot_id, url) VALUES (?, ?)",
-                    [id.0.into(), url.as_str().into()],
-                )?;
+                execute(tx, &delivery::set_webhook(id.0, url.as_str()))?;
             }
             user_in(tx, id)
         })
@@ -474,8 +367,7 @@ impl Store for SqliteStore {
     async fn active_user_by_email(&self, email: &EmailAddress) -> Result<Option<User>, StoreError> {
         let email = email.clone();
         self.read(move |c| {
-            let sql = format!("{} WHERE email = ? AND status = 'active'", rows::USER);
-            query_one(c, &sql, [email.as_str().into()])?
+            query_one(c, &people::active_user_by_email(email.as_str()))?
                 .as_ref()
                 .map(rows::user)
                 .transpose()
@@ -485,24 +377,15 @@ impl Store for SqliteStore {
 
     async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
         self.read(move |c| {
-            let row = query_one(
-                c,
-                "SELECT password_hash FROM users WHERE id = ?",
-                [id.0.into()],
-            )?;
-            super::opt_text(&row.ok_or(StoreError::NotFound("user"))?, 0)
+            let row = query_one(c, &people::password_hash(id.0))?;
+            crate::sql::opt_text(&row.ok_or(StoreError::NotFound("user"))?, 0)
         })
         .await
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        self.read(move |c| {
-            query(c, &format!("{} ORDER BY id", rows::USER), [])?
-                .iter()
-                .map(rows::user)
-                .collect()
-        })
-        .await
+        self.read(move |c| query(c, &people::users())?.iter().map(rows::user).collect())
+            .await
     }
 
     async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
@@ -511,11 +394,7 @@ impl Store for SqliteStore {
             if user.role == Role::Bot || role == Role::Bot {
                 return Err(Conflict::WrongUserKind.into());
             }
-            execute(
-                tx,
-                "UPDATE users SET role = ? WHERE id = ?",
-                [role.as_str().into(), id.0.into()],
-            )?;
+            execute(tx, &people::set_role(id.0, role))?;
             append(tx, EventKind::UserUpdated { user: id }, at)?;
             user_in(tx, id)
         })
@@ -534,10 +413,9 @@ impl Store for SqliteStore {
             }
             execute(
                 tx,
-                "UPDATE users SET password_hash = ? WHERE id = ?",
-                [password_hash.into(), id.0.into()],
+                &people::update_user(id.0, Users::PasswordHash, password_hash.into()),
             )?;
-            execute(tx, "DELETE FROM sessions WHERE user_id = ?", [id.0.into()])?;
+            execute(tx, &people::delete_sessions_of(id.0))?;
             append(tx, EventKind::UserUpdated { user: id }, at)
         })
         .await
@@ -555,8 +433,7 @@ impl Store for SqliteStore {
             }
             execute(
                 tx,
-                "UPDATE users SET bot_token = ? WHERE id = ?",
-                [token.as_str().into(), id.0.into()],
+                &people::update_user(id.0, Users::BotToken, token.as_str().into()),
             )?;
             append(tx, EventKind::UserUpdated { user: id }, at)?;
             user_in(tx, id)
@@ -566,11 +443,7 @@ impl Store for SqliteStore {
 
     async fn webhook(&self, bot: UserId) -> Result<Option<Webhook>, StoreError> {
         self.read(move |c| {
-            let row = query_one(
-                c,
-                "SELECT id, bot_id, url FROM webhooks WHERE bot_id = ?",
-                [bot.0.into()],
-            )?;
+            let row = query_one(c, &delivery::webhook(bot.0))?;
             row.map(|r| {
                 Ok(Webhook {
                     id: WebhookId(int(&r, 0)?),
@@ -592,10 +465,15 @@ impl Store for SqliteStore {
             check_active(tx, new.user)?;
             let id = execute(
                 tx,
-                "INSERT INTO sessions (user_id, token_hash, user_agent, ip, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [new.user.0.into(), new.token_hash.as_str().into(), new.user_agent.as_str().into(), new.ip.as_str().into(), new.at.0.into(), new.at.0.into()],
+                &people::insert_session(
+                    new.user.0,
+                    new.token_hash.as_str(),
+                    new.user_agent.as_str(),
+                    new.ip.as_str(),
+                    new.at,
+                ),
             )?;
-            let row = query_one(tx, &format!("{} WHERE id = ?", rows::SESSION), [id.into()])?;
+            let row = query_one(tx, &people::session(id))?;
             rows::session(&row.ok_or(StoreError::NotFound("session"))?)
         })
         .await
@@ -604,8 +482,7 @@ impl Store for SqliteStore {
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
         let token_hash = token_hash.to_owned();
         self.read(move |c| {
-            let sql = format!("{} WHERE token_hash = ?", rows::SESSION);
-            query_one(c, &sql, [token_hash.into()])?
+            query_one(c, &people::session_by_token_hash(&token_hash))?
                 .as_ref()
                 .map(rows::session)
                 .transpose()
@@ -615,8 +492,7 @@ impl Store for SqliteStore {
 
     async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{} WHERE user_id = ? ORDER BY id DESC", rows::SESSION);
-            query(c, &sql, [user.0.into()])?
+            query(c, &people::sessions_of(user.0))?
                 .iter()
                 .map(rows::session)
                 .collect()
@@ -625,10 +501,8 @@ impl Store for SqliteStore {
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        self.write(move |tx| {
-            execute(tx, "DELETE FROM sessions WHERE id = ?", [id.0.into()]).map(|_| ())
-        })
-        .await
+        self.write(move |tx| execute(tx, &people::delete_session(id.0)).map(|_| ()))
+            .await
     }
 
     async fn create_room(&self, new: NewRoom) -> Result<Room, StoreError> {
@@ -689,7 +563,7 @@ impl Store for SqliteStore {
 
     async fn rooms(&self) -> Result<Vec<Room>, StoreError> {
         self.read(move |c| {
-            query(c, &format!("{} ORDER BY id", rows::ROOM), [])?
+            query(c, &room_sql::rooms())?
                 .iter()
                 .map(rows::room)
                 .collect()
@@ -713,8 +587,7 @@ impl Store for SqliteStore {
         user: UserId,
     ) -> Result<Option<Membership>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
-            query_one(c, &sql, [room.0.into(), user.0.into()])?
+            query_one(c, &room_sql::membership(room.0, user.0))?
                 .as_ref()
                 .map(rows::membership)
                 .transpose()
@@ -724,8 +597,7 @@ impl Store for SqliteStore {
 
     async fn members(&self, room: RoomId) -> Result<Vec<Membership>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{} WHERE room_id = ? ORDER BY user_id", rows::MEMBERSHIP);
-            query(c, &sql, [room.0.into()])?
+            query(c, &room_sql::members(room.0))?
                 .iter()
                 .map(rows::membership)
                 .collect()
@@ -735,8 +607,7 @@ impl Store for SqliteStore {
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{} WHERE user_id = ? ORDER BY room_id", rows::MEMBERSHIP);
-            query(c, &sql, [user.0.into()])?
+            query(c, &room_sql::memberships_of(user.0))?
                 .iter()
                 .map(rows::membership)
                 .collect()
@@ -746,17 +617,17 @@ impl Store for SqliteStore {
 
     async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
         self.write(move |tx| {
-            let row = query_one(
-                tx,
-                "SELECT unread_since FROM memberships WHERE room_id = ? AND user_id = ?",
-                [room.0.into(), user.0.into()],
-            )?
-            .ok_or(StoreError::NotFound("membership"))?;
+            let row = query_one(tx, &room_sql::unread_since(room.0, user.0))?
+                .ok_or(StoreError::NotFound("membership"))?;
             if opt_int(&row, 0)?.is_some() {
                 execute(
                     tx,
-                    "UPDATE memberships SET unread_since = NULL WHERE room_id = ? AND user_id = ?",
-                    [room.0.into(), user.0.into()],
+                    &room_sql::update_membership(
+                        room.0,
+                        user.0,
+                        Memberships::UnreadSince,
+                        Option::<i64>::None.into(),
+                    ),
                 )?;
                 append(tx, EventKind::RoomRead { room, user }, at)?;
             }
@@ -780,59 +651,32 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
         self.read(move |c| {
-        room_in(c, room)?;
-        let limit = i64::from(limit.clamp(1, MAX_PAGE));
-        let (sql, values): (String, [Value; 3]) = match page {
-            Page::Latest => (
-                format!(
-                    "{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
-                    rows::MESSAGE
-                ),
-                [room.0.into(), i64::MAX.into(), limit.into()],
-            ),
-            Page::Before(id) => (
-                format!(
-                    "{} WHERE m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
-                    rows::MESSAGE
-                ),
-                [room.0.into(), id.0.into(), limit.into()],
-            ),
-            Page::After(id) => (
-                format!(
-                    "{} WHERE m.room_id = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?",
-                    rows::MESSAGE
-                ),
-                [room.0.into(), id.0.into(), limit.into()],
-            ),
-            Page::Around(id) => {
-                // Half the page before the message, the rest from it on.
-                let before = limit / 2;
-                let sql = format!(
-                    "SELECT * FROM ({m} WHERE m.room_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3) \
-                     UNION ALL SELECT * FROM ({m} WHERE m.room_id = ?1 AND m.id >= ?2 ORDER BY m.id ASC LIMIT ?4)",
-                    m = rows::MESSAGE
-                );
-                let values = [
-                    room.0.into(),
-                    id.0.into(),
-                    before.into(),
-                    (limit - before).into(),
-                ];
-                let mut page = query(c, &sql, values)?
-                    .iter()
-                    .map(rows::message)
-                    .collect::<Result<Vec<_>, _>>()?;
-                page.sort_by_key(|m| m.id);
-                return Ok(page);
-            }
-        };
-        let mut page = query(c, &sql, values)?
-            .iter()
-            .map(rows::message)
-            .collect::<Result<Vec<_>, _>>()?;
-        page.sort_by_key(|m| m.id);
-        Ok(page)
-    })
+            room_in(c, room)?;
+            let limit = u64::from(limit.clamp(1, MAX_PAGE));
+            let read = |statement: sea_query::SelectStatement| -> Result<Vec<Message>, StoreError> {
+                query(c, &statement)?.iter().map(rows::message).collect()
+            };
+            let mut page = match page {
+                Page::Latest => read(messages::page_before(DIALECT, room.0, i64::MAX, limit))?,
+                Page::Before(id) => read(messages::page_before(DIALECT, room.0, id.0, limit))?,
+                Page::After(id) => read(messages::page_from(DIALECT, room.0, id.0, false, limit))?,
+                Page::Around(id) => {
+                    // Half the page before the message, the rest from it on.
+                    let before = limit / 2;
+                    let mut page = read(messages::page_before(DIALECT, room.0, id.0, before))?;
+                    page.extend(read(messages::page_from(
+                        DIALECT,
+                        room.0,
+                        id.0,
+                        true,
+                        limit - before,
+                    ))?);
+                    page
+                }
+            };
+            page.sort_by_key(|m| m.id);
+            Ok(page)
+        })
         .await
     }
 
@@ -870,38 +714,19 @@ impl Store for SqliteStore {
 
     async fn is_banned_ip(&self, ip: &str) -> Result<bool, StoreError> {
         let ip = ip.to_owned();
-        self.read(move |c| {
-            Ok(query_one(c, "SELECT 1 FROM bans WHERE ip = ? LIMIT 1", [ip.into()])?.is_some())
-        })
-        .await
+        self.read(move |c| Ok(query_one(c, &people::ip_banned(&ip))?.is_some()))
+            .await
     }
 
     async fn touch_session(&self, id: SessionId, at: Timestamp) -> Result<(), StoreError> {
-        self.write(move |tx| {
-            execute(
-                tx,
-                "UPDATE sessions SET last_active_at = ? WHERE id = ?",
-                [at.0.into(), id.0.into()],
-            )
-            .map(|_| ())
-        })
-        .await
+        self.write(move |tx| execute(tx, &people::touch_session(id.0, at)).map(|_| ()))
+            .await
     }
 
     async fn use_token_once(&self, token_id: &str, at: Timestamp) -> Result<bool, StoreError> {
         let token_id = token_id.to_owned();
-        self.write(move |tx| {
-            execute_raw(
-                tx,
-                statement(
-                    "INSERT OR IGNORE INTO used_tokens (id, used_at) VALUES (?, ?)",
-                    [token_id.into(), at.0.into()],
-                ),
-            )
-            .map(|r| r.rows_affected == 1)
-            .map_err(backend)
-        })
-        .await
+        self.write(move |tx| execute_count(tx, &people::use_token(&token_id, at)).map(|n| n == 1))
+            .await
     }
 
     async fn rename_room(
@@ -916,8 +741,7 @@ impl Store for SqliteStore {
             }
             execute(
                 tx,
-                "UPDATE rooms SET name = ? WHERE id = ?",
-                [name.as_str().into(), id.0.into()],
+                &room_sql::update_room(id.0, Rooms::Name, name.as_str().into()),
             )?;
             append(tx, EventKind::RoomRenamed { room: id }, at)?;
             room_in(tx, id)
@@ -929,16 +753,12 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             room_in(tx, id)?;
             // Members leave first, each with its event, so the log alone says who lost the room.
-            let members = ids(
-                tx,
-                "SELECT user_id FROM memberships WHERE room_id = ? ORDER BY user_id",
-                [id.0.into()],
-            )?;
+            let members = ids(tx, &room_sql::member_ids(id.0))?;
             for user in members {
                 remove_member(tx, id, UserId(user), at)?;
             }
             // Messages, their mentions and boosts go by ON DELETE CASCADE.
-            execute(tx, "DELETE FROM rooms WHERE id = ?", [id.0.into()])?;
+            execute(tx, &room_sql::delete_room(id.0))?;
             append(tx, EventKind::RoomDeleted { room: id }, at)
         })
         .await
@@ -949,15 +769,11 @@ impl Store for SqliteStore {
             // One read transaction: the pairs and the head describe the same moment.
             let tx = c.unchecked_transaction().map_err(backend)?;
             let result = (|| {
-                let pairs = query(
-                    &tx,
-                    "SELECT room_id, user_id FROM memberships ORDER BY room_id, user_id",
-                    [],
-                )?
-                .iter()
-                .map(|r| Ok((RoomId(int(r, 0)?), UserId(int(r, 1)?))))
-                .collect::<Result<Vec<_>, StoreError>>()?;
-                let head = query_one(&tx, "SELECT COALESCE(MAX(seq), 0) FROM events", [])?;
+                let pairs = query(&tx, &room_sql::membership_pairs())?
+                    .iter()
+                    .map(|r| Ok((RoomId(int(r, 0)?), UserId(int(r, 1)?))))
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                let head = query_one(&tx, &messages::head())?;
                 let head = EventSeq(head.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0));
                 Ok((pairs, head))
             })();
@@ -978,15 +794,18 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             let changed = execute_count(
                 tx,
-                "UPDATE memberships SET involvement = ? WHERE room_id = ? AND user_id = ?",
-                [involvement.as_str().into(), room.0.into(), user.0.into()],
+                &room_sql::update_membership(
+                    room.0,
+                    user.0,
+                    Memberships::Involvement,
+                    involvement.as_str().into(),
+                ),
             )?;
             if changed == 0 {
                 return Err(StoreError::NotFound("membership"));
             }
             append(tx, EventKind::InvolvementChanged { room, user }, at)?;
-            let sql = format!("{} WHERE room_id = ? AND user_id = ?", rows::MEMBERSHIP);
-            let row = query_one(tx, &sql, [room.0.into(), user.0.into()])?;
+            let row = query_one(tx, &room_sql::membership(room.0, user.0))?;
             rows::membership(&row.ok_or(StoreError::NotFound("membership"))?)
         })
         .await
@@ -1016,11 +835,7 @@ impl Store for SqliteStore {
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError> {
         self.read(move |c| {
             room_in(c, room)?;
-            let row = query_one(
-                c,
-                "SELECT COUNT(*) FROM messages WHERE room_id = ?",
-                [room.0.into()],
-            )?;
+            let row = query_one(c, &messages::message_count(room.0))?;
             Ok(row
                 .as_ref()
                 .map(|r| int(r, 0))
@@ -1057,11 +872,18 @@ impl Store for SqliteStore {
             user_in(tx, booster)?;
             let id = execute(
                 tx,
-                "INSERT INTO boosts (message_id, booster_id, content, created_at) VALUES (?, ?, ?, ?)",
-                [message.0.into(), booster.0.into(), content.as_str().into(), at.0.into()],
+                &messages::insert_boost(message.0, booster.0, content.as_str(), at),
             )?;
             let boost = campfire_domain::BoostId(id);
-            append(tx, EventKind::BoostAdded { room, message, boost }, at)?;
+            append(
+                tx,
+                EventKind::BoostAdded {
+                    room,
+                    message,
+                    boost,
+                },
+                at,
+            )?;
             boost_in(tx, boost)
         })
         .await
@@ -1082,7 +904,7 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             let boost = boost_in(tx, id)?;
             let room = message_in(tx, boost.message)?.room;
-            execute(tx, "DELETE FROM boosts WHERE id = ?", [id.0.into()])?;
+            execute(tx, &messages::delete_boost(id.0))?;
             append(
                 tx,
                 EventKind::BoostRemoved {
@@ -1103,13 +925,12 @@ impl Store for SqliteStore {
         if messages.is_empty() {
             return Ok(Vec::new());
         }
-        let list = id_list(messages.iter().map(|m| m.0));
+        let list: Vec<i64> = messages.iter().map(|m| m.0).collect();
         self.read(move |c| {
-            let sql = format!(
-                "{} WHERE message_id IN (SELECT value FROM json_each('[' || ? || ']')) ORDER BY id",
-                rows::BOOST
-            );
-            query(c, &sql, [list])?.iter().map(rows::boost).collect()
+            query(c, &messages::boosts_of(&list))?
+                .iter()
+                .map(rows::boost)
+                .collect()
         })
         .await
     }
@@ -1149,35 +970,30 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<crate::Delivery>, StoreError> {
         self.read(move |c| {
-        let rows = query(
-            c,
-            "SELECT id, target, payload, attempts, idempotency_key, created_at, kind FROM outbox \
-             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            [now.0.into(), i64::from(limit).into()],
-        )?;
-        rows.iter()
-            .map(|r| {
-                let number = |i| {
-                    text(r, i).and_then(|t| {
-                        t.parse::<i64>()
-                            .map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))
+            let rows = query(c, &delivery::due(now, u64::from(limit)))?;
+            rows.iter()
+                .map(|r| {
+                    let number = |i| {
+                        text(r, i).and_then(|t| {
+                            t.parse::<i64>()
+                                .map_err(|e| StoreError::Corrupt(format!("outbox: {e}")))
+                        })
+                    };
+                    let target = match text(r, 6)?.as_str() {
+                        "push" => crate::DeliveryTarget::Push(PushSubscriptionId(number(1)?)),
+                        _ => crate::DeliveryTarget::Webhook(UserId(number(1)?)),
+                    };
+                    Ok(crate::Delivery {
+                        id: int(r, 0)?,
+                        target,
+                        message: MessageId(number(2)?),
+                        attempts: u32::try_from(int(r, 3)?).unwrap_or(u32::MAX),
+                        idempotency_key: text(r, 4)?,
+                        created_at: Timestamp(int(r, 5)?),
                     })
-                };
-                let target = match text(r, 6)?.as_str() {
-                    "push" => crate::DeliveryTarget::Push(PushSubscriptionId(number(1)?)),
-                    _ => crate::DeliveryTarget::Webhook(UserId(number(1)?)),
-                };
-                Ok(crate::Delivery {
-                    id: int(r, 0)?,
-                    target,
-                    message: MessageId(number(2)?),
-                    attempts: u32::try_from(int(r, 3)?).unwrap_or(u32::MAX),
-                    idempotency_key: text(r, 4)?,
-                    created_at: Timestamp(int(r, 5)?),
                 })
-            })
-            .collect()
-    })
+                .collect()
+        })
         .await
     }
 
@@ -1187,36 +1003,14 @@ impl Store for SqliteStore {
         outcome: crate::Outcome,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let (sql, values): (&str, [Value; 4]) = match outcome {
-            crate::Outcome::Delivered => (
-                "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ?, finished_at = ?, last_error = ? WHERE id = ?",
-                [
-                    at.0.into(),
-                    at.0.into(),
-                    Option::<String>::None.into(),
-                    id.into(),
-                ],
-            ),
-            crate::Outcome::Retry { at: next, error } => (
-                "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                [at.0.into(), next.0.into(), error.into(), id.into()],
-            ),
-            crate::Outcome::Deferred { at: next } => (
-                "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND ? IS NULL AND ? IS NULL",
-                [
-                    next.0.into(),
-                    id.into(),
-                    Option::<i64>::None.into(),
-                    Option::<i64>::None.into(),
-                ],
-            ),
-            crate::Outcome::GaveUp { error } => (
-                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_attempt_at = ?, finished_at = ?, last_error = ? WHERE id = ?",
-                [at.0.into(), at.0.into(), error.into(), id.into()],
-            ),
+        let statement = match outcome {
+            crate::Outcome::Delivered => delivery::delivered(id, at),
+            crate::Outcome::Retry { at: next, error } => delivery::retry(id, at, next, error),
+            crate::Outcome::Deferred { at: next } => delivery::deferred(id, next),
+            crate::Outcome::GaveUp { error } => delivery::gave_up(id, at, error),
         };
         self.write(move |tx| {
-            execute_count(tx, sql, values).and_then(|n| {
+            execute_count(tx, &statement).and_then(|n| {
                 if n == 0 {
                     Err(StoreError::NotFound("delivery"))
                 } else {
@@ -1229,46 +1023,30 @@ impl Store for SqliteStore {
 
     async fn set_circuit(&self, bot: UserId, state: &str) -> Result<(), StoreError> {
         let state = state.to_owned();
-        self.write(move |tx| {
-            execute(
-                tx,
-                "UPDATE webhooks SET circuit = ? WHERE bot_id = ?",
-                [state.into(), bot.0.into()],
-            )
-            .map(|_| ())
-        })
-        .await
+        self.write(move |tx| execute(tx, &delivery::set_circuit(bot.0, &state)).map(|_| ()))
+            .await
     }
 
     async fn delivery_stats(&self, bot: UserId) -> Result<crate::DeliveryStats, StoreError> {
         self.read(move |c| {
-        let target = bot.0.to_string();
-        let row = query_one(
-            c,
-            "SELECT COALESCE(SUM(status = 'delivered'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'failed'), 0), MAX(last_attempt_at), \
-             (SELECT last_error FROM outbox WHERE kind = 'webhook' AND target = ?1 AND last_error IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1), \
-             (SELECT circuit FROM webhooks WHERE bot_id = CAST(?1 AS INTEGER)) \
-             FROM outbox WHERE kind = 'webhook' AND target = ?1",
-            [target.into()],
-        )?
-        .ok_or(StoreError::NotFound("outbox"))?;
-        let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
-        Ok(crate::DeliveryStats {
-            delivered: count(0)?,
-            pending: count(1)?,
-            failed: count(2)?,
-            last_attempt_at: opt_int(&row, 3)?.map(Timestamp),
-            last_error: super::opt_text(&row, 4)?,
-            circuit: super::opt_text(&row, 5)?.unwrap_or_else(|| "closed".to_owned()),
+            let row = query_one(c, &delivery::webhook_stats(bot.0))?
+                .ok_or(StoreError::NotFound("outbox"))?;
+            let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
+            Ok(crate::DeliveryStats {
+                delivered: count(0)?,
+                pending: count(1)?,
+                failed: count(2)?,
+                last_attempt_at: opt_int(&row, 3)?.map(Timestamp),
+                last_error: crate::sql::opt_text(&row, 4)?,
+                circuit: crate::sql::opt_text(&row, 5)?.unwrap_or_else(|| "closed".to_owned()),
+            })
         })
-    })
         .await
     }
 
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {
         self.read(move |c| {
-            let sql = format!("{} WHERE seq > ? ORDER BY seq LIMIT ?", rows::EVENT);
-            query(c, &sql, [after.0.into(), i64::from(limit).into()])?
+            query(c, &messages::events_after(after.0, u64::from(limit)))?
                 .iter()
                 .map(rows::event)
                 .collect()
@@ -1278,7 +1056,7 @@ impl Store for SqliteStore {
 
     async fn last_event_seq(&self) -> Result<EventSeq, StoreError> {
         self.read(move |c| {
-            let row = query_one(c, "SELECT COALESCE(MAX(seq), 0) FROM events", [])?;
+            let row = query_one(c, &messages::head())?;
             Ok(EventSeq(
                 row.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0),
             ))
@@ -1288,22 +1066,16 @@ impl Store for SqliteStore {
 
     async fn stats(&self) -> Result<Stats, StoreError> {
         self.read(move |c| {
-        let row = query_one(
-            c,
-            "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM rooms), (SELECT COUNT(*) FROM messages), \
-             (SELECT COUNT(*) FROM events), (SELECT COALESCE(MAX(seq), 0) FROM events)",
-            [],
-        )?
-        .ok_or(StoreError::NotFound("stats"))?;
-        let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
-        Ok(Stats {
-            users: count(0)?,
-            rooms: count(1)?,
-            messages: count(2)?,
-            events: count(3)?,
-            last_event: EventSeq(int(&row, 4)?),
+            let row = query_one(c, &messages::stats())?.ok_or(StoreError::NotFound("stats"))?;
+            let count = |i| int(&row, i).map(|n| u64::try_from(n).unwrap_or(0));
+            Ok(Stats {
+                users: count(0)?,
+                rooms: count(1)?,
+                messages: count(2)?,
+                events: count(3)?,
+                last_event: EventSeq(int(&row, 4)?),
+            })
         })
-    })
         .await
     }
 }
@@ -1318,20 +1090,8 @@ pub(super) fn insert_mentions(
     users.sort_unstable();
     users.dedup();
     for user in users {
-        execute_raw(
-            tx,
-            statement(
-                "INSERT INTO mentions (message_id, user_id) VALUES (?, ?)",
-                [message.0.into(), user.0.into()],
-            ),
-        )
-        .map_err(|e| {
-            if is_foreign_key_violation(&e) {
-                Conflict::UnknownUser.into()
-            } else {
-                backend(e)
-            }
-        })?;
+        execute_raw(tx, &messages::insert_mention(message.0, user.0))
+            .map_err(map_foreign_key(Conflict::UnknownUser))?;
     }
     Ok(())
 }
@@ -1340,11 +1100,7 @@ pub(super) fn boost_in(
     conn: &Connection,
     id: campfire_domain::BoostId,
 ) -> Result<campfire_domain::Boost, StoreError> {
-    let row = query_one(
-        conn,
-        &format!("{} WHERE id = ?", rows::BOOST),
-        [id.0.into()],
-    )?;
+    let row = query_one(conn, &messages::boost(id.0))?;
     rows::boost(&row.ok_or(StoreError::NotFound("boost"))?)
 }
 
@@ -1355,14 +1111,13 @@ pub(super) fn delete_message_in(
 ) -> Result<(), StoreError> {
     let room = message_in(tx, id)?.room;
     // Mentions and boosts go by ON DELETE CASCADE.
-    execute(tx, "DELETE FROM messages WHERE id = ?", [id.0.into()])?;
+    execute(tx, &messages::delete_message(id.0))?;
     append(tx, EventKind::MessageDeleted { room, message: id }, at)
 }
 
 /// The direct room of `key`'s two people, if they have one.
 fn direct_in(conn: &Connection, key: &DirectRoomKey) -> Result<Option<Room>, StoreError> {
-    let sql = format!("{} WHERE direct_key = ?", rows::ROOM);
-    query_one(conn, &sql, [key.to_string().into()])?
+    query_one(conn, &room_sql::direct_room(&key.to_string()))?
         .as_ref()
         .map(rows::room)
         .transpose()

@@ -1,4 +1,5 @@
-//! Reading rows back into domain values. A row that does not parse is reported as corrupt data,
+//! Reading rows back into domain values, in the column order of the selects in this module's
+//! siblings. A row that does not parse is reported as corrupt data,
 //! never trusted.
 
 use super::{Row, int, opt_int, opt_text, text};
@@ -6,26 +7,10 @@ use crate::StoreError;
 use campfire_domain::{
     Account, AccountId, AccountName, Bio, BoostId, BotToken, ClientMessageId, CustomCss,
     DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode, Membership,
-    Message, MessageBody, MessageId, PersonName, Role, Room, RoomId, RoomKind, RoomName, Session,
-    SessionId, Timestamp, User, UserId, UserStatus, ValueError,
+    Message, MessageBody, MessageId, PersonName, PushSubscription, PushSubscriptionId, Role, Room,
+    RoomId, RoomKind, RoomName, Session, SessionId, Timestamp, User, UserId, UserStatus,
+    ValueError,
 };
-
-pub(super) const ACCOUNT: &str =
-    "SELECT id, name, join_code, custom_css, only_admins_create_rooms, created_at FROM account";
-pub(super) const USER: &str =
-    "SELECT id, name, email, role, status, bio, bot_token, created_at FROM users";
-pub(super) const SESSION: &str =
-    "SELECT id, user_id, token_hash, user_agent, ip, created_at, last_active_at FROM sessions";
-pub(super) const ROOM: &str =
-    "SELECT id, name, kind, creator_id, direct_key, created_at, last_active_at FROM rooms";
-pub(super) const MEMBERSHIP: &str =
-    "SELECT room_id, user_id, involvement, unread_since, created_at FROM memberships";
-pub(super) const MESSAGE: &str = "SELECT m.id, m.room_id, m.author_id, m.client_message_id, \
-     m.body_html, m.body_plain, m.created_at, m.edited_at, \
-     (SELECT group_concat(user_id) FROM mentions WHERE message_id = m.id) FROM messages m";
-pub(super) const BOOST: &str = "SELECT id, message_id, booster_id, content, created_at FROM boosts";
-pub(super) const EVENT: &str =
-    "SELECT seq, kind, room_id, user_id, message_id, boost_id, created_at FROM events";
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {error}"))
@@ -39,7 +24,7 @@ fn named<T>(what: &str, raw: &str, parsed: Option<T>) -> Result<T, StoreError> {
     parsed.ok_or_else(|| corrupt(what, format!("unknown value {raw:?}")))
 }
 
-pub(super) fn account(row: &Row) -> Result<Account, StoreError> {
+pub(crate) fn account(row: &Row) -> Result<Account, StoreError> {
     Ok(Account {
         id: AccountId(int(row, 0)?),
         name: value("account name", AccountName::new(&text(row, 1)?))?,
@@ -50,7 +35,7 @@ pub(super) fn account(row: &Row) -> Result<Account, StoreError> {
     })
 }
 
-pub(super) fn user(row: &Row) -> Result<User, StoreError> {
+pub(crate) fn user(row: &Row) -> Result<User, StoreError> {
     let role = text(row, 3)?;
     let status = text(row, 4)?;
     Ok(User {
@@ -69,7 +54,7 @@ pub(super) fn user(row: &Row) -> Result<User, StoreError> {
     })
 }
 
-pub(super) fn session(row: &Row) -> Result<Session, StoreError> {
+pub(crate) fn session(row: &Row) -> Result<Session, StoreError> {
     Ok(Session {
         id: SessionId(int(row, 0)?),
         user: UserId(int(row, 1)?),
@@ -81,7 +66,7 @@ pub(super) fn session(row: &Row) -> Result<Session, StoreError> {
     })
 }
 
-pub(super) fn room(row: &Row) -> Result<Room, StoreError> {
+pub(crate) fn room(row: &Row) -> Result<Room, StoreError> {
     let kind = text(row, 2)?;
     Ok(Room {
         id: RoomId(int(row, 0)?),
@@ -99,12 +84,12 @@ pub(super) fn room(row: &Row) -> Result<Room, StoreError> {
 }
 
 /// The involvement in column `i`.
-pub(super) fn involvement(row: &Row, i: usize) -> Result<Involvement, StoreError> {
+pub(crate) fn involvement(row: &Row, i: usize) -> Result<Involvement, StoreError> {
     let raw = text(row, i)?;
     named("involvement", &raw, Involvement::parse(&raw))
 }
 
-pub(super) fn membership(row: &Row) -> Result<Membership, StoreError> {
+pub(crate) fn membership(row: &Row) -> Result<Membership, StoreError> {
     Ok(Membership {
         room: RoomId(int(row, 0)?),
         user: UserId(int(row, 1)?),
@@ -114,7 +99,7 @@ pub(super) fn membership(row: &Row) -> Result<Membership, StoreError> {
     })
 }
 
-pub(super) fn message(row: &Row) -> Result<Message, StoreError> {
+pub(crate) fn message(row: &Row) -> Result<Message, StoreError> {
     let mentions = opt_text(row, 8)?
         .unwrap_or_default()
         .split(',')
@@ -138,7 +123,7 @@ pub(super) fn message(row: &Row) -> Result<Message, StoreError> {
     })
 }
 
-pub(super) fn event(row: &Row) -> Result<Event, StoreError> {
+pub(crate) fn event(row: &Row) -> Result<Event, StoreError> {
     let name = text(row, 1)?;
     let kind = EventKind::from_parts(
         &name,
@@ -154,12 +139,24 @@ pub(super) fn event(row: &Row) -> Result<Event, StoreError> {
     })
 }
 
-pub(super) fn boost(row: &Row) -> Result<campfire_domain::Boost, StoreError> {
+pub(crate) fn boost(row: &Row) -> Result<campfire_domain::Boost, StoreError> {
     Ok(campfire_domain::Boost {
         id: BoostId(int(row, 0)?),
         message: MessageId(int(row, 1)?),
         booster: UserId(int(row, 2)?),
         content: value("boost", campfire_domain::BoostContent::new(&text(row, 3)?))?,
         created_at: Timestamp(int(row, 4)?),
+    })
+}
+
+pub(crate) fn subscription(row: &Row) -> Result<PushSubscription, StoreError> {
+    Ok(PushSubscription {
+        id: PushSubscriptionId(int(row, 0)?),
+        user: UserId(int(row, 1)?),
+        endpoint: text(row, 2)?,
+        p256dh: text(row, 3)?,
+        auth: text(row, 4)?,
+        session: opt_int(row, 5)?.map(SessionId),
+        created_at: Timestamp(int(row, 6)?),
     })
 }

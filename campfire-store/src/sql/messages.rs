@@ -1,0 +1,298 @@
+//! Messages, mentions, boosts, and the event log.
+
+use campfire_domain::{EventParts, MessageBody, Timestamp};
+use sea_query::{
+    Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, IntoTableRef, Order, Query,
+    SelectStatement, UpdateStatement,
+};
+
+use super::schema::{Boosts, Events, Mentions, Messages, Rooms, Users};
+use super::{Dialect, scalar};
+
+/// Messages with their mentioned users' ids joined by commas, in the order `rows::message`
+/// reads them.
+pub(crate) fn messages(dialect: Dialect) -> SelectStatement {
+    let user = Expr::col((Mentions::Table, Mentions::UserId));
+    let joined = match dialect {
+        Dialect::Sqlite => Func::cust("group_concat").arg(user),
+        Dialect::Postgres => Func::cust("string_agg").args([user.cast_as("text"), ",".into()]),
+    };
+    let mentions = Query::select()
+        .expr(joined)
+        .from(Mentions::Table)
+        .and_where(
+            Expr::col((Mentions::Table, Mentions::MessageId))
+                .equals((Messages::Table, Messages::Id)),
+        )
+        .take();
+    Query::select()
+        .columns([
+            (Messages::Table, Messages::Id),
+            (Messages::Table, Messages::RoomId),
+            (Messages::Table, Messages::AuthorId),
+            (Messages::Table, Messages::ClientMessageId),
+            (Messages::Table, Messages::BodyHtml),
+            (Messages::Table, Messages::BodyPlain),
+            (Messages::Table, Messages::CreatedAt),
+            (Messages::Table, Messages::EditedAt),
+        ])
+        .expr(scalar(mentions))
+        .from(Messages::Table)
+        .take()
+}
+
+pub(crate) fn message(dialect: Dialect, id: i64) -> SelectStatement {
+    messages(dialect)
+        .and_where(Expr::col((Messages::Table, Messages::Id)).eq(id))
+        .take()
+}
+
+/// Messages by id, in id order.
+pub(crate) fn messages_by_ids(dialect: Dialect, ids: &[i64]) -> SelectStatement {
+    messages(dialect)
+        .and_where(Expr::col((Messages::Table, Messages::Id)).is_in(ids.iter().copied()))
+        .order_by((Messages::Table, Messages::Id), Order::Asc)
+        .take()
+}
+
+/// Up to `limit` messages of a room older than `before`, newest first.
+pub(crate) fn page_before(dialect: Dialect, room: i64, before: i64, limit: u64) -> SelectStatement {
+    messages(dialect)
+        .and_where(Expr::col((Messages::Table, Messages::RoomId)).eq(room))
+        .and_where(Expr::col((Messages::Table, Messages::Id)).lt(before))
+        .order_by((Messages::Table, Messages::Id), Order::Desc)
+        .limit(limit)
+        .take()
+}
+
+/// Up to `limit` messages of a room from `from` on (`from` itself included when `inclusive`),
+/// oldest first.
+pub(crate) fn page_from(
+    dialect: Dialect,
+    room: i64,
+    from: i64,
+    inclusive: bool,
+    limit: u64,
+) -> SelectStatement {
+    let id = Expr::col((Messages::Table, Messages::Id));
+    messages(dialect)
+        .and_where(Expr::col((Messages::Table, Messages::RoomId)).eq(room))
+        .and_where(if inclusive { id.gte(from) } else { id.gt(from) })
+        .order_by((Messages::Table, Messages::Id), Order::Asc)
+        .limit(limit)
+        .take()
+}
+
+/// `(id)` of the message an author posted with this client id: a retried post.
+pub(crate) fn message_by_client_id(author: i64, client_message_id: &str) -> SelectStatement {
+    Query::select()
+        .column(Messages::Id)
+        .from(Messages::Table)
+        .and_where(Expr::col(Messages::AuthorId).eq(author))
+        .and_where(Expr::col(Messages::ClientMessageId).eq(client_message_id))
+        .take()
+}
+
+/// `(id, room_id)` of every message an author wrote.
+pub(crate) fn messages_by_author(author: i64) -> SelectStatement {
+    Query::select()
+        .columns([Messages::Id, Messages::RoomId])
+        .from(Messages::Table)
+        .and_where(Expr::col(Messages::AuthorId).eq(author))
+        .take()
+}
+
+/// `(count)` of a room's messages.
+pub(crate) fn message_count(room: i64) -> SelectStatement {
+    Query::select()
+        .expr(Expr::col(Asterisk).count())
+        .from(Messages::Table)
+        .and_where(Expr::col(Messages::RoomId).eq(room))
+        .take()
+}
+
+pub(crate) fn insert_message(
+    room: i64,
+    author: i64,
+    client_message_id: &str,
+    body: &MessageBody,
+    at: Timestamp,
+) -> InsertStatement {
+    Query::insert()
+        .into_table(Messages::Table)
+        .columns([
+            Messages::RoomId,
+            Messages::AuthorId,
+            Messages::ClientMessageId,
+            Messages::BodyHtml,
+            Messages::BodyPlain,
+            Messages::CreatedAt,
+        ])
+        .values_panic([
+            room.into(),
+            author.into(),
+            client_message_id.into(),
+            body.html().into(),
+            body.plain().into(),
+            at.0.into(),
+        ])
+        .take()
+}
+
+pub(crate) fn edit_message(id: i64, body: &MessageBody, at: Timestamp) -> UpdateStatement {
+    Query::update()
+        .table(Messages::Table)
+        .value(Messages::BodyHtml, body.html())
+        .value(Messages::BodyPlain, body.plain())
+        .value(Messages::EditedAt, at.0)
+        .and_where(Expr::col(Messages::Id).eq(id))
+        .take()
+}
+
+/// Deletes a message; its mentions and boosts go with it (`ON DELETE CASCADE`).
+pub(crate) fn delete_message(id: i64) -> DeleteStatement {
+    Query::delete()
+        .from_table(Messages::Table)
+        .and_where(Expr::col(Messages::Id).eq(id))
+        .take()
+}
+
+pub(crate) fn insert_mention(message: i64, user: i64) -> InsertStatement {
+    Query::insert()
+        .into_table(Mentions::Table)
+        .columns([Mentions::MessageId, Mentions::UserId])
+        .values_panic([message.into(), user.into()])
+        .take()
+}
+
+pub(crate) fn delete_mentions(message: i64) -> DeleteStatement {
+    Query::delete()
+        .from_table(Mentions::Table)
+        .and_where(Expr::col(Mentions::MessageId).eq(message))
+        .take()
+}
+
+/// Boosts, in the order `rows::boost` reads them.
+pub(crate) fn boosts() -> SelectStatement {
+    Query::select()
+        .columns([
+            Boosts::Id,
+            Boosts::MessageId,
+            Boosts::BoosterId,
+            Boosts::Content,
+            Boosts::CreatedAt,
+        ])
+        .from(Boosts::Table)
+        .take()
+}
+
+pub(crate) fn boost(id: i64) -> SelectStatement {
+    boosts().and_where(Expr::col(Boosts::Id).eq(id)).take()
+}
+
+/// The boosts of these messages, oldest first.
+pub(crate) fn boosts_of(messages: &[i64]) -> SelectStatement {
+    boosts()
+        .and_where(Expr::col(Boosts::MessageId).is_in(messages.iter().copied()))
+        .order_by(Boosts::Id, Order::Asc)
+        .take()
+}
+
+pub(crate) fn insert_boost(
+    message: i64,
+    booster: i64,
+    content: &str,
+    at: Timestamp,
+) -> InsertStatement {
+    Query::insert()
+        .into_table(Boosts::Table)
+        .columns([
+            Boosts::MessageId,
+            Boosts::BoosterId,
+            Boosts::Content,
+            Boosts::CreatedAt,
+        ])
+        .values_panic([message.into(), booster.into(), content.into(), at.0.into()])
+        .take()
+}
+
+pub(crate) fn delete_boost(id: i64) -> DeleteStatement {
+    Query::delete()
+        .from_table(Boosts::Table)
+        .and_where(Expr::col(Boosts::Id).eq(id))
+        .take()
+}
+
+/// Appends an event; its sequence number is the row's key.
+pub(crate) fn insert_event(parts: &EventParts, at: Timestamp) -> InsertStatement {
+    Query::insert()
+        .into_table(Events::Table)
+        .columns([
+            Events::Kind,
+            Events::RoomId,
+            Events::UserId,
+            Events::MessageId,
+            Events::BoostId,
+            Events::CreatedAt,
+        ])
+        .values_panic([
+            parts.name.into(),
+            parts.room.map(|r| r.0).into(),
+            parts.user.map(|u| u.0).into(),
+            parts.message.map(|m| m.0).into(),
+            parts.boost.map(|b| b.0).into(),
+            at.0.into(),
+        ])
+        .take()
+}
+
+/// Up to `limit` events after `after`, in order, as `rows::event` reads them.
+pub(crate) fn events_after(after: i64, limit: u64) -> SelectStatement {
+    Query::select()
+        .columns([
+            Events::Seq,
+            Events::Kind,
+            Events::RoomId,
+            Events::UserId,
+            Events::MessageId,
+            Events::BoostId,
+            Events::CreatedAt,
+        ])
+        .from(Events::Table)
+        .and_where(Expr::col(Events::Seq).gt(after))
+        .order_by(Events::Seq, Order::Asc)
+        .limit(limit)
+        .take()
+}
+
+fn head_expr() -> Expr {
+    Func::coalesce([Expr::col(Events::Seq).max(), 0_i64.into()]).into()
+}
+
+/// `(seq)` of the newest event, 0 when there is none.
+pub(crate) fn head() -> SelectStatement {
+    Query::select().expr(head_expr()).from(Events::Table).take()
+}
+
+/// `(count)` of the rows of a table, as an expression.
+fn count_of(table: impl IntoTableRef) -> Expr {
+    scalar(
+        Query::select()
+            .expr(Expr::col(Asterisk).count())
+            .from(table)
+            .take(),
+    )
+}
+
+/// `(users, rooms, messages, events, head)`.
+pub(crate) fn stats() -> SelectStatement {
+    Query::select()
+        .expr(count_of(Users::Table))
+        .expr(count_of(Rooms::Table))
+        .expr(count_of(Messages::Table))
+        .expr(count_of(Events::Table))
+        .expr(scalar(
+            Query::select().expr(head_expr()).from(Events::Table).take(),
+        ))
+        .take()
+}
