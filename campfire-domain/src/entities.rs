@@ -185,6 +185,39 @@ pub struct Room {
     pub last_active_at: Timestamp,
 }
 
+impl Room {
+    /// A new open or closed room (R1, R2), before the store gives it an id.
+    pub fn new_shared(name: RoomName, kind: RoomKind, creator: UserId, at: Timestamp) -> Room {
+        Room {
+            id: RoomId(0),
+            name: Some(name),
+            kind,
+            creator,
+            direct_key: None,
+            created_at: at,
+            last_active_at: at,
+        }
+    }
+
+    /// First run's room (A1): open, so everyone who joins later is in it too.
+    pub fn first(name: RoomName, admin: UserId, at: Timestamp) -> Room {
+        Room::new_shared(name, RoomKind::Open, admin, at)
+    }
+
+    /// A new direct room between the members of `key` (R5): unnamed.
+    pub fn new_direct(key: DirectRoomKey, creator: UserId, at: Timestamp) -> Room {
+        Room {
+            id: RoomId(0),
+            name: None,
+            kind: RoomKind::Direct,
+            creator,
+            direct_key: Some(key),
+            created_at: at,
+            last_active_at: at,
+        }
+    }
+}
+
 /// How closely a member follows a room (R3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Involvement {

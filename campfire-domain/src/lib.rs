@@ -25,6 +25,7 @@ mod policy;
 mod push;
 mod roster;
 mod time;
+mod user_kind;
 
 pub use audience::{Audience, Recipient, marks_unread, should_push, webhook_recipients};
 pub use avatar::{AVATAR_COLOURS, Avatar, avatar_colour, initials};
@@ -51,3 +52,4 @@ pub use policy::{Action, Actor, Denied, RoomFacts, authorize};
 pub use push::{PushKeys, VapidKey};
 pub use roster::{NotActive, RosterChange, roster_change, shared_room_members};
 pub use time::Timestamp;
+pub use user_kind::{UserChange, WrongUserKind, arrival_rooms, check_change, new_bot, new_person};

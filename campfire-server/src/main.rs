@@ -58,9 +58,13 @@ async fn run(config: Config) -> Result<()> {
             .await
             .with_context(|| format!("could not open {}", data.database().display()))?,
     );
-    // Sessions, users, rooms, memberships and latest pages answered from memory (HotStore),
-    // kept current by this process's writes and by the log for everyone else's.
-    let dyn_store: Arc<dyn Store> = Arc::new(HotStore::new(store.clone()));
+    // Sessions, users, rooms and memberships held in memory from the start, latest pages once
+    // read (HotStore), kept current by this process's writes and by the log for everyone else's.
+    let dyn_store: Arc<dyn Store> = Arc::new(
+        HotStore::load(store.clone())
+            .await
+            .context("could not read the hot state")?,
+    );
 
     let mut http = HttpConfig::new(signing_key);
     http.features = config.features();

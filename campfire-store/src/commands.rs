@@ -2,8 +2,8 @@
 
 use campfire_domain::{
     Account, AccountName, Bio, BotToken, ClientMessageId, EmailAddress, EventSeq, JoinCode,
-    Message, MessageBody, MessageId, PersonName, PushKeys, PushSubscriptionId, Role, Room,
-    RoomName, SessionId, Timestamp, User, UserId,
+    Membership, Message, MessageBody, MessageId, PersonName, PushKeys, PushSubscriptionId, Role,
+    Room, RoomName, Session, SessionId, Timestamp, User, UserId,
 };
 
 /// Everything first run creates: the account, its first administrator and the first room.
@@ -259,4 +259,21 @@ pub struct Stats {
     pub events: u64,
     /// The newest event's sequence number.
     pub last_event: EventSeq,
+}
+
+/// What every request reads, all of it, as of one log position: what
+/// [`crate::HotStore::load`] holds in memory from the start (read in one read transaction, so
+/// following the log from `head` keeps it exact).
+#[derive(Debug, Clone, Default)]
+pub struct HotState {
+    /// Every user, of every role and status.
+    pub users: Vec<User>,
+    /// Every room.
+    pub rooms: Vec<Room>,
+    /// Every membership.
+    pub memberships: Vec<Membership>,
+    /// Every session.
+    pub sessions: Vec<Session>,
+    /// The newest event these include.
+    pub head: EventSeq,
 }

@@ -42,3 +42,15 @@ pub enum Conflict {
     #[error("that can't be done to a user of this kind")]
     WrongUserKind,
 }
+
+impl From<campfire_domain::WrongUserKind> for StoreError {
+    fn from(_: campfire_domain::WrongUserKind) -> Self {
+        Conflict::WrongUserKind.into()
+    }
+}
+
+impl From<campfire_domain::BotsAreNotBanned> for StoreError {
+    fn from(_: campfire_domain::BotsAreNotBanned) -> Self {
+        Conflict::WrongUserKind.into()
+    }
+}

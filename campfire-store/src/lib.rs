@@ -22,9 +22,9 @@ mod sqlite;
 mod store;
 
 pub use commands::{
-    AccountChanges, Delivery, DeliveryStats, DeliveryTarget, FirstRun, NewBot, NewMessage,
-    NewPerson, NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges,
-    RoomMembers, SetUp, Stats,
+    AccountChanges, Delivery, DeliveryStats, DeliveryTarget, FirstRun, HotState, NewBot,
+    NewMessage, NewPerson, NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted,
+    ProfileChanges, RoomMembers, SetUp, Stats,
 };
 pub use error::{Conflict, StoreError};
 pub use hot::HotStore;

@@ -13,13 +13,13 @@ use campfire_domain::{
     ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp,
-    User, UserId, UserStatus, Webhook, WebhookId,
+    User, UserChange, UserId, UserStatus, Webhook, WebhookId, check_change,
 };
 
 use crate::{
-    AccountChanges, Conflict, Delivery, DeliveryStats, DeliveryTarget, FirstRun, MAX_PAGE, NewBot,
-    NewMessage, NewPerson, NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted,
-    ProfileChanges, RoomMembers, SetUp, Stats, Store, StoreError,
+    AccountChanges, Conflict, Delivery, DeliveryStats, DeliveryTarget, FirstRun, HotState,
+    MAX_PAGE, NewBot, NewMessage, NewPerson, NewPushSubscription, NewRoom, NewSession, Outcome,
+    Page, Posted, ProfileChanges, RoomMembers, SetUp, Stats, Store, StoreError,
 };
 
 /// A [`Store`] that keeps everything in memory.
@@ -126,16 +126,15 @@ impl State {
     fn insert_user(&mut self, user: User, at: Timestamp) -> User {
         self.users.insert(user.id, user.clone());
         self.append(EventKind::UserJoined { user: user.id }, at);
-        let open: Vec<RoomId> = self
-            .rooms
-            .values()
-            .filter(|r| r.kind == RoomKind::Open)
-            .map(|r| r.id)
-            .collect();
-        for room in open {
+        for room in campfire_domain::arrival_rooms(&self.room_kinds()) {
             self.add_member(room, RoomKind::Open, user.id, at);
         }
         user
+    }
+
+    /// Every room with its kind.
+    fn room_kinds(&self) -> Vec<(RoomId, RoomKind)> {
+        self.rooms.values().map(|r| (r.id, r.kind)).collect()
     }
 
     fn insert_room(&mut self, room: Room, members: &[UserId], at: Timestamp) -> Room {
@@ -275,16 +274,10 @@ impl Store for MemoryStore {
         };
         s.account = Some(account.clone());
         s.append(EventKind::AccountUpdated, at);
-        let id = UserId(s.next_id());
-        let admin = person(id, first_run.admin, Role::Administrator, &mut s, at);
+        let admin = person(first_run.admin, Role::Administrator, &mut s, at)?;
         let room = Room {
             id: RoomId(s.next_id()),
-            name: Some(first_run.first_room),
-            kind: RoomKind::Open,
-            creator: admin.id,
-            direct_key: None,
-            created_at: at,
-            last_active_at: at,
+            ..Room::first(first_run.first_room, admin.id, at)
         };
         let room = s.insert_room(room, &[admin.id], at);
         Ok(SetUp {
@@ -309,13 +302,9 @@ impl Store for MemoryStore {
 
     async fn create_person(&self, new: NewPerson, at: Timestamp) -> Result<User, StoreError> {
         let mut s = self.lock();
-        if new.role == Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
         s.check_email_free(&new.email)?;
-        let id = UserId(s.next_id());
         let role = new.role;
-        Ok(person(id, new, role, &mut s, at))
+        person(new, role, &mut s, at)
     }
 
     async fn create_bot(&self, bot: NewBot, at: Timestamp) -> Result<User, StoreError> {
@@ -323,13 +312,7 @@ impl Store for MemoryStore {
         let id = UserId(s.next_id());
         let user = User {
             id,
-            name: bot.name,
-            email: None,
-            role: Role::Bot,
-            status: UserStatus::Active,
-            bio: Default::default(),
-            bot_token: Some(bot.token),
-            created_at: at,
+            ..campfire_domain::new_bot(bot.name, bot.token, at)
         };
         if let Some(url) = bot.webhook_url {
             let webhook = Webhook {
@@ -367,9 +350,7 @@ impl Store for MemoryStore {
     async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
         let mut s = self.lock();
         let user = s.users.get_mut(&id).ok_or(StoreError::NotFound("user"))?;
-        if user.role == Role::Bot || role == Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
+        check_change(user, UserChange::Role(role))?;
         user.role = role;
         let user = user.clone();
         s.append(EventKind::UserUpdated { user: id }, at);
@@ -383,9 +364,7 @@ impl Store for MemoryStore {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         let mut s = self.lock();
-        if s.user(id)?.role == Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
+        check_change(s.user(id)?, UserChange::Password)?;
         s.password_hashes.insert(id, password_hash);
         s.sessions.retain(|_, session| session.user != id);
         s.drop_orphaned_subscriptions();
@@ -401,9 +380,7 @@ impl Store for MemoryStore {
     ) -> Result<User, StoreError> {
         let mut s = self.lock();
         let user = s.users.get_mut(&id).ok_or(StoreError::NotFound("user"))?;
-        if user.role != Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
+        check_change(user, UserChange::BotToken)?;
         user.bot_token = Some(token);
         let user = user.clone();
         s.append(EventKind::UserUpdated { user: id }, at);
@@ -429,8 +406,8 @@ impl Store for MemoryStore {
         at: Timestamp,
     ) -> Result<User, StoreError> {
         let mut s = self.lock();
-        if s.user(id)?.role == Role::Bot && changes.email.is_some() {
-            return Err(Conflict::WrongUserKind.into());
+        if changes.email.is_some() {
+            check_change(s.user(id)?, UserChange::Email)?;
         }
         if let Some(email) = &changes.email {
             let taken = s
@@ -458,9 +435,7 @@ impl Store for MemoryStore {
 
     async fn set_webhook(&self, bot: UserId, url: Option<String>) -> Result<(), StoreError> {
         let mut s = self.lock();
-        if s.user(bot)?.role != Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
+        check_change(s.user(bot)?, UserChange::Webhook)?;
         match url {
             Some(url) => {
                 let id = s
@@ -491,20 +466,14 @@ impl Store for MemoryStore {
             .filter(|m| m.author == id)
             .map(|m| (m.id, m.room))
             .collect();
-        let departure = campfire_domain::ban(s.user(id)?, &s.rooms_of(id), &ips, &messages)
-            .map_err(|_| Conflict::WrongUserKind)?;
+        let departure = campfire_domain::ban(s.user(id)?, &s.rooms_of(id), &ips, &messages)?;
         s.persist_departure(departure, at);
         Ok(())
     }
 
     async fn unban_user(&self, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
-        let open: Vec<RoomId> = s
-            .rooms
-            .values()
-            .filter(|r| r.kind == RoomKind::Open)
-            .map(|r| r.id)
-            .collect();
+        let open = campfire_domain::arrival_rooms(&s.room_kinds());
         let user = s.user(id)?;
         let Some(back) = campfire_domain::reinstatement(user, &open) else {
             return Ok(());
@@ -658,10 +627,15 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
+    async fn hot_state(&self) -> Result<HotState, StoreError> {
         let s = self.lock();
-        let pairs = s.memberships.keys().copied().collect();
-        Ok((pairs, s.events.last().map_or(EventSeq(0), |e| e.seq)))
+        Ok(HotState {
+            users: s.users.values().cloned().collect(),
+            rooms: s.rooms.values().cloned().collect(),
+            memberships: s.memberships.values().cloned().collect(),
+            sessions: s.sessions.values().cloned().collect(),
+            head: s.events.last().map_or(EventSeq(0), |e| e.seq),
+        })
     }
 
     async fn set_involvement(
@@ -688,12 +662,7 @@ impl Store for MemoryStore {
         let (kind, members) = s.resolve_members(&new.members, Some(new.creator))?;
         let room = Room {
             id: RoomId(s.next_id()),
-            name: Some(new.name),
-            kind,
-            creator: new.creator,
-            direct_key: None,
-            created_at: new.at,
-            last_active_at: new.at,
+            ..Room::new_shared(new.name, kind, new.creator, new.at)
         };
         Ok(s.insert_room(room, &members, new.at))
     }
@@ -718,12 +687,7 @@ impl Store for MemoryStore {
         let members = key.members().to_vec();
         let room = Room {
             id: RoomId(s.next_id()),
-            name: None,
-            kind: RoomKind::Direct,
-            creator,
-            direct_key: Some(key),
-            created_at: at,
-            last_active_at: at,
+            ..Room::new_direct(key, creator, at)
         };
         Ok((s.insert_room(room, &members, at), true))
     }
@@ -1313,17 +1277,10 @@ impl Store for MemoryStore {
 }
 
 /// Inserts a person (the caller has checked their email is free).
-fn person(id: UserId, new: NewPerson, role: Role, s: &mut State, at: Timestamp) -> User {
-    let user = User {
-        id,
-        name: new.name,
-        email: Some(new.email),
-        role,
-        status: UserStatus::Active,
-        bio: new.bio,
-        bot_token: None,
-        created_at: at,
-    };
+fn person(new: NewPerson, role: Role, s: &mut State, at: Timestamp) -> Result<User, StoreError> {
+    let arriving = campfire_domain::new_person(new.name, new.email, role, new.bio, at)?;
+    let id = UserId(s.next_id());
+    let user = User { id, ..arriving };
     s.password_hashes.insert(id, new.password_hash);
-    s.insert_user(user, at)
+    Ok(s.insert_user(user, at))
 }

@@ -9,7 +9,7 @@ use campfire_domain::{
 };
 
 use crate::{
-    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson,
+    AccountChanges, Delivery, DeliveryStats, FirstRun, HotState, NewBot, NewMessage, NewPerson,
     NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers,
     SetUp, Stats, StoreError,
 };
@@ -170,8 +170,17 @@ pub trait Store: Send + Sync {
     /// Deletes a room with its messages (R6).
     async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError>;
 
-    /// Every (room, member) pair, and the log position they are consistent with, read together.
-    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError>;
+    /// Every user, room, membership and session, and the log position they are consistent
+    /// with, read together.
+    async fn hot_state(&self) -> Result<HotState, StoreError>;
+
+    /// Every (room, member) pair, and the log position they are consistent with, read together
+    /// (what live delivery starts from).
+    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
+        let state = self.hot_state().await?;
+        let pairs = state.memberships.iter().map(|m| (m.room, m.user)).collect();
+        Ok((pairs, state.head))
+    }
 
     /// Sets how closely a member follows a room (R3).
     async fn set_involvement(

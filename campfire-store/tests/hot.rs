@@ -237,3 +237,80 @@ async fn its_own_writes_are_read_back_at_once() {
         None
     );
 }
+
+/// A server loads the hot state at start: the reads behind authenticating a request and
+/// checking a membership are answered from memory from the first request on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loaded_store_answers_a_request_s_reads_from_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("campfire.db");
+    let earlier = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    let setup = earlier.set_up(first_run()).await.unwrap();
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    earlier
+        .create_session(NewSession {
+            user: ada,
+            token_hash: "ada-token".into(),
+            user_agent: "test".into(),
+            ip: "192.0.2.1".into(),
+            at: Timestamp(3),
+        })
+        .await
+        .unwrap();
+    drop(earlier);
+
+    let sqlite = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    let hot = HotStore::load(Arc::new(sqlite)).await.unwrap();
+    let session = hot.session_by_token_hash("ada-token").await.unwrap();
+    assert_eq!(session.map(|s| s.user), Some(ada));
+    assert_eq!(hot.user(ada).await.unwrap().name.as_str(), "Ada");
+    assert_eq!(hot.room(room).await.unwrap().name, setup.room.name);
+    assert!(hot.membership(room, ada).await.unwrap().is_some());
+    assert_eq!(hot.misses(), 0, "nothing was read from the database");
+
+    // The same reads on a store that was not loaded go to the database.
+    let cold = HotStore::new(Arc::new(
+        SqliteStore::open(&path, StoreOptions::default())
+            .await
+            .unwrap(),
+    ));
+    cold.session_by_token_hash("ada-token").await.unwrap();
+    cold.user(ada).await.unwrap();
+    assert_eq!(cold.misses(), 2);
+}
+
+/// Live delivery starts from the HotStore's roster: what another process changed reaches it
+/// through the log, and it is exact as of the head it names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_membership_snapshot_follows_the_log_written_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("campfire.db");
+    let server = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    let setup = server.set_up(first_run()).await.unwrap();
+    let hot = HotStore::load(Arc::new(server)).await.unwrap();
+    let cli = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+
+    let bob = cli
+        .create_person(person("Bob", "bob@example.com"), Timestamp(2))
+        .await
+        .unwrap()
+        .id;
+    cli.deactivate_user(setup.admin.id, Timestamp(3))
+        .await
+        .unwrap();
+
+    let (pairs, head) = hot.membership_snapshot().await.unwrap();
+    assert_eq!(head, cli.last_event_seq().await.unwrap());
+    assert_eq!(pairs, vec![(setup.room.id, bob)]);
+    let (mut from_database, _) = cli.membership_snapshot().await.unwrap();
+    from_database.sort();
+    assert_eq!(pairs, from_database);
+}

@@ -7,7 +7,6 @@ use sea_query::{
 };
 
 use super::schema::{Memberships, Rooms};
-use super::word;
 
 /// Rooms, in the order `rows::room` reads them.
 pub(crate) fn rooms() -> SelectStatement {
@@ -37,12 +36,11 @@ pub(crate) fn direct_room(key: &str) -> SelectStatement {
         .take()
 }
 
-/// The ids of the open rooms, in order.
-pub(crate) fn open_room_ids() -> SelectStatement {
+/// Every room's id and kind, in order.
+pub(crate) fn room_kinds() -> SelectStatement {
     Query::select()
-        .column(Rooms::Id)
+        .columns([Rooms::Id, Rooms::Kind])
         .from(Rooms::Table)
-        .and_where(Expr::col(Rooms::Kind).eq(word("open")))
         .order_by(Rooms::Id, Order::Asc)
         .take()
 }
@@ -137,16 +135,6 @@ pub(crate) fn member_ids(room: i64) -> SelectStatement {
         .column(Memberships::UserId)
         .from(Memberships::Table)
         .and_where(Expr::col(Memberships::RoomId).eq(room))
-        .order_by(Memberships::UserId, Order::Asc)
-        .take()
-}
-
-/// Every (room, user) pair, in order.
-pub(crate) fn membership_pairs() -> SelectStatement {
-    Query::select()
-        .columns([Memberships::RoomId, Memberships::UserId])
-        .from(Memberships::Table)
-        .order_by(Memberships::RoomId, Order::Asc)
         .order_by(Memberships::UserId, Order::Asc)
         .take()
 }

@@ -66,6 +66,11 @@ pub(crate) fn session(row: &Row) -> Result<Session, StoreError> {
     })
 }
 
+/// A stored room kind.
+pub(crate) fn room_kind(kind: &str) -> Result<RoomKind, StoreError> {
+    named("room kind", kind, RoomKind::parse(kind))
+}
+
 pub(crate) fn room(row: &Row) -> Result<Room, StoreError> {
     let kind = text(row, 2)?;
     Ok(Room {
@@ -73,7 +78,7 @@ pub(crate) fn room(row: &Row) -> Result<Room, StoreError> {
         name: opt_text(row, 1)?
             .map(|n| value("room name", RoomName::new(&n)))
             .transpose()?,
-        kind: named("room kind", &kind, RoomKind::parse(&kind))?,
+        kind: room_kind(&kind)?,
         creator: UserId(int(row, 3)?),
         direct_key: opt_text(row, 4)?
             .map(|k| value("direct room key", DirectRoomKey::parse(&k)))

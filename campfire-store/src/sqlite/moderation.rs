@@ -2,16 +2,16 @@
 //! bodies behind the `Store` methods of the same names.
 
 use campfire_domain::{
-    Account, Departure, EventKind, Message, MessageBody, MessageId, Role, RoomId, RoomKind,
-    Timestamp, User, UserId, UserStatus,
+    Account, Departure, EventKind, Message, MessageBody, MessageId, RoomId, RoomKind, Timestamp,
+    User, UserChange, UserId, UserStatus, check_change,
 };
 use rusqlite::Connection;
 
 use super::SqliteStore;
-use super::sql::{execute, execute_raw, ids, map_unique, query};
-use super::write::{account_in, append, insert_mentions, message_in, user_in};
+use super::sql::{execute, execute_raw, map_unique, query};
+use super::write::{account_in, append, insert_mentions, message_in, room_kinds, user_in};
 use crate::sql::schema::{Account as AccountColumn, Users};
-use crate::sql::{delivery, int, messages, people, rooms, searches, text};
+use crate::sql::{delivery, int, messages, people, rooms, rows, searches, text};
 use crate::{AccountChanges, Conflict, ProfileChanges, StoreError};
 
 impl SqliteStore {
@@ -68,9 +68,7 @@ impl SqliteStore {
             )?;
         }
         if let Some(email) = &changes.email {
-            if user.role == Role::Bot {
-                return Err(Conflict::WrongUserKind.into());
-            }
+            check_change(&user, UserChange::Email)?;
             execute_raw(
                 tx,
                 &people::update_user(id.0, Users::Email, email.as_str().into()),
@@ -86,9 +84,7 @@ impl SqliteStore {
         bot: UserId,
         url: Option<String>,
     ) -> Result<(), StoreError> {
-        if user_in(tx, bot)?.role != Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
+        check_change(&user_in(tx, bot)?, UserChange::Webhook)?;
         match url {
             Some(url) => {
                 execute(tx, &delivery::set_webhook(bot.0, &url))?;
@@ -122,17 +118,13 @@ impl SqliteStore {
             .iter()
             .map(|row| Ok((MessageId(int(row, 0)?), RoomId(int(row, 1)?))))
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let departure = campfire_domain::ban(&user, &rooms_of(tx, id)?, &ips, &messages)
-            .map_err(|_| Conflict::WrongUserKind)?;
+        let departure = campfire_domain::ban(&user, &rooms_of(tx, id)?, &ips, &messages)?;
         persist_departure(tx, &departure, at)
     }
 
     pub(super) fn unban_in(tx: &Connection, id: UserId, at: Timestamp) -> Result<(), StoreError> {
         let user = user_in(tx, id)?;
-        let open: Vec<RoomId> = ids(tx, &rooms::open_room_ids())?
-            .into_iter()
-            .map(RoomId)
-            .collect();
+        let open = campfire_domain::arrival_rooms(&room_kinds(tx)?);
         let Some(back) = campfire_domain::reinstatement(&user, &open) else {
             return Ok(());
         };
@@ -172,13 +164,7 @@ impl SqliteStore {
 fn rooms_of(tx: &Connection, user: UserId) -> Result<Vec<(RoomId, RoomKind)>, StoreError> {
     query(tx, &rooms::rooms_of(user.0))?
         .iter()
-        .map(|row| {
-            let kind = text(row, 1)?;
-            let kind = RoomKind::parse(&kind).ok_or_else(|| {
-                StoreError::Corrupt(format!("rooms.kind: unknown value {kind:?}"))
-            })?;
-            Ok((RoomId(int(row, 0)?), kind))
-        })
+        .map(|row| Ok((RoomId(int(row, 0)?), rows::room_kind(&text(row, 1)?)?)))
         .collect()
 }
 

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, Audience, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId,
-    Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserId, UserStatus, Webhook,
-    WebhookId, roster_change, shared_room_members,
+    Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserChange, UserId, Webhook,
+    WebhookId, check_change, roster_change, shared_room_members,
 };
 use rusqlite::Connection;
 
@@ -19,8 +19,8 @@ use crate::sql::rows::{self, involvement};
 use crate::sql::schema::{Account as AccountColumn, Memberships, Rooms, Users};
 use crate::sql::{delivery, int, messages, opt_int, people, rooms as room_sql, text};
 use crate::{
-    Conflict, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession, Page, Posted,
-    RoomMembers, SetUp, Stats, Store, StoreError,
+    Conflict, FirstRun, HotState, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession,
+    Page, Posted, RoomMembers, SetUp, Stats, Store, StoreError,
 };
 
 /// Appends an event inside the caller's transaction.
@@ -95,11 +95,18 @@ fn insert_user(
     let id = inserted.last_insert_id;
     let id = UserId(id);
     append(tx, EventKind::UserJoined { user: id }, user.created_at)?;
-    let open = ids(tx, &room_sql::open_room_ids())?;
-    for room in open {
-        add_member(tx, RoomId(room), RoomKind::Open, id, user.created_at)?;
+    for room in campfire_domain::arrival_rooms(&room_kinds(tx)?) {
+        add_member(tx, room, RoomKind::Open, id, user.created_at)?;
     }
     Ok(id)
+}
+
+/// Every room with its kind.
+pub(super) fn room_kinds(tx: &Connection) -> Result<Vec<(RoomId, RoomKind)>, StoreError> {
+    query(tx, &room_sql::room_kinds())?
+        .iter()
+        .map(|row| Ok((RoomId(int(row, 0)?), rows::room_kind(&text(row, 1)?)?)))
+        .collect()
 }
 
 pub(super) fn email_free(tx: &Connection, email: &EmailAddress) -> Result<(), StoreError> {
@@ -141,17 +148,14 @@ pub(super) fn message_in(conn: &Connection, id: MessageId) -> Result<Message, St
     rows::message(&row.ok_or(StoreError::NotFound("message"))?)
 }
 
-fn person_row(new: &crate::NewPerson, role: Role, at: Timestamp) -> User {
-    User {
-        id: UserId(0),
-        name: new.name.clone(),
-        email: Some(new.email.clone()),
+fn person_row(new: &crate::NewPerson, role: Role, at: Timestamp) -> Result<User, StoreError> {
+    Ok(campfire_domain::new_person(
+        new.name.clone(),
+        new.email.clone(),
         role,
-        status: UserStatus::Active,
-        bio: new.bio.clone(),
-        bot_token: None,
-        created_at: at,
-    }
+        new.bio.clone(),
+        at,
+    )?)
 }
 
 impl SqliteStore {
@@ -174,18 +178,10 @@ impl SqliteStore {
         email_free(tx, &first_run.admin.email)?;
         let admin = insert_user(
             tx,
-            &person_row(&first_run.admin, Role::Administrator, at),
+            &person_row(&first_run.admin, Role::Administrator, at)?,
             Some(&first_run.admin.password_hash),
         )?;
-        let room = Room {
-            id: RoomId(0),
-            name: Some(first_run.first_room),
-            kind: RoomKind::Open,
-            creator: admin,
-            direct_key: None,
-            created_at: at,
-            last_active_at: at,
-        };
+        let room = Room::first(first_run.first_room, admin, at);
         let room = insert_room(tx, &room, &[admin])?;
         Ok(SetUp {
             account: account_in(tx)?.ok_or(StoreError::NotFound("account"))?,
@@ -324,16 +320,10 @@ impl Store for SqliteStore {
     }
 
     async fn create_person(&self, person: NewPerson, at: Timestamp) -> Result<User, StoreError> {
-        if person.role == Role::Bot {
-            return Err(Conflict::WrongUserKind.into());
-        }
+        let row = person_row(&person, person.role, at)?;
         self.write(move |tx| {
             email_free(tx, &person.email)?;
-            let id = insert_user(
-                tx,
-                &person_row(&person, person.role, at),
-                Some(&person.password_hash),
-            )?;
+            let id = insert_user(tx, &row, Some(&person.password_hash))?;
             user_in(tx, id)
         })
         .await
@@ -341,16 +331,7 @@ impl Store for SqliteStore {
 
     async fn create_bot(&self, bot: NewBot, at: Timestamp) -> Result<User, StoreError> {
         self.write(move |tx| {
-            let row = User {
-                id: UserId(0),
-                name: bot.name.clone(),
-                email: None,
-                role: Role::Bot,
-                status: UserStatus::Active,
-                bio: Default::default(),
-                bot_token: Some(bot.token.clone()),
-                created_at: at,
-            };
+            let row = campfire_domain::new_bot(bot.name.clone(), bot.token.clone(), at);
             let id = insert_user(tx, &row, None)?;
             if let Some(url) = &bot.webhook_url {
                 execute(tx, &delivery::set_webhook(id.0, url.as_str()))?;
@@ -390,10 +371,7 @@ impl Store for SqliteStore {
 
     async fn set_role(&self, id: UserId, role: Role, at: Timestamp) -> Result<User, StoreError> {
         self.write(move |tx| {
-            let user = user_in(tx, id)?;
-            if user.role == Role::Bot || role == Role::Bot {
-                return Err(Conflict::WrongUserKind.into());
-            }
+            check_change(&user_in(tx, id)?, UserChange::Role(role))?;
             execute(tx, &people::set_role(id.0, role))?;
             append(tx, EventKind::UserUpdated { user: id }, at)?;
             user_in(tx, id)
@@ -408,9 +386,7 @@ impl Store for SqliteStore {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         self.write(move |tx| {
-            if user_in(tx, id)?.role == Role::Bot {
-                return Err(Conflict::WrongUserKind.into());
-            }
+            check_change(&user_in(tx, id)?, UserChange::Password)?;
             execute(
                 tx,
                 &people::update_user(id.0, Users::PasswordHash, password_hash.into()),
@@ -428,9 +404,7 @@ impl Store for SqliteStore {
         at: Timestamp,
     ) -> Result<User, StoreError> {
         self.write(move |tx| {
-            if user_in(tx, id)?.role != Role::Bot {
-                return Err(Conflict::WrongUserKind.into());
-            }
+            check_change(&user_in(tx, id)?, UserChange::BotToken)?;
             execute(
                 tx,
                 &people::update_user(id.0, Users::BotToken, token.as_str().into()),
@@ -509,15 +483,7 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             check_active(tx, new.creator)?;
             let (kind, members) = resolve_members(tx, &new.members, Some(new.creator))?;
-            let room = Room {
-                id: RoomId(0),
-                name: Some(new.name.clone()),
-                kind,
-                creator: new.creator,
-                direct_key: None,
-                created_at: new.at,
-                last_active_at: new.at,
-            };
+            let room = Room::new_shared(new.name.clone(), kind, new.creator, new.at);
             let id = insert_room(tx, &room, &members)?;
             room_in(tx, id)
         })
@@ -537,15 +503,7 @@ impl Store for SqliteStore {
             for member in key.members() {
                 check_active(tx, *member)?;
             }
-            let room = Room {
-                id: RoomId(0),
-                name: None,
-                kind: RoomKind::Direct,
-                creator,
-                direct_key: Some(key.clone()),
-                created_at: at,
-                last_active_at: at,
-            };
+            let room = Room::new_direct(key.clone(), creator, at);
             let id = insert_room(tx, &room, key.members())?;
             Ok((room_in(tx, id)?, true))
         })
@@ -764,18 +722,31 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
+    async fn hot_state(&self) -> Result<HotState, StoreError> {
         self.read(move |c| {
-            // One read transaction: the pairs and the head describe the same moment.
+            // One read transaction: everything and the head describe the same moment.
             let tx = c.unchecked_transaction().map_err(backend)?;
             let result = (|| {
-                let pairs = query(&tx, &room_sql::membership_pairs())?
-                    .iter()
-                    .map(|r| Ok((RoomId(int(r, 0)?), UserId(int(r, 1)?))))
-                    .collect::<Result<Vec<_>, StoreError>>()?;
                 let head = query_one(&tx, &messages::head())?;
-                let head = EventSeq(head.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0));
-                Ok((pairs, head))
+                Ok(HotState {
+                    users: query(&tx, &people::users())?
+                        .iter()
+                        .map(rows::user)
+                        .collect::<Result<_, _>>()?,
+                    rooms: query(&tx, &room_sql::rooms())?
+                        .iter()
+                        .map(rows::room)
+                        .collect::<Result<_, _>>()?,
+                    memberships: query(&tx, &room_sql::memberships())?
+                        .iter()
+                        .map(rows::membership)
+                        .collect::<Result<_, _>>()?,
+                    sessions: query(&tx, &people::sessions())?
+                        .iter()
+                        .map(rows::session)
+                        .collect::<Result<_, _>>()?,
+                    head: EventSeq(head.as_ref().map(|r| int(r, 0)).transpose()?.unwrap_or(0)),
+                })
             })();
             // Nothing was written: ending the read transaction either way is the same.
             tx.finish().map_err(backend)?;

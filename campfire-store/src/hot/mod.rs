@@ -1,6 +1,12 @@
 //! Hot state in memory: [`HotStore`] wraps any [`Store`] and answers the reads every request
 //! makes — the session behind a cookie, its user, the room, the caller's membership, a room's
-//! latest page and its boosts — from memory once they have been read.
+//! latest page and its boosts — from memory. [`HotStore::load`] reads every session, user, room
+//! and membership at start (one read, as of one log position), so authenticating a request
+//! reads no database from the first one; what a change makes old is read again once.
+//!
+//! **One roster.** Who is in which room is also kept as a [`roster`] changed only by the log,
+//! in order; [`Store::membership_snapshot`] answers from it, so live delivery's hub starts from
+//! the same load and follows the same log as this state.
 //!
 //! **Kept current two ways.** Writes made through the wrapper forget what they change before
 //! they return, so a caller always reads its own writes. Writes made by another process
@@ -17,193 +23,62 @@
 //! read again each time); a membership's absence is cached, as memberships only appear through
 //! writes that forget it.
 
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventKind,
-    EventSeq, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
+    Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
+    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, User, UserId,
     Webhook,
 };
 
 use crate::{
-    AccountChanges, Delivery, DeliveryStats, FirstRun, NewBot, NewMessage, NewPerson,
+    AccountChanges, Delivery, DeliveryStats, FirstRun, HotState, NewBot, NewMessage, NewPerson,
     NewPushSubscription, NewRoom, NewSession, Outcome, Page, Posted, ProfileChanges, RoomMembers,
     SetUp, Stats, Store, StoreError,
 };
 
-/// Rooms whose latest page is kept, and boost lists kept; past this the oldest are not tracked,
-/// the whole set is simply dropped and refilled (pages are cheap to read again).
-const MAX_PAGES: usize = 256;
+mod roster;
+mod state;
 
-/// The kinds of state, each with its own generation (see the module docs).
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Sessions,
-    Users,
-    Rooms,
-    Members,
-    Pages,
-}
-
-#[derive(Default)]
-struct Hot {
-    sessions: HashMap<String, Session>,
-    users: HashMap<UserId, User>,
-    rooms: HashMap<RoomId, Room>,
-    members: HashMap<RoomId, HashMap<UserId, Option<Membership>>>,
-    /// The latest page of a room, by the limit it was read with (the app's history page and
-    /// the bot API's, which reads one more to know whether there are older ones).
-    pages: HashMap<(RoomId, u32), Vec<Message>>,
-    /// How many messages a room has (the bot API's `X-Total-Count`): changes when its pages do.
-    counts: HashMap<RoomId, u64>,
-    /// The boosts of exactly these messages (a history page's).
-    boosts: HashMap<Vec<MessageId>, Vec<Boost>>,
-    generations: Generations,
-}
-
-#[derive(Default, Clone, Copy)]
-struct Generations {
-    sessions: u64,
-    users: u64,
-    rooms: u64,
-    members: u64,
-    pages: u64,
-}
-
-impl Generations {
-    fn of(&mut self, kind: Kind) -> &mut u64 {
-        match kind {
-            Kind::Sessions => &mut self.sessions,
-            Kind::Users => &mut self.users,
-            Kind::Rooms => &mut self.rooms,
-            Kind::Members => &mut self.members,
-            Kind::Pages => &mut self.pages,
-        }
-    }
-}
-
-impl Hot {
-    fn bump(&mut self, kind: Kind) {
-        let generation = self.generations.of(kind);
-        *generation = generation.wrapping_add(1);
-    }
-
-    fn generation(&self, kind: Kind) -> u64 {
-        *self.generations.clone().of(kind)
-    }
-
-    fn forget_session(&mut self, id: SessionId) {
-        self.sessions.retain(|_, s| s.id != id);
-        self.bump(Kind::Sessions);
-    }
-
-    /// A user changed: their entry, and their sessions (a new password or a deactivation ends
-    /// them).
-    fn forget_user(&mut self, user: UserId) {
-        self.users.remove(&user);
-        self.sessions.retain(|_, s| s.user != user);
-        self.bump(Kind::Users);
-        self.bump(Kind::Sessions);
-    }
-
-    fn forget_room(&mut self, room: RoomId) {
-        self.rooms.remove(&room);
-        self.forget_in_room(room);
-    }
-
-    /// What hangs off a room: its members, pages and count. Bumps the room's kind too, so a
-    /// read of the room that raced the change is not kept.
-    fn forget_in_room(&mut self, room: RoomId) {
-        self.members.remove(&room);
-        self.pages.retain(|(of, _), _| *of != room);
-        self.counts.remove(&room);
-        self.bump(Kind::Rooms);
-        self.bump(Kind::Members);
-        self.bump(Kind::Pages);
-    }
-
-    /// A message was posted at `at`: the room's activity time, its members' unread marks, its
-    /// latest pages and its count changed. The room itself is kept, its time moved on, so a
-    /// stream of posts to one room does not read the room back for each post.
-    fn posted_in(&mut self, room: RoomId, at: Timestamp) {
-        if let Some(kept) = self.rooms.get_mut(&room) {
-            kept.last_active_at = kept.last_active_at.max(at);
-        }
-        self.forget_in_room(room);
-    }
-
-    fn forget_membership(&mut self, room: RoomId, user: UserId) {
-        if let Some(members) = self.members.get_mut(&room) {
-            members.remove(&user);
-        }
-        self.bump(Kind::Members);
-    }
-
-    /// A message was edited or deleted, or a boost changed: pages and boost lists go.
-    fn forget_messages(&mut self) {
-        self.pages.clear();
-        self.counts.clear();
-        self.boosts.clear();
-        self.bump(Kind::Pages);
-    }
-
-    fn forget_all(&mut self) {
-        let generations = self.generations;
-        *self = Hot::default();
-        self.generations = generations;
-        for kind in [
-            Kind::Sessions,
-            Kind::Users,
-            Kind::Rooms,
-            Kind::Members,
-            Kind::Pages,
-        ] {
-            self.bump(kind);
-        }
-    }
-
-    /// What an event from the log changes, whoever wrote it.
-    fn observe(&mut self, kind: &EventKind, at: Timestamp) {
-        use EventKind as K;
-        match *kind {
-            K::MessageCreated { room, .. } => self.posted_in(room, at),
-            K::MessageEdited { .. }
-            | K::MessageDeleted { .. }
-            | K::BoostAdded { .. }
-            | K::BoostRemoved { .. } => self.forget_messages(),
-            K::RoomCreated { room }
-            | K::RoomRenamed { room }
-            | K::RoomConverted { room }
-            | K::RoomDeleted { room } => self.forget_room(room),
-            K::MembershipAdded { room, user }
-            | K::MembershipRemoved { room, user }
-            | K::InvolvementChanged { room, user }
-            | K::RoomRead { room, user } => self.forget_membership(room, user),
-            K::UserJoined { user } | K::UserUpdated { user } => self.forget_user(user),
-            // Deactivation and bans cascade through memberships and messages: rare enough to
-            // start over.
-            K::UserDeactivated { .. } => self.forget_all(),
-            K::AccountUpdated => {}
-        }
-    }
-}
+use state::{Hot, Kind, MAX_PAGES};
 
 /// A [`Store`] with the hot reads answered from memory (see the module docs).
 pub struct HotStore {
     inner: Arc<dyn Store>,
     hot: Mutex<Hot>,
+    /// Cacheable reads that went to `inner` (a miss or a kind not held).
+    misses: AtomicU64,
 }
 
+/// How many log events one catch-up read of the roster takes.
+const ROSTER_BATCH: u32 = 1_000;
+
 impl HotStore {
-    /// Wraps `inner`; nothing is read until it is asked for.
+    /// Wraps `inner` empty: each hot read is read from `inner` the first time.
     pub fn new(inner: Arc<dyn Store>) -> Self {
         HotStore {
             inner,
             hot: Mutex::new(Hot::default()),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Wraps `inner` holding every session, user, room and membership from the start (what a
+    /// server does: one read, as of one log position).
+    pub async fn load(inner: Arc<dyn Store>) -> Result<Self, StoreError> {
+        let state = inner.hot_state().await?;
+        let store = HotStore::new(inner);
+        store.hot().fill(state);
+        Ok(store)
+    }
+
+    /// How many hot reads (session, user, room, membership, latest page, count, boosts) were
+    /// not answered from memory.
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
     }
 
     fn hot(&self) -> MutexGuard<'_, Hot> {
@@ -234,6 +109,7 @@ impl HotStore {
             }
             hot.generation(kind)
         };
+        self.misses.fetch_add(1, Ordering::Relaxed);
         let value = read().await?;
         let mut hot = self.hot();
         if hot.generation(kind) == generation {
@@ -483,8 +359,31 @@ impl Store for HotStore {
             .await
     }
 
+    async fn hot_state(&self) -> Result<HotState, StoreError> {
+        self.inner.hot_state().await
+    }
+
+    /// From the roster, brought to the log's head first.
     async fn membership_snapshot(&self) -> Result<(Vec<(RoomId, UserId)>, EventSeq), StoreError> {
-        self.inner.membership_snapshot().await
+        loop {
+            let head = self.hot().roster.head();
+            let events = self.inner.events_after(head, ROSTER_BATCH).await?;
+            if events.is_empty() {
+                return Ok(self.hot().roster.snapshot());
+            }
+            let followed = {
+                let mut hot = self.hot();
+                for event in &events {
+                    hot.observe(&event.kind, event.at);
+                }
+                hot.roster.follow(&events)
+            };
+            if followed.is_err() {
+                // Not expected (the log is gapless), but then read it whole again.
+                let (pairs, head) = self.inner.membership_snapshot().await?;
+                self.hot().roster = roster::Roster::new(pairs, head);
+            }
+        }
     }
 
     async fn set_involvement(
@@ -726,6 +625,9 @@ impl Store for HotStore {
             for event in &events {
                 hot.observe(&event.kind, event.at);
             }
+            // A reader ahead of the roster leaves it where it is: the next read from its head
+            // (the live driver's, or the snapshot's) brings it on.
+            let _ = hot.roster.follow(&events);
         }
         Ok(events)
     }
