@@ -14,14 +14,10 @@ use campfire_store::app::random;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "campfire_session";
-
-/// Sessions are touched at most this often, so reading does not turn into a write per request.
-const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
 
 /// The signed-in user making a request.
 #[derive(Debug, Clone)]
@@ -73,22 +69,8 @@ impl FromRequestParts<AppState> for Authed {
 
 /// Resolves a session token to its active user.
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<Option<Authed>> {
-    let Some(session) = state
-        .store
-        .session_by_token_hash(&hash_token(token))
-        .await?
-    else {
-        return Ok(None);
-    };
-    let user = state.store.user(session.user).await?;
-    if !user.is_active() {
-        return Ok(None);
-    }
-    let at = now();
-    if at.millis_since(session.last_active_at) > TOUCH_EVERY_MS {
-        state.store.touch_session(session.id, at).await?;
-    }
-    Ok(Some(Authed { user, session }))
+    let found = state.app.authenticate(&hash_token(token)).await?;
+    Ok(found.map(|(user, session)| Authed { user, session }))
 }
 
 /// The session token from the request's cookies, if any.

@@ -6,14 +6,12 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{PushKeys, PushSubscriptionId};
-use campfire_store::NewPushSubscription;
 use serde_json::json;
 
 use super::{created, no_content};
 use crate::AppState;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParams;
 use crate::wire::{PushKeyJson, PushSubscriptionJson, PushSubscriptionRequest};
@@ -95,14 +93,8 @@ pub async fn subscribe(
     let endpoint = endpoint(&state, &request.endpoint)?;
     let keys = PushKeys::parse(&request.keys.p256dh, &request.keys.auth)?;
     let subscription = state
-        .store
-        .save_push_subscription(NewPushSubscription {
-            user: authed.user.id,
-            session: authed.session.id,
-            endpoint,
-            keys,
-            at: now(),
-        })
+        .app
+        .subscribe_to_push(authed.user.id, authed.session.id, endpoint, keys)
         .await?;
     Ok(created(PushSubscriptionJson::new(
         &subscription,
@@ -116,14 +108,11 @@ pub async fn unsubscribe(
     authed: Authed,
     PathParams(id): PathParams<i64>,
 ) -> ApiResult<Response> {
-    let id = PushSubscriptionId(id);
-    match state.store.push_subscription(id).await? {
-        Some(s) if s.user == authed.user.id => {
-            state.store.remove_push_subscription(id).await?;
-            Ok(no_content())
-        }
-        _ => Err(ApiError::not_found("push subscription")),
-    }
+    state
+        .app
+        .unsubscribe_from_push(authed.user.id, PushSubscriptionId(id))
+        .await?;
+    Ok(no_content())
 }
 
 /// `GET /manifest.webmanifest` (O5): the account's name and the app's icons, so the app can be

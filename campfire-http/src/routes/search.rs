@@ -28,9 +28,6 @@ use crate::wire::{
 /// The longest search accepted, in bytes (only the first terms of it are used).
 pub const MAX_QUERY_BYTES: usize = 10 * 1024;
 
-/// The longest search remembered in the recent list, in characters.
-const MAX_RECENT_CHARS: usize = 200;
-
 /// Characters of message text shown around the first match.
 const EXCERPT_CHARS: usize = 240;
 
@@ -184,7 +181,7 @@ pub async fn recent(
     authed: Authed,
 ) -> ApiResult<Json<RecentSearchesJson>> {
     enabled(&state)?;
-    let searches = state.store.recent_searches(authed.user.id).await?;
+    let searches = state.app.recent_searches(authed.user.id).await?;
     Ok(Json(RecentSearchesJson { searches }))
 }
 
@@ -195,19 +192,15 @@ pub async fn record(
     JsonBody(body): JsonBody<RecordSearch>,
 ) -> ApiResult<Json<RecentSearchesJson>> {
     enabled(&state)?;
-    let q: String = typed(Some(&body.query))?
-        .chars()
-        .take(MAX_RECENT_CHARS)
-        .collect();
-    state.store.record_search(authed.user.id, &q, now()).await?;
-    let searches = state.store.recent_searches(authed.user.id).await?;
+    let q = typed(Some(&body.query))?;
+    let searches = state.app.remember_search(authed.user.id, q).await?;
     Ok(Json(RecentSearchesJson { searches }))
 }
 
 /// S2: forgets the caller's recent searches.
 pub async fn clear(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
     enabled(&state)?;
-    state.store.clear_recent_searches(authed.user.id).await?;
+    state.app.forget_searches(authed.user.id).await?;
     Ok(no_content())
 }
 

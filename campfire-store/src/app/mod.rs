@@ -13,6 +13,7 @@
 
 mod account;
 mod clock;
+mod devices;
 mod live;
 mod messages;
 mod people;
@@ -26,6 +27,7 @@ use campfire_domain::{Actor, Denied, Room, RoomFacts, RoomId, Timestamp, User, V
 
 pub use account::BotChanges;
 pub use clock::{Clock, SystemClock, now};
+pub use devices::{MAX_RECENT_CHARS, TOUCH_EVERY_MS};
 pub use live::{Live, Offline, RoomPresence};
 pub use messages::{Draft, Origin};
 pub use people::Caller;
