@@ -12,8 +12,8 @@ use rusqlite::Connection;
 
 use super::SqliteStore;
 use super::sql::{
-    DIALECT, backend, execute, execute_count, execute_raw, ids, map_foreign_key, map_unique, query,
-    query_one,
+    DIALECT, backend, execute, execute_count, execute_raw, ids, is_foreign_key_violation,
+    map_foreign_key, map_unique, query, query_one,
 };
 use crate::sql::rows::{self, involvement};
 use crate::sql::schema::{Account as AccountColumn, Memberships, Rooms, Users};
@@ -234,9 +234,9 @@ impl SqliteStore {
                 created: false,
             });
         }
-        room_in(tx, new.room)?;
-        user_in(tx, new.author)?;
-        let id = MessageId(execute(
+        // The message row's foreign keys check that the room and the author exist (rooms can be
+        // deleted meanwhile; users never are): no read of either first.
+        let inserted = execute_raw(
             tx,
             &messages::insert_message(
                 new.room.0,
@@ -245,8 +245,16 @@ impl SqliteStore {
                 &new.body,
                 new.at,
             ),
-        )?);
-        insert_mentions(tx, id, &new.mentions)?;
+        )
+        .map_err(|error| {
+            if is_foreign_key_violation(&error) {
+                StoreError::NotFound("room")
+            } else {
+                backend(error)
+            }
+        })?;
+        let id = MessageId(inserted.last_insert_id);
+        let mentions = insert_mentions(tx, id, &new.mentions)?;
         let audience = Audience {
             author: new.author,
             mentions: &new.mentions,
@@ -287,8 +295,19 @@ impl SqliteStore {
             },
             new.at,
         )?;
+        // What was just written, without reading it back.
+        let message = Message {
+            id,
+            room: new.room,
+            author: new.author,
+            client_message_id: new.client_message_id,
+            body: new.body,
+            mentions,
+            created_at: new.at,
+            edited_at: None,
+        };
         Ok(Posted {
-            message: message_in(tx, id)?,
+            message,
             created: true,
         })
     }
@@ -1052,19 +1071,20 @@ impl Store for SqliteStore {
 }
 
 /// Stores a message's mentions (deduplicated); an unknown user is a conflict, not a crash.
+/// Stores a message's mentions; answers them as stored (in order, once each).
 pub(super) fn insert_mentions(
     tx: &Connection,
     message: MessageId,
     users: &[UserId],
-) -> Result<(), StoreError> {
+) -> Result<Vec<UserId>, StoreError> {
     let mut users = users.to_vec();
     users.sort_unstable();
     users.dedup();
-    for user in users {
+    for user in &users {
         execute_raw(tx, &messages::insert_mention(message.0, user.0))
             .map_err(map_foreign_key(Conflict::UnknownUser))?;
     }
-    Ok(())
+    Ok(users)
 }
 
 pub(super) fn boost_in(
