@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use axum::extract::ws::Utf8Bytes;
@@ -70,6 +71,7 @@ pub async fn spawn(store: Arc<dyn Store>, config: LiveConfig) -> Result<Live, St
         hub,
         store,
         conns: HashMap::new(),
+        gathering: Vec::new(),
         started: Instant::now(),
         config: handle.config().clone(),
         pages: handle.pages.clone(),
@@ -82,10 +84,22 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// How many events' deliveries are gathered per connection before they are handed over.
+const HAND_OVER_EVERY: usize = 32;
+
+/// A connection as the driver holds it: its ports, and the frames gathered for it since the
+/// last hand-over.
+struct Conn {
+    ports: ConnectionPorts,
+    gathered: Vec<Utf8Bytes>,
+}
+
 struct Driver {
     hub: LiveHub,
     store: Arc<dyn Store>,
-    conns: HashMap<ConnId, ConnectionPorts>,
+    conns: HashMap<ConnId, Conn>,
+    /// The connections with gathered frames, in the order they got their first.
+    gathering: Vec<ConnId>,
     started: Instant,
     config: LiveConfig,
     /// Told of every event found in the log, so a commit by another process makes kept pages
@@ -163,7 +177,13 @@ impl Driver {
                 since,
                 ports,
             } => {
-                self.conns.insert(conn, ports);
+                self.conns.insert(
+                    conn,
+                    Conn {
+                        ports,
+                        gathered: Vec::new(),
+                    },
+                );
                 self.hub.connect(now, conn, user, session, since);
             }
             Input::Disconnect { conn } => {
@@ -235,18 +255,32 @@ impl Driver {
                 return Ok(());
             }
             self.pages.invalidate();
-            for ready in encode_batch(self.store.as_ref(), &events).await? {
+            let ready = encode_batch(self.store.as_ref(), &events).await?;
+            // A connection gets what these events have for it in one hand-over (of up to
+            // HAND_OVER_EVERY events), so a burst wakes it once per hand-over, not per event.
+            for (published, event) in ready.into_iter().enumerate() {
                 let now = self.now();
-                self.hub.publish(now, ready);
-                self.drain();
+                self.hub.publish(now, event);
+                self.gather();
+                if (published + 1) % HAND_OVER_EVERY == 0 {
+                    self.hand_over();
+                }
             }
+            self.hand_over();
         }
     }
 
+    /// Gathers what the hub has to say, and hands it over.
     fn drain(&mut self) {
+        self.gather();
+        self.hand_over();
+    }
+
+    /// Applies the hub's outputs: frames are gathered per connection, closes happen now.
+    fn gather(&mut self) {
         while let Some(output) = self.hub.poll_output() {
             match output {
-                Output::Send { conn, payload, .. } => self.deliver(conn, Outgoing::Text(payload)),
+                Output::Send { conn, payload, .. } => self.deliver(conn, payload),
                 Output::Close { conn, reason } => {
                     let closing = match reason {
                         CloseReason::Revoked | CloseReason::SessionEnded => Closing::Revoked,
@@ -258,25 +292,64 @@ impl Driver {
                 Output::Presence { room, users, conns } => {
                     let frame = signal("presence", room, &users);
                     for conn in conns {
-                        self.deliver(conn, Outgoing::Text(frame.clone()));
+                        self.deliver(conn, frame.clone());
                     }
                 }
                 Output::Typing { room, users, conns } => {
                     let frame = signal("typing", room, &users);
                     for conn in conns {
-                        self.deliver(conn, Outgoing::Text(frame.clone()));
+                        self.deliver(conn, frame.clone());
                     }
                 }
             }
         }
     }
 
-    /// Queues a frame; a connection whose queue is full is cut off (it will resume).
-    fn deliver(&mut self, conn: ConnId, frame: Outgoing) {
-        let Some(ports) = self.conns.get(&conn) else {
+    /// Gathers a frame for `conn`.
+    fn deliver(&mut self, conn: ConnId, frame: Utf8Bytes) {
+        let Some(held) = self.conns.get_mut(&conn) else {
             return;
         };
-        match ports.frames.try_send(frame) {
+        if held.gathered.is_empty() {
+            self.gathering.push(conn);
+        }
+        held.gathered.push(frame);
+    }
+
+    /// Hands each connection the frames gathered for it; one whose queue would go past its
+    /// bound is cut off (it will resume).
+    fn hand_over(&mut self) {
+        let mut gathering = std::mem::take(&mut self.gathering);
+        for conn in gathering.drain(..) {
+            self.hand_over_to(conn);
+        }
+        // The list's allocation is kept for the next round.
+        self.gathering = gathering;
+    }
+
+    fn hand_over_to(&mut self, conn: ConnId) {
+        let Some(held) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let count = held.gathered.len();
+        let outgoing = match count {
+            0 => return,
+            1 => match held.gathered.pop() {
+                Some(frame) => Outgoing::Text(frame),
+                None => return,
+            },
+            _ => Outgoing::Frames(std::mem::take(&mut held.gathered)),
+        };
+        let queued = &held.ports.queued;
+        let sent = if queued.load(Ordering::Relaxed) + count > self.config.queue_bound {
+            Err(TrySendError::Full(outgoing))
+        } else {
+            queued.fetch_add(count, Ordering::Relaxed);
+            held.ports.frames.try_send(outgoing).inspect_err(|_| {
+                queued.fetch_sub(count, Ordering::Relaxed);
+            })
+        };
+        match sent {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
                 let now = self.now();
@@ -292,14 +365,14 @@ impl Driver {
     }
 
     fn close(&mut self, conn: ConnId, closing: Closing) {
-        if let Some(ports) = self.conns.remove(&conn) {
+        if let Some(Conn { ports, .. }) = self.conns.remove(&conn) {
             let _ = ports.close.send(closing);
         }
     }
 
     fn shut_down(&mut self) {
-        for (_, ports) in self.conns.drain() {
-            let _ = ports.close.send(Closing::GoingAway);
+        for (_, held) in self.conns.drain() {
+            let _ = held.ports.close.send(Closing::GoingAway);
         }
     }
 }
@@ -323,5 +396,113 @@ async fn sleep_or_never(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(at) => sleep_until(at).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use campfire_store::MemoryStore;
+    use tokio::sync::{mpsc, oneshot};
+
+    use super::*;
+
+    struct Client {
+        frames: mpsc::Receiver<Outgoing>,
+        queued: Arc<AtomicUsize>,
+        close: oneshot::Receiver<Closing>,
+    }
+
+    fn driver(queue_bound: usize) -> Driver {
+        Driver {
+            hub: Hub::new(HubConfig::default()),
+            store: Arc::new(MemoryStore::default()),
+            conns: HashMap::new(),
+            gathering: Vec::new(),
+            started: Instant::now(),
+            config: LiveConfig {
+                queue_bound,
+                ..LiveConfig::default()
+            },
+            pages: Arc::new(super::super::LatestPages::default()),
+        }
+    }
+
+    fn connect(driver: &mut Driver, conn: ConnId) -> Client {
+        let (frames_tx, frames) = mpsc::channel(driver.config.queue_bound);
+        let (close_tx, close) = oneshot::channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let ports = ConnectionPorts {
+            frames: frames_tx,
+            queued: queued.clone(),
+            close: close_tx,
+        };
+        driver.conns.insert(
+            conn,
+            Conn {
+                ports,
+                gathered: Vec::new(),
+            },
+        );
+        Client {
+            frames,
+            queued,
+            close,
+        }
+    }
+
+    fn texts(outgoing: Outgoing) -> Vec<String> {
+        match outgoing {
+            Outgoing::Text(text) => vec![text.to_string()],
+            Outgoing::Frames(frames) => frames.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn what_a_connection_gathered_is_handed_over_at_once_in_order() {
+        let mut driver = driver(16);
+        let mut one = connect(&mut driver, 1);
+        let mut two = connect(&mut driver, 2);
+        for frame in ["a", "b", "c"] {
+            driver.deliver(1, Utf8Bytes::from_static(frame));
+        }
+        driver.deliver(2, Utf8Bytes::from_static("x"));
+        driver.hand_over();
+
+        let handed = one.frames.try_recv().unwrap();
+        assert!(matches!(handed, Outgoing::Frames(_)), "one hand-over");
+        assert_eq!(texts(handed), ["a", "b", "c"]);
+        assert!(one.frames.try_recv().is_err());
+        assert_eq!(one.queued.load(Ordering::Relaxed), 3);
+        let single = two.frames.try_recv().unwrap();
+        assert!(
+            matches!(single, Outgoing::Text(_)),
+            "a single frame is not wrapped"
+        );
+        assert_eq!(two.queued.load(Ordering::Relaxed), 1);
+
+        // Nothing gathered since: nothing more goes over.
+        driver.hand_over();
+        assert!(one.frames.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_connection_whose_frames_would_pass_its_bound_is_cut_off_as_too_slow() {
+        let mut driver = driver(4);
+        let mut slow = connect(&mut driver, 1);
+        for _ in 0..3 {
+            driver.deliver(1, Utf8Bytes::from_static("a"));
+        }
+        driver.hand_over();
+        assert_eq!(slow.queued.load(Ordering::Relaxed), 3);
+        // Not written yet: two more would make 5 frames queued, past the bound of 4.
+        driver.deliver(1, Utf8Bytes::from_static("b"));
+        driver.deliver(1, Utf8Bytes::from_static("c"));
+        driver.hand_over();
+        assert_eq!(slow.close.try_recv(), Ok(Closing::TooSlow));
+        assert!(!driver.conns.contains_key(&1));
+        assert_eq!(texts(slow.frames.try_recv().unwrap()), ["a", "a", "a"]);
+        assert!(slow.frames.try_recv().is_err());
     }
 }

@@ -11,7 +11,7 @@ mod encode;
 mod pages;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use axum::extract::ws::Utf8Bytes;
 use campfire_coord::ConnId;
@@ -30,6 +30,19 @@ pub use pages::{BotPage, LatestPages};
 pub(crate) enum Outgoing {
     /// A JSON text frame, encoded once and shared.
     Text(Utf8Bytes),
+    /// Several, in order: everything one read of the log (or one resume) has for the
+    /// connection, handed over at once so that it wakes once and writes them together.
+    Frames(Vec<Utf8Bytes>),
+}
+
+impl Outgoing {
+    /// How many frames.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Outgoing::Text(_) => 1,
+            Outgoing::Frames(frames) => frames.len(),
+        }
+    }
 }
 
 /// Why the server closes a socket, with its close code (docs/api.md).
@@ -64,6 +77,9 @@ impl Closing {
 pub(crate) struct ConnectionPorts {
     /// Frames to write (bounded: a full queue cuts the connection off).
     pub frames: mpsc::Sender<Outgoing>,
+    /// How many frames were handed over and not yet written: the bound counts frames, however
+    /// they were grouped.
+    pub queued: Arc<AtomicUsize>,
     /// Closes the connection at once, ahead of queued frames.
     pub close: oneshot::Sender<Closing>,
 }

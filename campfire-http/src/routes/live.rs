@@ -8,6 +8,8 @@ use axum::http::header::ORIGIN;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::AppState;
@@ -60,6 +62,7 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
     let live = state.live.clone();
     let conn = live.next_conn();
     let (frames_tx, mut frames) = mpsc::channel(live.config().queue_bound);
+    let queued = Arc::new(AtomicUsize::new(0));
     let (close_tx, mut close) = oneshot::channel();
     live.send(Input::Connect {
         conn,
@@ -68,6 +71,7 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
         since,
         ports: ConnectionPorts {
             frames: frames_tx,
+            queued: queued.clone(),
             close: close_tx,
         },
     });
@@ -92,18 +96,20 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
                     return;
                 }
                 frame = frames.recv() => match frame {
-                    Some(Outgoing::Text(text)) => {
+                    Some(outgoing) => {
                         // Everything else already queued goes out with it, flushed once.
-                        // (At most a queue's worth, so close requests are looked at again soon.)
-                        let mut next = Some(text);
+                        // (At most a batch's worth, so close requests are looked at again soon.)
+                        let mut next = Some(outgoing);
                         let mut fed = 0;
-                        while let Some(text) = next.take() {
-                            if sink.feed(Message::Text(text)).await.is_err() {
+                        while let Some(outgoing) = next.take() {
+                            let count = outgoing.len();
+                            if feed(&mut sink, outgoing).await.is_err() {
                                 return;
                             }
-                            fed += 1;
+                            queued.fetch_sub(count, Ordering::Relaxed);
+                            fed += count;
                             if fed < MAX_BATCH_FRAMES
-                                && let Ok(Outgoing::Text(more)) = frames.try_recv()
+                                && let Ok(more) = frames.try_recv()
                             {
                                 next = Some(more);
                             }
@@ -157,4 +163,20 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
         }
     }
     live.send(Input::Disconnect { conn });
+}
+
+/// Buffers `outgoing`'s frames in the sink, in order, without flushing.
+async fn feed<S>(sink: &mut S, outgoing: Outgoing) -> Result<(), S::Error>
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    match outgoing {
+        Outgoing::Text(text) => sink.feed(Message::Text(text)).await,
+        Outgoing::Frames(frames) => {
+            for text in frames {
+                sink.feed(Message::Text(text)).await?;
+            }
+            Ok(())
+        }
+    }
 }
