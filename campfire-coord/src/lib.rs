@@ -42,4 +42,4 @@ pub use hub::{Hub, HubConfig};
 pub use output::{CloseReason, ConnId, Output};
 
 #[cfg(test)]
-mod tests;
+mod coordination;

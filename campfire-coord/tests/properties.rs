@@ -76,17 +76,22 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+/// Under `coordination`, so that `cargo test coordination` runs it with the hub's transcripts.
+mod coordination {
+    use super::*;
 
-    #[test]
-    fn every_client_sees_exactly_what_it_may_see_once_and_in_order(
-        initial in prop::collection::btree_set((0..ROOMS, 0..USERS), 0..8),
-        ops in prop::collection::vec(op(), 1..150),
-    ) {
-        let mut world = World::new(&initial);
-        for op in ops {
-            world.apply(op);
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn every_client_sees_exactly_what_it_may_see_once_and_in_order(
+            initial in prop::collection::btree_set((0..ROOMS, 0..USERS), 0..8),
+            ops in prop::collection::vec(op(), 1..150),
+        ) {
+            let mut world = World::new(&initial);
+            for op in ops {
+                world.apply(op);
+            }
         }
     }
 }

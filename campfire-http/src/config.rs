@@ -92,8 +92,11 @@ pub struct HttpConfig {
     pub features: Features,
     /// Live delivery.
     pub live: LiveConfig,
-    /// Set the `Secure` flag on cookies (when served over TLS).
-    pub secure_cookies: bool,
+    /// This server serves HTTPS itself (O4): cookies are `Secure` and HSTS is sent.
+    pub tls: bool,
+    /// A reverse proxy in front sets `X-Forwarded-For` and `X-Forwarded-Proto`, and its word
+    /// on the client's address and scheme is taken (`client`).
+    pub trust_proxy: bool,
     /// The key that signs session-transfer links (kept in the data directory).
     pub signing_key: Vec<u8>,
     /// Sign-in attempts allowed per client per window (A3: 10 per 3 minutes).
@@ -110,7 +113,8 @@ impl HttpConfig {
         HttpConfig {
             features: Features::default(),
             live: LiveConfig::default(),
-            secure_cookies: false,
+            tls: false,
+            trust_proxy: false,
             signing_key,
             sign_in_attempts: 10,
             sign_in_window: Duration::from_secs(180),

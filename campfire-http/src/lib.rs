@@ -10,6 +10,7 @@
 
 mod auth;
 mod body;
+pub mod client;
 mod clock;
 mod config;
 mod error;
@@ -17,6 +18,7 @@ mod error_code;
 mod extract;
 mod icons;
 pub mod live;
+pub mod metrics;
 mod middleware;
 pub mod outbox;
 mod routes;

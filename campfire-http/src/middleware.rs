@@ -1,13 +1,12 @@
 //! What applies to every request: same-origin writes, banned addresses, security headers.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::same_origin;
+use crate::client::Client;
 use crate::error::ApiError;
 use crate::{AppState, ErrorCode};
 
@@ -31,8 +30,8 @@ pub async fn guard_writes(State(state): State<AppState>, request: Request, next:
         }
         let peer = request
             .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+            .get::<Client>()
+            .map(|c| c.ip.to_string());
         if let Some(ip) = peer {
             match state.store.is_banned_ip(&ip).await {
                 Ok(true) => {
@@ -60,14 +59,29 @@ pub async fn log_requests(request: Request, next: Next) -> Response {
         .map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
     let started = std::time::Instant::now();
     let response = next.run(request).await;
-    tracing::info!(%method, route, status = response.status().as_u16(), micros = started.elapsed().as_micros() as u64, "request");
+    let took = started.elapsed();
+    crate::metrics::request(&method, &route, response.status(), took);
+    tracing::info!(%method, route, status = response.status().as_u16(), micros = took.as_micros() as u64, "request");
     response
 }
 
+/// HSTS (O4): browsers that reached us over HTTPS keep to it for a year.
+const HSTS: &str = "max-age=31536000";
+
 /// Adds the security headers to every response.
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    let https = request
+        .extensions()
+        .get::<Client>()
+        .is_some_and(|c| c.https);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),

@@ -12,7 +12,11 @@ use clap::Parser;
 
 /// Run a Campfire server.
 #[derive(Debug, Parser)]
-#[command(name = "campfire-server", version, about)]
+#[command(
+    name = "campfire-server",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("CAMPFIRE_COMMIT"), ")"),
+    about
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "CAMPFIRE_BIND", default_value = "127.0.0.1:3000")]
@@ -76,9 +80,74 @@ pub struct Config {
     /// Seconds between the server's pings on each live connection.
     #[arg(long, env = "CAMPFIRE_PING_INTERVAL", default_value_t = 20.0)]
     pub ping_interval: f64,
+    /// Serve HTTPS with this certificate chain (PEM), with `--tls-key`; both files are read
+    /// again on SIGHUP and when they change, without dropping connections (O4).
+    #[arg(
+        long,
+        env = "CAMPFIRE_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls_domain"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of `--tls-cert`.
+    #[arg(long, env = "CAMPFIRE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS for this domain with a certificate obtained and renewed automatically over
+    /// ACME (TLS-ALPN-01 on the HTTPS port, which must be reachable as the domain's port 443),
+    /// kept in the data directory (O4).
+    #[arg(long, env = "CAMPFIRE_TLS_DOMAIN")]
+    pub tls_domain: Option<String>,
+    /// The ACME server's directory (Let's Encrypt's by default).
+    #[arg(long, env = "CAMPFIRE_ACME_DIRECTORY", default_value = LETS_ENCRYPT)]
+    pub acme_directory: String,
+    /// A contact address for the ACME account (expiry warnings).
+    #[arg(long, env = "CAMPFIRE_ACME_EMAIL")]
+    pub acme_email: Option<String>,
+    /// Trust this CA (PEM) for the ACME server's own HTTPS instead of the public roots (a
+    /// private ACME server).
+    #[arg(long, env = "CAMPFIRE_ACME_CA")]
+    pub acme_ca: Option<PathBuf>,
+    /// With HTTPS on: where plain HTTP is answered with a redirect to HTTPS (`off` for
+    /// nowhere).
+    #[arg(long, env = "CAMPFIRE_HTTP_BIND", default_value = "0.0.0.0:80")]
+    pub http_bind: String,
+    /// The server is behind a reverse proxy: take the client's address and scheme from the
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` it sets (never trust them otherwise).
+    #[arg(long, env = "CAMPFIRE_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Serve Prometheus metrics at `/metrics` on this address (off unless set; keep it
+    /// private) (O2).
+    #[arg(long, env = "CAMPFIRE_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
 }
 
+/// Let's Encrypt's production ACME directory.
+const LETS_ENCRYPT: &str = "https://acme-v02.api.letsencrypt.org/directory";
+
 impl Config {
+    /// Where the HTTPS certificate comes from; `None` serves plain HTTP.
+    pub fn tls(&self) -> Option<crate::tls::Source> {
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            return Some(crate::tls::Source::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            });
+        }
+        self.tls_domain
+            .as_ref()
+            .map(|domain| crate::tls::Source::Acme {
+                domain: domain.clone(),
+                directory: self.acme_directory.clone(),
+                email: self.acme_email.clone(),
+                ca: self.acme_ca.clone(),
+            })
+    }
+
+    /// Where the HTTP-to-HTTPS redirect listens, if anywhere.
+    pub fn redirect_bind(&self) -> Option<&str> {
+        (!self.http_bind.eq_ignore_ascii_case("off")).then_some(self.http_bind.as_str())
+    }
+
     /// The feature flags.
     pub fn features(&self) -> Features {
         Features {

@@ -5,9 +5,13 @@
 //! (with campfire-cli) that names concrete adapters.
 
 mod config;
+mod metrics;
+mod redirect;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use campfire_http::{AppState, HttpConfig, live};
@@ -18,6 +22,9 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
+
+/// How long requests in flight may take to finish once HTTPS stops accepting.
+const DRAIN: Duration = Duration::from_secs(30);
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -38,6 +45,11 @@ async fn main() -> Result<()> {
 async fn run(config: Config) -> Result<()> {
     // One TLS crypto provider for outbound HTTPS (webhooks, pushes): ring, as sqlx already uses.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // Before anything records: the facade drops what comes before a recorder.
+    let metrics = match &config.metrics_bind {
+        Some(_) => Some(metrics::install()?),
+        None => None,
+    };
     let data = DataDir::new(&config.data_dir);
     data.create().with_context(|| {
         format!(
@@ -66,7 +78,10 @@ async fn run(config: Config) -> Result<()> {
             .context("could not read the hot state")?,
     );
 
+    let tls = config.tls();
     let mut http = HttpConfig::new(signing_key);
+    http.tls = tls.is_some();
+    http.trust_proxy = config.trust_proxy;
     http.features = config.features();
     http.live = config.live();
     http.push = config::push(&config, &data).context("could not set up Web Push")?;
@@ -79,29 +94,62 @@ async fn run(config: Config) -> Result<()> {
     let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
     let indexer = campfire_http::search::spawn_indexer(dyn_store, search, workers_stop.clone());
     let deliveries = campfire_http::outbox::spawn(state.clone(), config.deliveries(), workers_stop);
+    if let (Some(handle), Some(bind)) = (metrics, &config.metrics_bind) {
+        let address = metrics::serve(bind, handle, state.clone()).await?;
+        tracing::info!(%address, "metrics at /metrics");
+    }
     let app = campfire_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
 
     let listener = TcpListener::bind(&config.bind)
         .await
         .with_context(|| format!("could not listen on {}", config.bind))?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, "listening");
+    tracing::info!(%address, tls = tls.is_some(), "listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
     println!(
-        "Campfire is running at http://{address}  (data in {})",
+        "Campfire is running at {scheme}://{address}  (data in {})",
         config.data_dir.display()
     );
 
     let handle = live.handle.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            // Sockets close with "going away" first, so their requests can finish and clients
-            // resume elsewhere; then the server stops accepting and drains in-flight requests.
-            handle.shutdown().await;
-        })
-        .await
-        .context("the server failed")?;
+    // Sockets close with "going away" first, so their requests can finish and clients resume
+    // elsewhere; then the server stops accepting and drains in-flight requests.
+    let stopping = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        handle.shutdown().await;
+    };
+    match tls {
+        None => axum::serve(listener, app)
+            .with_graceful_shutdown(stopping)
+            .await
+            .context("the server failed")?,
+        Some(source) => {
+            let rustls = tls::start(&source, &data.acme_dir())
+                .await
+                .context("could not set up HTTPS")?;
+            if let Some(bind) = config.redirect_bind() {
+                match redirect::serve(bind, address.port()).await {
+                    Ok(plain) => tracing::info!(address = %plain, "plain HTTP redirects to HTTPS"),
+                    // Port 80 may be taken or privileged; HTTPS itself works without it.
+                    Err(error) => {
+                        tracing::warn!(error = format!("{error:#}"), "no HTTP-to-HTTPS redirect")
+                    }
+                }
+            }
+            let server = axum_server::Handle::new();
+            let draining = server.clone();
+            tokio::spawn(async move {
+                stopping.await;
+                draining.graceful_shutdown(Some(DRAIN));
+            });
+            axum_server::from_tcp_rustls(listener.into_std()?, rustls)?
+                .handle(server)
+                .serve(app)
+                .await
+                .context("the server failed")?;
+        }
+    }
     let _ = live.task.await;
     // Deliveries in flight finish; the rest stay queued in the outbox for the next start.
     let _ = stop_workers.send(true);

@@ -33,6 +33,10 @@ pub use memory::MemoryStore;
 pub use sqlite::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock, SqliteStore, StoreOptions};
 pub use store::Store;
 
+/// The metric the SQLite writer records each group commit's duration under, in seconds
+/// (campfire-http's `metrics` module lists every series).
+pub const DB_COMMIT_SECONDS: &str = "campfire_db_commit_seconds";
+
 /// The largest history page a caller may ask for; larger requests are clamped.
 pub const MAX_PAGE: u32 = 200;
 

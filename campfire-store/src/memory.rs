@@ -1218,6 +1218,12 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn pending_deliveries(&self) -> Result<u64, StoreError> {
+        let s = self.lock();
+        let pending = s.outbox.values().filter(|r| r.status == "pending").count();
+        Ok(u64::try_from(pending).unwrap_or(u64::MAX))
+    }
+
     async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError> {
         let s = self.lock();
         let mut stats = DeliveryStats::default();

@@ -328,6 +328,10 @@ pub trait Store: Send + Sync {
     /// A bot's delivery counts, its last failure and its circuit.
     async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError>;
 
+    /// How many deliveries (webhooks and pushes) are queued and not yet delivered or given up
+    /// on: the outbox's backlog, due or not (O2's metrics).
+    async fn pending_deliveries(&self) -> Result<u64, StoreError>;
+
     // --- The event log ---
 
     /// Events after `after`, in sequence order, at most `limit`.

@@ -288,6 +288,7 @@ impl Driver {
                 return Ok(());
             }
             self.pages.invalidate();
+            crate::metrics::published(events.len());
             let ready = encode_batch(self.store.as_ref(), &events).await?;
             // A connection gets what these events have for it in one hand-over (of up to
             // HAND_OVER_EVERY events), so a burst wakes it once per hand-over, not per event.

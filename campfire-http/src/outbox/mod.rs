@@ -338,6 +338,11 @@ async fn finish(
             Outcome::GaveUp { error }
         }
     };
+    let kind = match delivery.target {
+        DeliveryTarget::Webhook(_) => "webhook",
+        DeliveryTarget::Push(_) => "push",
+    };
+    crate::metrics::delivery_attempt(kind, matches!(outcome, Outcome::Delivered));
     record(state, delivery.id, outcome).await;
     match delivery.target {
         DeliveryTarget::Push(id) if gone => {

@@ -59,6 +59,7 @@ pub async fn upgrade(
 }
 
 async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
+    let _counted = crate::metrics::OpenConnection::opened();
     let live = state.live.clone();
     let conn = live.next_conn();
     let (frames_tx, mut frames) = mpsc::channel(live.config().queue_bound);

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::AppState;
 use crate::auth::Authed;
+use crate::client::identify;
 use crate::error::{ApiError, ApiResult};
 use crate::middleware::{guard_writes, log_requests, security_headers};
 use campfire_store::app::AppError;
@@ -130,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(log_requests))
         .layer(middleware::from_fn_with_state(state.clone(), guard_writes))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), identify))
         .with_state(state)
 }
 

@@ -57,7 +57,7 @@ pub async fn update_me(
     State(state): State<AppState>,
     authed: Authed,
     headers: axum::http::HeaderMap,
-    ip: crate::auth::ClientIp,
+    ip: crate::client::Client,
     JsonBody(form): JsonBody<ProfileUpdate>,
 ) -> ApiResult<Response> {
     let changes = ProfileChanges {

@@ -15,10 +15,10 @@ use super::{created, no_content};
 use crate::AppState;
 use crate::ErrorCode;
 use crate::auth::{
-    Authed, ClientIp, authenticate, clear_cookie, hash_token, new_token, session_cookie,
-    session_token,
+    Authed, authenticate, clear_cookie, hash_token, new_token, session_cookie, session_token,
 };
 use crate::body::JsonBody;
+use crate::client::Client;
 use crate::clock::{now, rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParams;
@@ -55,7 +55,7 @@ pub(super) async fn sign_in_as(
     state: &AppState,
     user: &User,
     headers: &HeaderMap,
-    ip: &ClientIp,
+    ip: &Client,
     status: StatusCode,
 ) -> ApiResult<Response> {
     let token = new_token()?;
@@ -72,15 +72,14 @@ pub(super) async fn sign_in_as(
             user: user.id,
             token_hash: hash_token(&token),
             user_agent,
-            ip: ip.0.to_string(),
+            ip: ip.ip.to_string(),
             at: now(),
         })
         .await?;
     let mut response = (status, Json(json!({ "me": UserJson::new(user, true) }))).into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        session_cookie(&token, state.config.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie(&token, ip.https));
     Ok(response)
 }
 
@@ -88,7 +87,7 @@ pub(super) async fn sign_in_as(
 pub async fn first_run(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ip: ClientIp,
+    ip: Client,
     JsonBody(form): JsonBody<SignUp>,
 ) -> ApiResult<Response> {
     let setup = state.app.first_run(sign_up(&form)?).await?;
@@ -109,7 +108,7 @@ pub async fn join(
     State(state): State<AppState>,
     PathParams(code): PathParams<String>,
     headers: HeaderMap,
-    ip: ClientIp,
+    ip: Client,
     JsonBody(form): JsonBody<SignUp>,
 ) -> ApiResult<Response> {
     let user = state.app.join(&code, sign_up(&form)?).await?;
@@ -120,10 +119,10 @@ pub async fn join(
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ip: ClientIp,
+    ip: Client,
     JsonBody(form): JsonBody<SignIn>,
 ) -> ApiResult<Response> {
-    if !state.sign_ins.allow(ip.0) {
+    if !state.sign_ins.allow(ip.ip) {
         return Err(ApiError::new(
             ErrorCode::TooManyRequests,
             "too many sign-in attempts; try again in a few minutes",
@@ -216,7 +215,7 @@ pub async fn transfer(
     State(state): State<AppState>,
     PathParams(token): PathParams<String>,
     headers: HeaderMap,
-    ip: ClientIp,
+    ip: Client,
 ) -> ApiResult<Response> {
     let invalid = || ApiError::not_found("sign-in link (it may have been used or expired)");
     let key = jsonwebtoken::DecodingKey::from_secret(&state.config.signing_key);

@@ -2,7 +2,8 @@
 //! fresh data directory, killed, restarted on the same directory and port), an HTTP client that
 //! holds one session cookie, and a live-socket client that reads frames in the background.
 //!
-//! Every file under `tests/` includes this module and uses a different part of it.
+//! The integration binary (`tests/integration/`) and the partition and resume suites include this
+//! module; each uses a different part of it.
 
 #![allow(dead_code)]
 
@@ -121,7 +122,10 @@ impl Server {
             let mut lines = BufReader::new(stdout).lines();
             let mut address_tx = Some(address_tx);
             while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(rest) = line.strip_prefix("Campfire is running at http://") {
+                let rest = line
+                    .strip_prefix("Campfire is running at http://")
+                    .or_else(|| line.strip_prefix("Campfire is running at https://"));
+                if let Some(rest) = rest {
                     let addr = rest.split_whitespace().next().unwrap_or_default();
                     if let (Ok(addr), Some(tx)) = (addr.parse(), address_tx.take()) {
                         let _ = tx.send(addr);
@@ -314,6 +318,8 @@ pub fn assert_api_error(resp: &Resp) {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    /// `https` with a client that trusts the test's CA, or plain `http`.
+    https: Option<reqwest::Client>,
     /// The server's address.
     pub addr: SocketAddr,
     /// The session token from `Set-Cookie`, if signed in.
@@ -361,22 +367,38 @@ impl Client {
     pub fn anonymous(addr: SocketAddr) -> Client {
         Client {
             http: http_client(),
+            https: None,
             addr,
             token: None,
             me: Value::Null,
         }
     }
 
-    /// `http://ADDR`.
+    /// A client that is not signed in and speaks HTTPS through `https` (which trusts the
+    /// server's certificate).
+    pub fn anonymous_https(addr: SocketAddr, https: reqwest::Client) -> Client {
+        Client {
+            http: https.clone(),
+            https: Some(https),
+            ..Client::anonymous(addr)
+        }
+    }
+
+    /// `http://ADDR` (or `https://`).
     pub fn base(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The same session with a new connection pool (after the server restarted, so that no
     /// request goes out on a connection to the old process).
     pub fn fresh(&self) -> Client {
         Client {
-            http: http_client(),
+            http: self.https.clone().unwrap_or_else(http_client),
             ..self.clone()
         }
     }
@@ -467,7 +489,7 @@ impl Client {
     }
 
     /// Takes the session from an answer that signs in (201/200 with `Set-Cookie`).
-    fn adopt(&mut self, resp: &Resp) {
+    pub fn adopt(&mut self, resp: &Resp) {
         self.token = Some(session_from(resp).expect("a session cookie"));
         self.me = resp.json()["me"].clone();
     }
@@ -690,11 +712,12 @@ pub struct Ws {
     last_heard: Arc<Mutex<Instant>>,
 }
 
-type Stream =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 impl Ws {
-    fn new(mut stream: Stream) -> Ws {
+    /// Takes over a connected socket (plain or TLS).
+    pub fn new<S>(mut stream: tokio_tungstenite::WebSocketStream<S>) -> Ws
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
         let (incoming_tx, incoming) = mpsc::unbounded_channel();
         let (outgoing, mut outgoing_rx) = mpsc::unbounded_channel::<Message>();
         let last_heard = Arc::new(Mutex::new(Instant::now()));

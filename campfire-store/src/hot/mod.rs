@@ -616,6 +616,10 @@ impl Store for HotStore {
         self.inner.delivery_stats(bot).await
     }
 
+    async fn pending_deliveries(&self) -> Result<u64, StoreError> {
+        self.inner.pending_deliveries().await
+    }
+
     /// Also how changes made elsewhere reach the cache: each event read forgets what it
     /// changed.
     async fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<Event>, StoreError> {

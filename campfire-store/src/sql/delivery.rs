@@ -3,8 +3,8 @@
 
 use campfire_domain::Timestamp;
 use sea_query::{
-    CaseStatement, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, OnConflict, Order,
-    Query, SelectStatement, UpdateStatement,
+    Asterisk, CaseStatement, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, OnConflict,
+    Order, Query, SelectStatement, UpdateStatement,
 };
 
 use super::schema::{Memberships, Outbox, PushSubscriptions, Webhooks};
@@ -57,6 +57,15 @@ pub(crate) fn queue(
             at.0.into(),
             at.0.into(),
         ])
+        .take()
+}
+
+/// How many deliveries are pending, due or not: `(count)`.
+pub(crate) fn pending_count() -> SelectStatement {
+    Query::select()
+        .expr(Expr::col(Asterisk).count())
+        .from(Outbox::Table)
+        .and_where(Expr::col(Outbox::Status).eq(word("pending")))
         .take()
 }
 

@@ -48,6 +48,11 @@ impl DataDir {
         self.root.join("search")
     }
 
+    /// Where the ACME account key and the certificates it obtained are kept (O4).
+    pub fn acme_dir(&self) -> PathBuf {
+        self.root.join("acme")
+    }
+
     /// Whether the database file exists.
     pub fn has_database(&self) -> bool {
         self.database().is_file()

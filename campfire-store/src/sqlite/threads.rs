@@ -224,7 +224,9 @@ fn write_loop(conn: &Connection, jobs: &std::sync::mpsc::Receiver<Box<dyn WriteJ
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         let committed = commit_group(conn, &mut group);
+        metrics::histogram!(crate::DB_COMMIT_SECONDS).record(started.elapsed().as_secs_f64());
         for job in group {
             job.finish(committed.clone());
         }

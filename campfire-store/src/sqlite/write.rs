@@ -1017,6 +1017,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn pending_deliveries(&self) -> Result<u64, StoreError> {
+        self.read(move |c| {
+            let row =
+                query_one(c, &delivery::pending_count())?.ok_or(StoreError::NotFound("outbox"))?;
+            Ok(u64::try_from(int(&row, 0)?).unwrap_or(0))
+        })
+        .await
+    }
+
     async fn delivery_stats(&self, bot: UserId) -> Result<crate::DeliveryStats, StoreError> {
         self.read(move |c| {
             let row = query_one(c, &delivery::webhook_stats(bot.0))?

@@ -1145,6 +1145,11 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
         store.due_deliveries(at(9), 10).await.unwrap().is_empty(),
         "not due before the message's time"
     );
+    assert_eq!(
+        store.pending_deliveries().await.unwrap(),
+        1,
+        "the backlog counts a delivery before it is due"
+    );
     let due = store.due_deliveries(at(10), 10).await.unwrap();
     assert_eq!(due.len(), 1);
     let delivery = &due[0];
@@ -1173,6 +1178,11 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
     assert_eq!(again[0].attempts, 1);
     let stats = store.delivery_stats(bot.id).await.unwrap();
     assert_eq!((stats.pending, stats.delivered, stats.failed), (1, 0, 0));
+    assert_eq!(
+        store.pending_deliveries().await.unwrap(),
+        1,
+        "a retry stays in the backlog"
+    );
     assert_eq!(stats.last_error.as_deref(), Some("HTTP 503"));
     assert_eq!(stats.last_attempt_at, Some(at(11)));
 
@@ -1206,6 +1216,11 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
         .unwrap();
     let stats = store.delivery_stats(bot.id).await.unwrap();
     assert_eq!((stats.pending, stats.delivered, stats.failed), (0, 1, 1));
+    assert_eq!(
+        store.pending_deliveries().await.unwrap(),
+        0,
+        "delivered and given-up deliveries leave the backlog"
+    );
     assert_eq!(stats.last_error.as_deref(), Some("timed out"));
     assert_eq!(stats.circuit, "closed");
     store.set_circuit(bot.id, "open").await.unwrap();

@@ -1,13 +1,7 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! The bot API, driven as scripts drive it: `curl -d 'text' URL` (a raw body sent as
 //! `application/x-www-form-urlencoded`), the key in the path, the original Campfire's shapes.
 
-mod common;
+use crate::common;
 
 use common::{Client, Resp, Server, first_run};
 use reqwest::Method;

@@ -1,13 +1,7 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! M3's history pages and their `has_before` / `has_after` flags, at the page boundary: the
 //! latest page is read with one query (a 41st message says there is more before).
 
-mod common;
+use crate::common;
 
 use common::{Server, first_run};
 use serde_json::json;

@@ -1,13 +1,7 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! Two people use Campfire together, as the browser app does: first run, the join link, a closed
 //! room, live chat both ways, edits, deletes, boosts, mentions, and unread marks across devices.
 
-mod common;
+use crate::common;
 
 use common::{Client, Server, Ws, first_run, ids, join, sign_in};
 use serde_json::{Value, json};

@@ -1,13 +1,7 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! Operating the server: a SIGKILL loses no acknowledged message and duplicates none; the logs
 //! carry no personal data or secrets; SIGTERM closes sockets with "going away" and exits cleanly.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};

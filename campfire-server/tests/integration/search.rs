@@ -1,14 +1,8 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! Search (S1–S3) against the real server: scoping by membership at query time, edits and
 //! deletes reaching the index, filters, odd input, recent searches, and an index that catches
 //! up after a SIGKILL and rebuilds itself when damaged.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

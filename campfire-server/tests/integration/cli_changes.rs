@@ -1,14 +1,7 @@
 //! Changes made by `campfire-cli` while the server runs reach connected clients within a second:
 //! the server notices events it did not write itself.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,15 +1,9 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! Who may see and do what: a signed-in member who is not in a closed room, or in a direct room
 //! of two others, can't read, write or even learn of them (404, like a room that doesn't exist),
 //! not over HTTP, the live socket or the bot API. Cross-site writes and foreign socket origins
 //! are refused; removal and deactivation take effect on open sockets at once.
 
-mod common;
+use crate::common;
 
 use common::{
     Client, Server, TIMEOUT, client_id, first_run, ids, join, refused_status, two_people,

@@ -4,14 +4,7 @@
 //! and decrypts the `aes128gcm` body (RFC 8291/8188) with the private key and auth secret of the
 //! "browser" that subscribed. The tests assert on the decrypted notification.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;

@@ -1,14 +1,8 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 //! Bad input never breaks the server: malformed, oversized, mistyped or nonsensical requests get
 //! a 4xx answer with the API's JSON error (`{"error":{"code","message"}}`), never a 5xx, and a
 //! malformed live-socket frame closes only that socket.
 
-mod common;
+use crate::common;
 
 use common::{Client, Resp, Server, TIMEOUT, Ws, assert_api_error, client_id, two_people};
 use reqwest::Method;

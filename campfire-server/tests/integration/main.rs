@@ -1,0 +1,34 @@
+//! The full-system integration tests: the real server binary on a loopback port, driven as
+//! clients drive it (HTTP, the live socket, the bot API, webhooks, pushes, the CLI, SIGKILL).
+//! One test binary, so `cargo test integration` runs exactly these and the build links once;
+//! the partition and resume suites stay their own binaries (`--test network_partition`,
+//! `--test websocket_recovery`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+#[path = "."]
+mod integration {
+    mod access_control;
+    mod acme;
+    mod bad_input;
+    mod bot_api;
+    mod cli_changes;
+    mod container;
+    mod crash_and_logs;
+    mod history_pages;
+    pub mod https;
+    mod metrics;
+    mod push;
+    mod search;
+    mod two_users;
+    mod version;
+    mod webhooks;
+}
