@@ -26,6 +26,7 @@ mod integration {
     mod history_pages;
     pub mod https;
     mod metrics;
+    mod proxy;
     mod push;
     mod search;
     mod two_users;
