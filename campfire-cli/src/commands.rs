@@ -127,6 +127,22 @@ async fn find_user(store: &SqliteStore, who: &str) -> Result<User> {
         .with_context(|| format!("no active user with the email address {email}"))
 }
 
+/// Like [`find_user`], but also a deactivated or banned person (to unban): by email, the newest
+/// account with that address.
+async fn find_any_user(store: &SqliteStore, who: &str) -> Result<User> {
+    if who.parse::<i64>().is_ok() {
+        return find_user(store, who).await;
+    }
+    let email = EmailAddress::new(who)?;
+    store
+        .users()
+        .await?
+        .into_iter()
+        .rev()
+        .find(|u| u.email.as_ref() == Some(&email))
+        .with_context(|| format!("no user with the email address {email}"))
+}
+
 async fn user(store: Arc<SqliteStore>, command: UserCommand) -> Result<()> {
     let app = App::offline(store.clone());
     let store = store.as_ref();
@@ -190,6 +206,18 @@ async fn user(store: Arc<SqliteStore>, command: UserCommand) -> Result<()> {
                 "Deactivated {}: their sessions are ended and their messages stay",
                 user.name
             );
+            Ok(())
+        }
+        UserCommand::Ban { user } => {
+            let user = find_user(store, &user).await?;
+            app.ban(Caller::Operator, user.id).await?;
+            println!("Banned {}", user.name);
+            Ok(())
+        }
+        UserCommand::Unban { user } => {
+            let user = find_any_user(store, &user).await?;
+            app.unban(Caller::Operator, user.id).await?;
+            println!("Lifted {}'s ban: they can sign in again", user.name);
             Ok(())
         }
         UserCommand::ResetPassword { user } => {

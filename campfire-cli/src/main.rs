@@ -103,6 +103,17 @@ enum UserCommand {
         /// Their email address or user id.
         user: String,
     },
+    /// Ban someone: deactivated, their messages deleted, and the public addresses only they
+    /// used refused.
+    Ban {
+        /// Their email address or user id.
+        user: String,
+    },
+    /// Lift someone's ban: their account comes back (their deleted messages do not).
+    Unban {
+        /// Their email address or user id.
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -212,6 +212,30 @@ fn an_administrator_sets_up_campfire_from_the_shell() {
         ],
         "yet another one\n",
     );
+
+    // A ban, and lifting it, by email (F8: the CLI can unban).
+    ok(
+        &data,
+        &[
+            "user",
+            "create",
+            "--name",
+            "Cy",
+            "--email",
+            "cy@example.com",
+        ],
+        "cy's passphrase\n",
+    );
+    ok(&data, &["user", "ban", "cy@example.com"], "");
+    let cy = |state: &str| {
+        ok(&data, &["user", "list"], "")
+            .stdout
+            .lines()
+            .any(|l| l.contains("cy@example.com") && l.contains(state))
+    };
+    assert!(cy("banned"));
+    ok(&data, &["user", "unban", "cy@example.com"], "");
+    assert!(cy("active"));
 }
 
 #[test]

@@ -274,6 +274,18 @@ where
         self.conns.has_user(user)
     }
 
+    /// The sessions `user` has live connections under, each once, in order.
+    pub fn sessions_of(&self, user: &U) -> Vec<S> {
+        let mut sessions: Vec<S> = self
+            .conns
+            .of_user(user)
+            .filter_map(|conn| self.conns.get(conn).map(|c| c.session.clone()))
+            .collect();
+        sessions.sort();
+        sessions.dedup();
+        sessions
+    }
+
     /// The sequence number of the newest event published (or set at startup).
     pub fn head(&self) -> u64 {
         self.ring.head()

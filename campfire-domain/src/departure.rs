@@ -65,17 +65,24 @@ pub struct BotsAreNotBanned;
 
 /// A8: banning `user`, a member of `rooms`, signed in from `session_ips`, author of `messages`
 /// (`(message, its room)`). An active person is deactivated on the way; a deactivated or
-/// already banned one keeps no sessions, so only their messages (if any are left) go.
+/// already banned one keeps no sessions, so only their messages (if any are left) go. Of their
+/// addresses, only [`bannable`] ones are refused: none that `others_ips` (where other active
+/// people sign in from) holds.
 pub fn ban(
     user: &User,
     rooms: &[(RoomId, RoomKind)],
     session_ips: &[String],
+    others_ips: &[String],
     messages: &[(MessageId, RoomId)],
 ) -> Result<Departure, BotsAreNotBanned> {
     if user.role == Role::Bot {
         return Err(BotsAreNotBanned);
     }
-    let mut banned_ips = session_ips.to_vec();
+    let mut banned_ips: Vec<String> = session_ips
+        .iter()
+        .filter(|ip| bannable(ip) && !others_ips.contains(ip))
+        .cloned()
+        .collect();
     banned_ips.sort();
     banned_ips.dedup();
     let mut departure = deactivation(user, rooms).unwrap_or(Departure {
@@ -98,6 +105,42 @@ pub fn ban(
             .map(|&(message, room)| EventKind::MessageDeleted { room, message }),
     );
     Ok(departure)
+}
+
+/// Whether a ban may refuse `ip` (F8): only a public address that is one person's. A loopback,
+/// private, link-local, shared (CGNAT) or unspecified address stands for everyone behind it —
+/// the server's own machine, an office, a proxy — so refusing it would lock out the admin who
+/// banned and everyone else there; the original Campfire records none of them either. Text
+/// that is not an address is never refused.
+fn bannable(ip: &str) -> bool {
+    use std::net::IpAddr;
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => {
+            let [a, b, ..] = v4.octets();
+            let shared = a == 100 && (b & 0xc0) == 64;
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || shared)
+        }
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => bannable(&v4.to_string()),
+            None => {
+                let first = v6.segments()[0];
+                let unique_local = (first & 0xfe00) == 0xfc00;
+                let link_local = (first & 0xffc0) == 0xfe80;
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || unique_local
+                    || link_local)
+            }
+        },
+        Err(_) => false,
+    }
 }
 
 /// The changes of lifting a ban, in the order a store applies them.
@@ -192,19 +235,20 @@ mod tests {
     #[test]
     fn a_ban_deactivates_refuses_each_address_once_and_deletes_every_message() {
         let ips = [
-            "10.0.0.2".to_owned(),
-            "10.0.0.1".to_owned(),
-            "10.0.0.2".to_owned(),
+            "203.0.113.2".to_owned(),
+            "203.0.113.1".to_owned(),
+            "203.0.113.2".to_owned(),
         ];
         let messages = [(MessageId(9), RoomId(1)), (MessageId(4), RoomId(2))];
         let d = ban(
             &user(Role::Administrator, UserStatus::Active),
             &ROOMS,
             &ips,
+            &[],
             &messages,
         )
         .unwrap();
-        assert_eq!(d.banned_ips, vec!["10.0.0.1", "10.0.0.2"]);
+        assert_eq!(d.banned_ips, vec!["203.0.113.1", "203.0.113.2"]);
         assert!(d.forget_devices);
         assert_eq!(d.leaves, vec![RoomId(1), RoomId(3)]);
         assert_eq!(d.deletes, vec![MessageId(4), MessageId(9)]);
@@ -241,6 +285,7 @@ mod tests {
             &user(Role::Member, UserStatus::Deactivated),
             &[],
             &[],
+            &[],
             &messages,
         )
         .unwrap();
@@ -254,9 +299,41 @@ mod tests {
             }]
         );
         assert_eq!(
-            ban(&user(Role::Bot, UserStatus::Active), &ROOMS, &[], &[]),
+            ban(&user(Role::Bot, UserStatus::Active), &ROOMS, &[], &[], &[]),
             Err(BotsAreNotBanned)
         );
+    }
+
+    #[test]
+    fn a_ban_spares_shared_and_non_public_addresses() {
+        let theirs: Vec<String> = [
+            "127.0.0.1",
+            "::1",
+            "10.1.2.3",
+            "172.16.0.9",
+            "192.168.1.20",
+            "100.64.3.4",
+            "169.254.1.1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:192.168.1.1",
+            "not an address",
+            "198.51.100.7",
+            "203.0.113.5",
+            "2001:db8::5",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let others = ["198.51.100.7".to_owned()];
+        let d = ban(
+            &user(Role::Member, UserStatus::Active),
+            &ROOMS,
+            &theirs,
+            &others,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(d.banned_ips, vec!["2001:db8::5", "203.0.113.5"]);
     }
 
     #[test]

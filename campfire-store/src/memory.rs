@@ -460,13 +460,20 @@ impl Store for MemoryStore {
             .filter(|x| x.user == id)
             .map(|x| x.ip.clone())
             .collect();
+        let others: Vec<String> = s
+            .sessions
+            .values()
+            .filter(|x| x.user != id && s.users.get(&x.user).is_some_and(User::is_active))
+            .map(|x| x.ip.clone())
+            .collect();
         let messages: Vec<(MessageId, RoomId)> = s
             .messages
             .values()
             .filter(|m| m.author == id)
             .map(|m| (m.id, m.room))
             .collect();
-        let departure = campfire_domain::ban(s.user(id)?, &s.rooms_of(id), &ips, &messages)?;
+        let departure =
+            campfire_domain::ban(s.user(id)?, &s.rooms_of(id), &ips, &others, &messages)?;
         s.persist_departure(departure, at);
         Ok(())
     }

@@ -189,12 +189,16 @@ impl Driver {
             tracing::error!(%error, "reading the event log failed");
         }
         let connecting = match &input {
-            Input::Connect { user, session, .. } => Some((*user, *session)),
+            Input::Connect { user, .. } => Some(*user),
             _ => None,
         };
         let read_log = self.handle(input);
-        if let Some((user, session)) = connecting {
-            self.recheck(user, session).await;
+        if let Some(user) = connecting {
+            // A socket is authenticated when it is upgraded and registered here later: a
+            // sign-out, password change or deactivation that committed in between would find
+            // no connection to close. So its sessions are checked again once it is registered;
+            // a revocation after this check finds it registered and closes it as usual.
+            self.end_revoked_sessions(user).await;
         }
         Next::Go { read_log }
     }
@@ -253,29 +257,31 @@ impl Driver {
         false
     }
 
-    /// A socket is authenticated when it is upgraded and registered here later: a sign-out,
-    /// password change or deactivation that committed in between would find no connection to
-    /// close. So the session is checked again once the connection is registered; a revocation
-    /// after this check finds it registered and closes it as usual.
-    async fn recheck(&mut self, user: UserId, session: SessionId) {
-        let valid = async {
-            let active = self.store.user(user).await?.is_active();
-            let signed_in = self
-                .store
-                .sessions_of(user)
-                .await?
-                .iter()
-                .any(|s| s.id == session);
-            Ok::<_, StoreError>(active && signed_in)
+    /// Closes every live connection of `user` whose session has ended (or all of them, if the
+    /// user is no longer active), as the store says now. Used when a connection registers and
+    /// when the log says the user changed: a password reset — by this process or by
+    /// `campfire-cli` — ends sessions and appends `UserUpdated`, and open sockets must close (F1).
+    async fn end_revoked_sessions(&mut self, user: UserId) {
+        let live = self.hub.sessions_of(&user);
+        if live.is_empty() {
+            return;
+        }
+        let current = async {
+            if !self.store.user(user).await?.is_active() {
+                return Ok(Vec::new());
+            }
+            let sessions = self.store.sessions_of(user).await?;
+            Ok::<_, StoreError>(sessions.into_iter().map(|s| s.id).collect::<Vec<_>>())
         }
         .await;
-        match valid {
-            Ok(true) => {}
-            Ok(false) => {
+        match current {
+            Ok(current) => {
                 let now = self.now();
-                self.hub.end_session(now, &session);
+                for session in live.iter().filter(|s| !current.contains(s)) {
+                    self.hub.end_session(now, session);
+                }
             }
-            Err(error) => tracing::error!(%error, "checking a new connection's session failed"),
+            Err(error) => tracing::error!(%error, "checking a user's live sessions failed"),
         }
     }
 
@@ -300,7 +306,14 @@ impl Driver {
                     self.hand_over();
                 }
             }
-            self.hand_over();
+            for event in &events {
+                if let EventKind::UserUpdated { user } = event.kind
+                    && self.hub.is_connected(&user)
+                {
+                    self.end_revoked_sessions(user).await;
+                }
+            }
+            self.drain();
         }
     }
 

@@ -115,10 +115,8 @@ async fn call(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/plain") || v.starts_with("text/html"));
         if status == reqwest::StatusCode::OK && textual {
-            return match response.text().await {
-                Ok(text) if !text.trim().is_empty() => {
-                    Attempt::Reply(text.chars().take(60_000).collect())
-                }
+            return match read_reply(response).await {
+                Ok(text) if !text.trim().is_empty() => Attempt::Reply(text),
                 Ok(_) => Attempt::Delivered,
                 Err(error) if error.is_timeout() => Attempt::TimedOut,
                 Err(_) => Attempt::Transient("the reply could not be read".to_owned()),
@@ -127,6 +125,34 @@ async fn call(
         return Attempt::Delivered;
     }
     Attempt::from_status(status.as_u16())
+}
+
+/// The most of a reply that is posted back, in characters.
+const REPLY_CHARS: usize = 60_000;
+/// The most of a reply that is read: those characters at their longest in UTF-8. The rest is
+/// never read (the connection is dropped), so an endless reply costs nothing (F6).
+const REPLY_BYTES: usize = REPLY_CHARS * 4;
+
+/// The reply's text, read only as far as [`REPLY_BYTES`] and cut to [`REPLY_CHARS`].
+async fn read_reply(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while bytes.len() < REPLY_BYTES {
+        match response.chunk().await? {
+            Some(chunk) => bytes.extend_from_slice(&chunk),
+            None => break,
+        }
+    }
+    bytes.truncate(REPLY_BYTES);
+    // A character cut at the limit is dropped rather than shown as a replacement character.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.to_owned(),
+        Err(error) if error.error_len().is_none() => {
+            String::from_utf8_lossy(bytes.get(..error.valid_up_to()).unwrap_or_default())
+                .into_owned()
+        }
+        Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    Ok(text.chars().take(REPLY_CHARS).collect())
 }
 
 /// Posts as the bot. The client id is derived from the delivery, so a reply posted just before

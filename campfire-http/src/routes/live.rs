@@ -78,6 +78,10 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
     });
     let (mut sink, mut stream) = socket.split();
     let ping_every = live.config().ping_interval;
+    // F4: a client that stops reading blocks writes to it. One that cannot take a write for as
+    // long as the server waits to hear from a client is as good as gone: it is dropped rather
+    // than held forever (with its queue and buffers) while close requests go unheard.
+    let stall = live.config().heartbeat_timeout;
     // The reader refuses bad frames through the writer, which owns the sink.
     let (refuse_tx, mut refuse) = oneshot::channel::<(u16, &'static str)>();
 
@@ -89,40 +93,44 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
                 biased;
                 closing = &mut close => {
                     let (code, reason) = closing.unwrap_or(Closing::GoingAway).code();
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+                    let bye = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() })));
+                    let _ = tokio::time::timeout(stall, bye).await;
                     return;
                 }
                 Ok((code, reason)) = &mut refuse => {
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+                    let bye = sink.send(Message::Close(Some(CloseFrame { code, reason: reason.into() })));
+                    let _ = tokio::time::timeout(stall, bye).await;
                     return;
                 }
                 frame = frames.recv() => match frame {
                     Some(outgoing) => {
                         // Everything else already queued goes out with it, flushed once.
                         // (At most a batch's worth, so close requests are looked at again soon.)
-                        let mut next = Some(outgoing);
-                        let mut fed = 0;
-                        while let Some(outgoing) = next.take() {
-                            let count = outgoing.len();
-                            if feed(&mut sink, outgoing).await.is_err() {
-                                return;
+                        let batch = async {
+                            let mut next = Some(outgoing);
+                            let mut fed = 0;
+                            while let Some(outgoing) = next.take() {
+                                let count = outgoing.len();
+                                feed(&mut sink, outgoing).await?;
+                                queued.fetch_sub(count, Ordering::Relaxed);
+                                fed += count;
+                                if fed < MAX_BATCH_FRAMES
+                                    && let Ok(more) = frames.try_recv()
+                                {
+                                    next = Some(more);
+                                }
                             }
-                            queued.fetch_sub(count, Ordering::Relaxed);
-                            fed += count;
-                            if fed < MAX_BATCH_FRAMES
-                                && let Ok(more) = frames.try_recv()
-                            {
-                                next = Some(more);
-                            }
-                        }
-                        if sink.flush().await.is_err() {
+                            sink.flush().await
+                        };
+                        if !matches!(tokio::time::timeout(stall, batch).await, Ok(Ok(()))) {
                             return;
                         }
                     }
                     None => return,
                 },
                 _ = ping.tick() => {
-                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    let ping = sink.send(Message::Ping(Default::default()));
+                    if !matches!(tokio::time::timeout(stall, ping).await, Ok(Ok(()))) {
                         return;
                     }
                 }

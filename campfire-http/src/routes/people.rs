@@ -60,6 +60,14 @@ pub async fn update_me(
     ip: crate::client::Client,
     JsonBody(form): JsonBody<ProfileUpdate>,
 ) -> ApiResult<Response> {
+    // A current password given is a password guess: it counts against the same per-address
+    // limit as signing in (F7).
+    if form.current_password.is_some() && !state.sign_ins.allow(ip.ip) {
+        return Err(ApiError::new(
+            ErrorCode::TooManyRequests,
+            "too many password attempts; try again in a few minutes",
+        ));
+    }
     let changes = ProfileChanges {
         name: form.name.as_deref().map(PersonName::new).transpose()?,
         bio: form.bio.as_deref().map(Bio::new).transpose()?,

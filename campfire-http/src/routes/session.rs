@@ -176,6 +176,27 @@ struct TransferClaims {
     sub: i64,
     jti: String,
     exp: u64,
+    /// The password the link was made under ([`password_mark`]): a new password voids it.
+    pwd: String,
+    /// The session that made a link for its own person: signing that session out voids it.
+    sid: Option<i64>,
+}
+
+/// What a transfer link remembers of its person's password: enough to notice a change, nothing
+/// that helps guess it (the link's claims are readable; this is keyed with the server's secret).
+fn password_mark(signing_key: &[u8], password_hash: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    digest.update(b"transfer-link\0");
+    digest.update(signing_key);
+    digest.update(b"\0");
+    digest.update(password_hash.unwrap_or_default().as_bytes());
+    digest
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A5: a single-use sign-in link for myself, or (administrators) for someone else.
@@ -196,10 +217,13 @@ pub async fn transfer_link(
         ));
     }
     let expires = now().0 / 1000 + i64::try_from(TRANSFER_LIFETIME_SECS).unwrap_or(0);
+    let password = state.store.password_hash(target).await?;
     let claims = TransferClaims {
         sub: target.0,
         jti: new_token()?,
         exp: u64::try_from(expires).unwrap_or(0),
+        pwd: password_mark(&state.config.signing_key, password.as_deref()),
+        sid: (target == authed.user.id).then_some(authed.session.id.0),
     };
     let key = jsonwebtoken::EncodingKey::from_secret(&state.config.signing_key);
     let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key)
@@ -226,13 +250,24 @@ pub async fn transfer(
     let claims = jsonwebtoken::decode::<TransferClaims>(&token, &key, &validation)
         .map_err(|_| invalid())?
         .claims;
-    if !state.store.use_token_once(&claims.jti, now()).await? {
-        return Err(invalid());
-    }
     let user = match state.store.user(UserId(claims.sub)).await {
         Ok(user) if user.is_active() => user,
         Ok(_) | Err(StoreError::NotFound(_)) => return Err(invalid()),
         Err(error) => return Err(error.into()),
     };
+    // F3: a link outlives neither a new password nor the session that made it.
+    let password = state.store.password_hash(user.id).await?;
+    if claims.pwd != password_mark(&state.config.signing_key, password.as_deref()) {
+        return Err(invalid());
+    }
+    if let Some(sid) = claims.sid {
+        let sessions = state.store.sessions_of(user.id).await?;
+        if !sessions.iter().any(|s| s.id.0 == sid) {
+            return Err(invalid());
+        }
+    }
+    if !state.store.use_token_once(&claims.jti, now()).await? {
+        return Err(invalid());
+    }
     sign_in_as(&state, &user, &headers, &ip, StatusCode::OK).await
 }

@@ -85,12 +85,24 @@ async fn cli_changes_reach_open_sockets_within_a_second() {
 }
 
 /// Sessions are held in memory by the server: a password reset by `campfire-cli` (another
-/// process) must still end them, through the event it appends, within a second.
+/// process) must still end them, through the event it appends, within a second — requests and
+/// open live sockets alike (F1). A change that ends no session (a new name) closes nothing.
 #[tokio::test]
 async fn a_password_reset_by_the_cli_signs_the_person_out_within_a_second() {
     let server = Server::start(&[]).await;
     let (_admin, member, _) = two_people(&server).await;
     assert_eq!(member.get("/api/sessions").await.status, 200);
+    let mut member_ws = member.ws(member.seq().await).await;
+    member
+        .patch("/api/me", &serde_json::json!({ "name": "Bobby Member" }))
+        .await
+        .expect(200);
+    assert!(
+        event_of(&mut member_ws, "user_updated", Duration::from_secs(5))
+            .await
+            .is_some(),
+        "a rename reaches the socket, which stays open"
+    );
 
     let mut child = Command::new(cli())
         .arg("--data-dir")
@@ -118,4 +130,9 @@ async fn a_password_reset_by_the_cli_signs_the_person_out_within_a_second() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert_eq!(
+        member_ws.closed(Duration::from_secs(1)).await,
+        Some(4001),
+        "Bob's open socket closed within a second of the reset"
+    );
 }

@@ -25,10 +25,13 @@ mod integration {
     mod crash_and_logs;
     mod history_pages;
     pub mod https;
-    mod metrics;
+    pub mod metrics;
+    mod password_guesses;
     mod proxy;
     mod push;
+    mod revocation;
     mod search;
+    mod slow_clients;
     mod two_users;
     mod version;
     mod webhooks;

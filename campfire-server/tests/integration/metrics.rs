@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::common::{Client, Server, TIMEOUT, two_people};
 
 /// The metrics address from the server's log.
-async fn metrics_address(server: &Server) -> SocketAddr {
+pub async fn metrics_address(server: &Server) -> SocketAddr {
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let logs = server.logs();
@@ -26,7 +26,7 @@ async fn metrics_address(server: &Server) -> SocketAddr {
     }
 }
 
-async fn scrape(address: SocketAddr) -> String {
+pub async fn scrape(address: SocketAddr) -> String {
     let response = reqwest::Client::builder()
         .no_proxy()
         .build()
@@ -40,7 +40,7 @@ async fn scrape(address: SocketAddr) -> String {
 }
 
 /// The value of the first sample of `series` whose labels include every one of `labels`.
-fn sample(text: &str, series: &str, labels: &[&str]) -> Option<f64> {
+pub fn sample(text: &str, series: &str, labels: &[&str]) -> Option<f64> {
     text.lines()
         .filter(|line| !line.starts_with('#'))
         .filter(|line| {

@@ -27,6 +27,8 @@ enum Mode {
     Down,
     /// Answer after this long.
     Slow(Duration),
+    /// 200 text/plain that never ends (as fast as it is read).
+    Endless,
 }
 
 #[derive(Default)]
@@ -108,7 +110,31 @@ async fn hook(State(receiver): State<Receiver>, headers: HeaderMap, body: String
             tokio::time::sleep(pause).await;
             StatusCode::NO_CONTENT.into_response()
         }
+        Mode::Endless => {
+            let chunk = axum::body::Bytes::from(vec![b'a'; 64 * 1024]);
+            let forever = futures_util::stream::repeat_with(move || {
+                Ok::<_, std::convert::Infallible>(chunk.clone())
+            });
+            (
+                StatusCode::OK,
+                [("content-type", "text/plain")],
+                axum::body::Body::from_stream(forever),
+            )
+                .into_response()
+        }
     }
+}
+
+/// The server's resident memory, from /proc.
+fn rss_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kib / 1024
 }
 
 const PRIVATE: &[&str] = &["--allow-private-webhooks"];
@@ -408,5 +434,41 @@ async fn queued_deliveries_survive_a_crash_and_each_is_processed_once() {
     println!(
         "crash: {before_restart} delivered before SIGKILL, {} calls in all for 200 deliveries",
         calls.len()
+    );
+}
+
+/// A reply that never ends is read only as far as what is posted back (60,000 characters), not
+/// whole (F6: one endless reply drove the server to gigabytes).
+#[tokio::test]
+async fn an_endless_reply_is_cut_without_being_read_whole() {
+    let server = Server::start(PRIVATE).await;
+    let (admin, member, all_talk) = two_people(&server).await;
+    let receiver = Receiver::start(Mode::Endless).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    member
+        .post_message(
+            all_talk,
+            &format!("<p>{} talk forever</p>", chip(robo, "Robo")),
+        )
+        .await;
+
+    let mut reply = None;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while reply.is_none() && tokio::time::Instant::now() < deadline {
+        reply = member
+            .all_messages(all_talk)
+            .await
+            .into_iter()
+            .find(|m| m["author_id"] == robo);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let reply = reply.expect("the cut reply is posted back");
+    let text = reply["body_plain"].as_str().unwrap();
+    assert_eq!(text.chars().count(), 60_000);
+    assert!(text.chars().all(|c| c == 'a'));
+    let rss = rss_mib(server.pid());
+    assert!(
+        rss < 200,
+        "the server holds {rss} MiB after the endless reply"
     );
 }

@@ -234,10 +234,23 @@ impl App {
     }
 }
 
+/// The argon2 computations that may run at once: one per core (at most 8). Each takes 19 MiB and
+/// a core for tens of milliseconds; the rest wait their turn as futures, which cost next to
+/// nothing, so a flood of password guesses from many addresses costs time, not memory (F7).
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
 /// Hashes a new password on a blocking thread (argon2id takes tens of milliseconds and 19 MiB),
 /// with a fresh salt.
 pub async fn hash_password(plain: String) -> AppResult<String> {
     let salt = random::bytes::<16>()?;
+    // The semaphore is never closed, so acquiring cannot fail.
+    let _slot = argon2_slots().acquire().await.ok();
     tokio::task::spawn_blocking(move || password::hash(&plain, salt))
         .await
         .map_err(|e| AppError::Store(StoreError::Backend(Box::new(e))))?
@@ -247,6 +260,7 @@ pub async fn hash_password(plain: String) -> AppResult<String> {
 /// Verifies a password on a blocking thread. Without a stored hash (unknown email, bot) it
 /// verifies against a throw-away hash anyway and answers false, so both answers take as long.
 pub async fn verify_password(plain: String, stored: Option<String>) -> bool {
+    let _slot = argon2_slots().acquire().await.ok();
     tokio::task::spawn_blocking(move || {
         let matched = password::verify(&plain, stored.as_deref().unwrap_or_else(|| dummy_hash()));
         matched && stored.is_some()

@@ -205,6 +205,21 @@ pub(crate) fn session_ips(user: i64) -> SelectStatement {
         .take()
 }
 
+/// The addresses other active people have sessions from: `(ip)` (a ban spares them, F8).
+pub(crate) fn others_session_ips(user: i64) -> SelectStatement {
+    Query::select()
+        .distinct()
+        .column((Sessions::Table, Sessions::Ip))
+        .from(Sessions::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Sessions::Table, Sessions::UserId)),
+        )
+        .and_where(Expr::col((Sessions::Table, Sessions::UserId)).ne(user))
+        .and_where(Expr::col((Users::Table, Users::Status)).eq(word("active")))
+        .take()
+}
+
 pub(crate) fn insert_session(
     user: i64,
     token_hash: &str,

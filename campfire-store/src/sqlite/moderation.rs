@@ -114,11 +114,15 @@ impl SqliteStore {
             .iter()
             .map(|row| text(row, 0))
             .collect::<Result<Vec<_>, _>>()?;
+        let others = query(tx, &people::others_session_ips(id.0))?
+            .iter()
+            .map(|row| text(row, 0))
+            .collect::<Result<Vec<_>, _>>()?;
         let messages = query(tx, &messages::messages_by_author(id.0))?
             .iter()
             .map(|row| Ok((MessageId(int(row, 0)?), RoomId(int(row, 1)?))))
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let departure = campfire_domain::ban(&user, &rooms_of(tx, id)?, &ips, &messages)?;
+        let departure = campfire_domain::ban(&user, &rooms_of(tx, id)?, &ips, &others, &messages)?;
         persist_departure(tx, &departure, at)
     }
 

@@ -922,11 +922,33 @@ pub async fn a_ban_removes_messages_and_refuses_addresses(store: Shared) {
         .await
         .unwrap();
     assert!(!store.is_banned_ip("203.0.113.9").await.unwrap());
+    // Addresses a ban spares (F8): one another active person uses, and a loopback one.
+    for (user, hash, ip) in [
+        (bob.id, "b2", "198.51.100.4"),
+        (setup.admin.id, "a2", "198.51.100.4"),
+        (bob.id, "b3", "127.0.0.1"),
+    ] {
+        store
+            .create_session(NewSession {
+                user,
+                token_hash: hash.into(),
+                user_agent: "ua".into(),
+                ip: ip.into(),
+                at: at(4),
+            })
+            .await
+            .unwrap();
+    }
 
     store.ban_user(bob.id, at(20)).await.unwrap();
     assert_eq!(store.user(bob.id).await.unwrap().status, UserStatus::Banned);
     assert!(store.is_banned_ip("203.0.113.9").await.unwrap());
     assert!(!store.is_banned_ip("203.0.113.10").await.unwrap());
+    assert!(
+        !store.is_banned_ip("198.51.100.4").await.unwrap(),
+        "another active person's address"
+    );
+    assert!(!store.is_banned_ip("127.0.0.1").await.unwrap(), "loopback");
     assert!(matches!(
         store.message(spam.id).await,
         Err(StoreError::NotFound(_))
