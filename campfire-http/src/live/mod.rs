@@ -9,6 +9,7 @@
 mod driver;
 mod encode;
 mod pages;
+pub(crate) mod throttle;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

@@ -11,11 +11,13 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
 use crate::AppState;
 use crate::auth::{Authed, origin_matches_host};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
+use crate::live::throttle::Throttle;
 use crate::live::{Closing, ConnectionPorts, Input, Outgoing};
 use crate::wire::ClientFrame;
 
@@ -140,7 +142,21 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
 
     let reader_live = live.clone();
     let reader = async move {
-        while let Some(message) = stream.next().await {
+        let mut throttle = Throttle::new(Instant::now());
+        loop {
+            let due = throttle.due();
+            let message = tokio::select! {
+                message = stream.next() => message,
+                () = sleep_until(due), if due.is_some() => {
+                    if let Some(frame) = throttle.release(Instant::now()) {
+                        reader_live.send(Input::Frame { conn, frame });
+                    }
+                    continue;
+                }
+            };
+            let Some(message) = message else {
+                return None;
+            };
             // A frame that can't be read (text that isn't UTF-8, over the size limit, a
             // protocol error) is malformed too: say so, rather than just dropping the
             // connection. If the connection itself failed, the close frame goes nowhere.
@@ -149,7 +165,11 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
             };
             match message {
                 Message::Text(text) => match serde_json::from_str::<ClientFrame>(text.as_str()) {
-                    Ok(frame) => reader_live.send(Input::Frame { conn, frame }),
+                    Ok(frame) => {
+                        if let Some(frame) = throttle.admit(frame, Instant::now()) {
+                            reader_live.send(Input::Frame { conn, frame });
+                        }
+                    }
                     // A malformed frame closes only this connection.
                     Err(_) => return Some((1008, "malformed frame")),
                 },
@@ -158,7 +178,6 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
                 Message::Close(_) => return None,
             }
         }
-        None
     };
 
     tokio::pin!(writer);
@@ -187,5 +206,13 @@ where
             }
             Ok(())
         }
+    }
+}
+
+/// Sleeps until `at` (`due` is only polled when there is something held).
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

@@ -85,3 +85,53 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_go_on() {
     .await;
     assert!(read.is_ok(), "the stuck connection was never closed");
 }
+
+/// F9: a client flipping its focus 20,000 times does not flood the room's other members with
+/// presence frames (nor get them cut off as too slow), and presence still ends up right.
+#[tokio::test]
+async fn a_client_flipping_focus_floods_no_one() {
+    let server = Server::start(&[]).await;
+    let (ada, bob, room) = two_people(&server).await;
+    let mut listener = ada.ws(ada.seq().await).await;
+    listener.focus(Some(room));
+    assert_eq!(listener.presence(room).await, [ada.id()]);
+    let flipper = bob.ws(bob.seq().await).await;
+    let started = Instant::now();
+    for i in 0..20_000 {
+        flipper.focus((i % 2 == 0).then_some(room));
+    }
+    flipper.focus(Some(room));
+
+    let mut frames = 0;
+    let mut last = Vec::new();
+    loop {
+        match listener
+            .text_where(Duration::from_secs(2), |v| {
+                v["type"] == "presence" && v["room_id"] == room
+            })
+            .await
+        {
+            Ok(Some(frame)) => {
+                frames += 1;
+                last = frame["user_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_i64().unwrap())
+                    .collect();
+            }
+            Ok(None) => break,
+            Err(ended) => panic!("the listener was cut off: {ended:?}"),
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    // At most five focus changes a second get through, each one presence frame.
+    assert!(
+        f64::from(frames) <= 5.0 * seconds + 2.0,
+        "{frames} presence frames in {seconds:.1} s"
+    );
+    last.sort_unstable();
+    let mut both = vec![ada.id(), bob.id()];
+    both.sort_unstable();
+    assert_eq!(last, both, "presence ends up right");
+}
