@@ -263,3 +263,54 @@ async fn messages_from_before_and_after_a_restart_are_all_replayed_once() {
         "nothing twice"
     );
 }
+
+/// F10: after a restart the replay window is rebuilt by reading messages as they are now, so it
+/// must not reach back past an event a later edit would rewrite: someone removed from a room
+/// and then resuming from before must not see a message's text as edited after they left.
+#[tokio::test]
+async fn after_a_restart_a_former_member_replays_nothing_changed_after_they_left() {
+    let mut server = Server::start(&[]).await;
+    let (ada, bob, _) = two_people(&server).await;
+    let closed = ada
+        .post(
+            "/api/rooms",
+            &serde_json::json!({ "name": "Plans", "kind": "closed", "member_ids": [bob.id()] }),
+        )
+        .await
+        .expect(201)["room"]["id"]
+        .as_i64()
+        .unwrap();
+    let since = bob.seq().await;
+    let message = ada.post_message(closed, "<p>the original words</p>").await;
+    ada.patch(
+        &format!("/api/rooms/{closed}"),
+        &serde_json::json!({ "member_ids": [ada.id()] }),
+    )
+    .await
+    .expect(200);
+    ada.patch(
+        &format!("/api/messages/{}", message["id"]),
+        &serde_json::json!({ "body_html": "<p>a secret edit</p>" }),
+    )
+    .await
+    .expect(200);
+
+    server.restart().await;
+    let bob = bob.fresh();
+    let mut ws = bob
+        .ws_at(server.addr, since, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{}", common::describe_ws_error(&e)));
+    let mut seen = Vec::new();
+    while let Some(incoming) = ws.raw_next(Duration::from_secs(1)).await {
+        match incoming {
+            common::Incoming::Text(frame) => seen.push(frame.to_string()),
+            common::Incoming::Ping => {}
+            _ => break,
+        }
+    }
+    assert!(
+        seen.iter().all(|frame| !frame.contains("a secret edit")),
+        "{seen:?}"
+    );
+}

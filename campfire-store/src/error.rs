@@ -41,6 +41,10 @@ pub enum Conflict {
     /// The user is of the wrong kind (a bot cannot become an administrator, and vice versa).
     #[error("that can't be done to a user of this kind")]
     WrongUserKind,
+    /// A post's `client_message_id` was already used by its author for a message in another
+    /// room: a retry is the same message in the same room, nothing else (F11).
+    #[error("that client_message_id was already used for a message in another room")]
+    ClientIdUsedElsewhere,
 }
 
 impl From<campfire_domain::WrongUserKind> for StoreError {

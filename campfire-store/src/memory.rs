@@ -791,6 +791,9 @@ impl Store for MemoryStore {
         let mut s = self.lock();
         let retry = (new.author, new.client_message_id.clone());
         if let Some(message) = s.client_ids.get(&retry).and_then(|id| s.messages.get(id)) {
+            if message.room != new.room {
+                return Err(Conflict::ClientIdUsedElsewhere.into());
+            }
             return Ok(Posted {
                 message: message.clone(),
                 created: false,

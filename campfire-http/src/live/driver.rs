@@ -36,7 +36,7 @@ pub async fn spawn(store: Arc<dyn Store>, config: LiveConfig) -> Result<Live, St
     // resume from it. The hub must start from the membership as it was before that log: the
     // snapshot (as of `head`) is rewound through the log's joins and leaves.
     let window = i64::try_from(config.replay_window).unwrap_or(i64::MAX);
-    let start = EventSeq(head.0.saturating_sub(window).max(0));
+    let mut start = EventSeq(head.0.saturating_sub(window).max(0));
     let mut recent = Vec::new();
     let mut after = start;
     while after < head {
@@ -44,6 +44,12 @@ pub async fn spawn(store: Arc<dyn Store>, config: LiveConfig) -> Result<Live, St
         let Some(last) = events.last() else { break };
         after = last.seq;
         recent.extend(events.into_iter().filter(|e| e.seq <= head));
+    }
+    // Events encoded now carry today's message, room or person: a replay may not start before
+    // one that a later change would rewrite (F10); clients from before it reset instead.
+    if let Some(stale) = super::encode::newest_unreplayable(&recent) {
+        start = stale;
+        recent.retain(|e| e.seq > stale);
     }
     let mut members: BTreeSet<(RoomId, UserId)> = pairs.into_iter().collect();
     for event in recent.iter().rev() {

@@ -3,7 +3,7 @@
 
 use axum::extract::ws::Utf8Bytes;
 use campfire_coord::{Audience, Change, Published};
-use campfire_domain::{Event, EventKind, MessageId, RoomId, UserId};
+use campfire_domain::{Event, EventKind, EventSeq, MessageId, RoomId, UserId};
 use campfire_store::{Store, StoreError};
 
 use crate::wire::{
@@ -237,4 +237,91 @@ async fn payload(store: &dyn Store, kind: &EventKind) -> Result<EventJson, Store
             account: store.account().await?.as_ref().map(AccountJson::from),
         },
     })
+}
+
+/// The newest event in `events` (a run of the log, in order) whose frame, encoded now, would not
+/// be the one it carried when published (F10). Encoding reads the message, room, person or
+/// account as they are now, so an event followed by a later change to the same thing — a
+/// message edited again, a room renamed again — would show that later state; someone who left
+/// in between would learn what they may no longer see. A replay must not start before it.
+pub fn newest_unreplayable(events: &[Event]) -> Option<EventSeq> {
+    use EventKind::*;
+    let mut messages = std::collections::HashSet::new();
+    let mut rooms = std::collections::HashSet::new();
+    let mut users = std::collections::HashSet::new();
+    let mut account = false;
+    for event in events.iter().rev() {
+        let stale = match event.kind {
+            MessageCreated { message, .. } | MessageEdited { message, .. } => {
+                messages.contains(&message)
+            }
+            RoomCreated { room } | RoomRenamed { room } | RoomConverted { room } => {
+                rooms.contains(&room)
+            }
+            UserJoined { user } | UserUpdated { user } => users.contains(&user),
+            AccountUpdated => account,
+            _ => false,
+        };
+        if stale {
+            return Some(event.seq);
+        }
+        match event.kind {
+            MessageEdited { message, .. } => {
+                messages.insert(message);
+            }
+            RoomRenamed { room } | RoomConverted { room } => {
+                rooms.insert(room);
+            }
+            UserUpdated { user } => {
+                users.insert(user);
+            }
+            AccountUpdated => account = true,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use campfire_domain::Timestamp;
+
+    use super::*;
+
+    fn log(kinds: &[EventKind]) -> Vec<Event> {
+        kinds
+            .iter()
+            .zip(1..)
+            .map(|(kind, seq)| Event {
+                seq: EventSeq(seq),
+                kind: *kind,
+                at: Timestamp(seq),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_replay_starts_after_the_last_event_a_later_change_would_rewrite() {
+        let (room, other) = (RoomId(1), RoomId(2));
+        let (m1, m2) = (MessageId(10), MessageId(11));
+        let events = log(&[
+            EventKind::MessageCreated { room, message: m1 },
+            EventKind::MessageCreated { room, message: m2 },
+            EventKind::RoomRenamed { room: other },
+            EventKind::MessageEdited { room, message: m1 },
+            EventKind::MessageEdited { room, message: m2 },
+            EventKind::MessageEdited { room, message: m2 },
+        ]);
+        // Event 5 (m2's first edit) would show the second one.
+        assert_eq!(newest_unreplayable(&events), Some(EventSeq(5)));
+        // Edited once each after being created: both creations would show the edit.
+        assert_eq!(newest_unreplayable(&events[..5]), Some(EventSeq(2)));
+        assert_eq!(newest_unreplayable(&events[..3]), None);
+        let renamed = log(&[
+            EventKind::RoomRenamed { room },
+            EventKind::AccountUpdated,
+            EventKind::RoomRenamed { room },
+        ]);
+        assert_eq!(newest_unreplayable(&renamed), Some(EventSeq(1)));
+    }
 }

@@ -229,6 +229,9 @@ impl SqliteStore {
         )?;
         if let Some(row) = retry {
             let message = message_in(tx, MessageId(int(&row, 0)?))?;
+            if message.room != new.room {
+                return Err(Conflict::ClientIdUsedElsewhere.into());
+            }
             return Ok(Posted {
                 message,
                 created: false,

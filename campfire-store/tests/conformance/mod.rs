@@ -235,6 +235,20 @@ pub async fn posting_is_idempotent_on_author_and_client_message_id(store: Shared
     assert!(other.created);
     assert_ne!(other.message.id, first.message.id);
     assert_eq!(store.stats().await.unwrap().messages, 2);
+    // The same client id in another room is refused, not answered with the first message
+    // (F11: it would show a room's message to whoever posts into another).
+    let elsewhere = closed_room(&store, "Elsewhere", setup.admin.id, &[]).await;
+    let reused = store
+        .post_message(message(elsewhere, setup.admin.id, "msg-1", "other room"))
+        .await;
+    assert!(
+        matches!(
+            reused,
+            Err(StoreError::Conflict(Conflict::ClientIdUsedElsewhere))
+        ),
+        "{reused:?}"
+    );
+    assert_eq!(store.stats().await.unwrap().messages, 2);
 }
 
 pub async fn history_pages_before_and_after_a_message(store: Shared) {
