@@ -154,9 +154,8 @@ async fn run(socket: WebSocket, state: AppState, authed: Authed, since: u64) {
                     continue;
                 }
             };
-            let Some(message) = message else {
-                return None;
-            };
+            // The stream's end is the socket's.
+            let message = message?;
             // A frame that can't be read (text that isn't UTF-8, over the size limit, a
             // protocol error) is malformed too: say so, rather than just dropping the
             // connection. If the connection itself failed, the close frame goes nowhere.
