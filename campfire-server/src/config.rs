@@ -115,6 +115,14 @@ pub struct Config {
     /// `X-Forwarded-For` and `X-Forwarded-Proto` it sets (never trust them otherwise).
     #[arg(long, env = "CAMPFIRE_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Seconds a client has to send a request's headers, and a new connection its first
+    /// request; slower or silent connections are closed (F5).
+    #[arg(long, env = "CAMPFIRE_HEADER_TIMEOUT", default_value_t = 30.0)]
+    pub header_timeout: f64,
+    /// Connections open at once at most; more are closed as they arrive (by default what the
+    /// open-files limit allows, less a reserve for the database and index).
+    #[arg(long, env = "CAMPFIRE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
     /// Serve Prometheus metrics at `/metrics` on this address (off unless set; keep it
     /// private) (O2).
     #[arg(long, env = "CAMPFIRE_METRICS_BIND")]
@@ -141,6 +149,11 @@ impl Config {
                 email: self.acme_email.clone(),
                 ca: self.acme_ca.clone(),
             })
+    }
+
+    /// The header and first-request deadline.
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.header_timeout.clamp(0.1, 3600.0))
     }
 
     /// Where the HTTP-to-HTTPS redirect listens, if anywhere.

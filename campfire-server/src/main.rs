@@ -5,6 +5,7 @@
 //! (with campfire-cli) that names concrete adapters.
 
 mod config;
+mod limits;
 mod metrics;
 mod redirect;
 mod tls;
@@ -50,6 +51,10 @@ async fn run(config: Config) -> Result<()> {
         Some(_) => Some(metrics::install()?),
         None => None,
     };
+    let open_files = limits::raise_open_files();
+    let max_connections = config
+        .max_connections
+        .unwrap_or_else(|| limits::default_max_connections(open_files));
     let data = DataDir::new(&config.data_dir);
     data.create().with_context(|| {
         format!(
@@ -119,11 +124,29 @@ async fn run(config: Config) -> Result<()> {
         tracing::info!("shutting down");
         handle.shutdown().await;
     };
+    let server = axum_server::Handle::new();
+    let draining = server.clone();
+    tokio::spawn(async move {
+        stopping.await;
+        draining.graceful_shutdown(Some(DRAIN));
+    });
+    // F5: connections past the cap are closed as they arrive; headers (and a connection's
+    // first request) have a deadline.
+    let capped = limits::Capped::new(max_connections);
+    let header_timeout = config.header_timeout();
     match tls {
-        None => axum::serve(listener, app)
-            .with_graceful_shutdown(stopping)
-            .await
-            .context("the server failed")?,
+        None => {
+            let mut plain = axum_server::from_tcp(listener.into_std()?)?
+                .acceptor(capped)
+                .handle(server)
+                .first_request_timeout(header_timeout)
+                .accept_error_handler(|_, error| tracing::debug!(%error, "connection refused"));
+            plain
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            plain.serve(app).await.context("the server failed")?;
+        }
         Some(source) => {
             let rustls = tls::start(&source, &data.acme_dir())
                 .await
@@ -137,17 +160,17 @@ async fn run(config: Config) -> Result<()> {
                     }
                 }
             }
-            let server = axum_server::Handle::new();
-            let draining = server.clone();
-            tokio::spawn(async move {
-                stopping.await;
-                draining.graceful_shutdown(Some(DRAIN));
-            });
-            axum_server::from_tcp_rustls(listener.into_std()?, rustls)?
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls).acceptor(capped);
+            let mut secure = axum_server::from_tcp(listener.into_std()?)?
+                .acceptor(acceptor)
                 .handle(server)
-                .serve(app)
-                .await
-                .context("the server failed")?;
+                .first_request_timeout(header_timeout)
+                .accept_error_handler(|_, error| tracing::debug!(%error, "connection refused"));
+            secure
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            secure.serve(app).await.context("the server failed")?;
         }
     }
     let _ = live.task.await;

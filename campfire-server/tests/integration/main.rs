@@ -25,6 +25,7 @@ mod integration {
     mod crash_and_logs;
     mod history_pages;
     pub mod https;
+    mod limits;
     pub mod metrics;
     mod password_guesses;
     mod proxy;
