@@ -141,6 +141,27 @@ pub fn origin_matches_host(origin: &str, headers: &HeaderMap) -> bool {
     authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
 }
 
+/// R3: whether a Campfire that is not set up yet may be set up through a request naming `Host`:
+/// by an address (`127.0.0.1:3000`, `[::1]`), `localhost`, or a name the server was told is its
+/// own (`--host`, the TLS domain). A page on another site can make its own name resolve to this
+/// server's loopback address (DNS rebinding), and would otherwise pass the same-origin check
+/// as its own origin and set up a fresh server in the browser's name; once set up, signing in
+/// needs a password, so only the first run is guarded this way.
+pub fn may_set_up_from(headers: &HeaderMap, own_hosts: &[String]) -> bool {
+    let Some(host) = headers.get(HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let name = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))
+    } else {
+        host.split(':').next()
+    }
+    .unwrap_or_default();
+    name.parse::<IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case("localhost")
+        || own_hosts.iter().any(|own| own.eq_ignore_ascii_case(name))
+}
+
 /// A fixed-window limit of attempts per client (A3: 10 sign-ins per 3 minutes).
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -161,6 +182,7 @@ impl RateLimiter {
 
     /// Counts an attempt; false when over the limit.
     pub fn allow(&self, client: IpAddr) -> bool {
+        let client = limited_as(client);
         let now = Instant::now();
         let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
         if attempts.len() > 10_000 {
@@ -175,9 +197,78 @@ impl RateLimiter {
     }
 }
 
+/// The address attempts are counted under (R5): an IPv6 client is counted by its /64, the
+/// block one subscriber gets, or it could take a fresh address for every guess.
+fn limited_as(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let [a, b, c, d, ..] = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
+        }
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(client, IpAddr::V4),
+        IpAddr::V4(_) => client,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_address_localhost_or_an_own_name_may_set_up() {
+        let own = ["chat.example.com".to_owned()];
+        let with = |host: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(HOST, HeaderValue::from_static(host));
+            may_set_up_from(&headers, &own)
+        };
+        for allowed in [
+            "127.0.0.1:3000",
+            "[::1]:3000",
+            "192.168.1.9",
+            "localhost:3000",
+            "LOCALHOST",
+            "chat.example.com",
+            "Chat.Example.com:8080",
+        ] {
+            assert!(with(allowed), "{allowed}");
+        }
+        for refused in [
+            "evil.example:3000",
+            "127.0.0.1.evil.example",
+            "chat.example.com.evil",
+        ] {
+            assert!(!with(refused), "{refused}");
+        }
+        assert!(!may_set_up_from(&HeaderMap::new(), &own), "no Host at all");
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64_block() {
+        let limiter = RateLimiter::new(3, Duration::from_secs(60));
+        for last in 1..=3u16 {
+            let ip = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 9, 9, 9, last));
+            assert!(limiter.allow(ip));
+        }
+        let same_block = IpAddr::V6(std::net::Ipv6Addr::new(
+            0x2001, 0xdb8, 1, 2, 0xffff, 0, 0, 1,
+        ));
+        assert!(
+            !limiter.allow(same_block),
+            "a fresh address in the same /64"
+        );
+        let next_block = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1));
+        assert!(limiter.allow(next_block));
+        let v4 = "198.51.100.1".parse().unwrap();
+        let mapped = "::ffff:198.51.100.1".parse().unwrap();
+        for _ in 0..3 {
+            assert!(limiter.allow(v4));
+        }
+        assert!(
+            !limiter.allow(mapped),
+            "an IPv4-mapped address is its IPv4 address"
+        );
+    }
 
     #[test]
     fn cross_site_writes_are_refused() {

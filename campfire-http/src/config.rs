@@ -97,6 +97,9 @@ pub struct HttpConfig {
     /// A reverse proxy in front sets `X-Forwarded-For` and `X-Forwarded-Proto`, and its word
     /// on the client's address and scheme is taken (`client`).
     pub trust_proxy: bool,
+    /// The names this server answers to besides its addresses and `localhost` (R3: only
+    /// through these may a fresh Campfire be set up).
+    pub hosts: Vec<String>,
     /// The key that signs session-transfer links (kept in the data directory).
     pub signing_key: Vec<u8>,
     /// Sign-in attempts allowed per client per window (A3: 10 per 3 minutes).
@@ -115,6 +118,7 @@ impl HttpConfig {
             live: LiveConfig::default(),
             tls: false,
             trust_proxy: false,
+            hosts: Vec::new(),
             signing_key,
             sign_in_attempts: 10,
             sign_in_window: Duration::from_secs(180),

@@ -16,6 +16,7 @@ mod config;
 mod error;
 mod error_code;
 mod extract;
+pub mod housekeeping;
 mod icons;
 pub mod live;
 pub mod metrics;

@@ -115,6 +115,11 @@ pub struct Config {
     /// `X-Forwarded-For` and `X-Forwarded-Proto` it sets (never trust them otherwise).
     #[arg(long, env = "CAMPFIRE_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// A name this server is reached by (repeat or separate with commas), besides its
+    /// addresses and `localhost`: only through these may a fresh Campfire be set up (R3). The
+    /// TLS domain counts.
+    #[arg(long = "host", env = "CAMPFIRE_HOST", value_delimiter = ',')]
+    pub hosts: Vec<String>,
     /// Seconds a client has to send a request's headers, and a new connection its first
     /// request; slower or silent connections are closed (F5).
     #[arg(long, env = "CAMPFIRE_HEADER_TIMEOUT", default_value_t = 30.0)]
@@ -154,6 +159,18 @@ impl Config {
     /// The header and first-request deadline.
     pub fn header_timeout(&self) -> Duration {
         Duration::from_secs_f64(self.header_timeout.clamp(0.1, 3600.0))
+    }
+
+    /// The names this server answers to (`--host`, and the TLS domain).
+    pub fn own_hosts(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = self
+            .hosts
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .collect();
+        hosts.extend(self.tls_domain.clone());
+        hosts
     }
 
     /// Where the HTTP-to-HTTPS redirect listens, if anywhere.

@@ -87,6 +87,7 @@ async fn run(config: Config) -> Result<()> {
     let mut http = HttpConfig::new(signing_key);
     http.tls = tls.is_some();
     http.trust_proxy = config.trust_proxy;
+    http.hosts = config.own_hosts();
     http.features = config.features();
     http.live = config.live();
     http.push = config::push(&config, &data).context("could not set up Web Push")?;
@@ -98,6 +99,7 @@ async fn run(config: Config) -> Result<()> {
         AppState::new(dyn_store.clone(), live.handle.clone(), http).with_search(search.clone());
     let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
     let indexer = campfire_http::search::spawn_indexer(dyn_store, search, workers_stop.clone());
+    let upkeep = campfire_http::housekeeping::spawn(state.clone(), workers_stop.clone());
     let deliveries = campfire_http::outbox::spawn(state.clone(), config.deliveries(), workers_stop);
     if let (Some(handle), Some(bind)) = (metrics, &config.metrics_bind) {
         let address = metrics::serve(bind, handle, state.clone()).await?;
@@ -177,6 +179,7 @@ async fn run(config: Config) -> Result<()> {
     // Deliveries in flight finish; the rest stay queued in the outbox for the next start.
     let _ = stop_workers.send(true);
     let _ = deliveries.await;
+    let _ = upkeep.await;
     let _ = indexer.await;
     tracing::info!("stopped");
     Ok(())

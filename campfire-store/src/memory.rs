@@ -41,7 +41,7 @@ struct State {
     client_ids: HashMap<(UserId, ClientMessageId), MessageId>,
     boosts: BTreeMap<BoostId, Boost>,
     bans: Vec<Ban>,
-    used_tokens: std::collections::HashSet<String>,
+    used_tokens: HashMap<String, Timestamp>,
     outbox: BTreeMap<i64, OutboxRow>,
     circuits: HashMap<UserId, String>,
     push_subscriptions: BTreeMap<PushSubscriptionId, PushSubscription>,
@@ -562,8 +562,30 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn use_token_once(&self, token_id: &str, _at: Timestamp) -> Result<bool, StoreError> {
-        Ok(self.lock().used_tokens.insert(token_id.to_owned()))
+    async fn use_token_once(&self, token_id: &str, at: Timestamp) -> Result<bool, StoreError> {
+        let mut s = self.lock();
+        if s.used_tokens.contains_key(token_id) {
+            return Ok(false);
+        }
+        s.used_tokens.insert(token_id.to_owned(), at);
+        Ok(true)
+    }
+
+    async fn prune(
+        &self,
+        idle_before: Timestamp,
+        used_before: Timestamp,
+    ) -> Result<(u64, u64), StoreError> {
+        let mut s = self.lock();
+        let (sessions, tokens) = (s.sessions.len(), s.used_tokens.len());
+        s.sessions
+            .retain(|_, session| session.last_active_at >= idle_before);
+        s.used_tokens.retain(|_, at| *at >= used_before);
+        let gone = |before: usize, after: usize| u64::try_from(before - after).unwrap_or(0);
+        Ok((
+            gone(sessions, s.sessions.len()),
+            gone(tokens, s.used_tokens.len()),
+        ))
     }
 
     async fn update_account(

@@ -127,6 +127,14 @@ pub trait Store: Send + Sync {
     /// Marks a single-use token (by its id) as used. Returns false if it already was.
     async fn use_token_once(&self, token_id: &str, at: Timestamp) -> Result<bool, StoreError>;
 
+    /// R6: ends the sessions last active before `idle_before`, and forgets single-use tokens
+    /// used before `used_before` (those links have long expired). Returns how many of each.
+    async fn prune(
+        &self,
+        idle_before: Timestamp,
+        used_before: Timestamp,
+    ) -> Result<(u64, u64), StoreError>;
+
     // --- Rooms and memberships (R1–R4) ---
 
     /// Creates an open or closed room.

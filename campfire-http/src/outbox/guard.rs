@@ -31,9 +31,11 @@ pub struct Target {
 
 impl Target {
     /// A client that connects only to the checked address and follows no redirects (each hop
-    /// would need the guard again).
+    /// would need the guard again). No proxy either, whatever `HTTP(S)_PROXY` says (R4): a
+    /// proxy would make the connection itself, to wherever the name resolves then.
     pub fn client(&self, timeout: std::time::Duration) -> Result<reqwest::Client, String> {
         reqwest::Client::builder()
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .resolve(&self.host, self.address)

@@ -16,7 +16,7 @@ use campfire_store::{Delivery, DeliveryTarget, Outcome, StoreError};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use guard::{Refused, is_public};
+pub use guard::{Refused, check as check_target, is_public};
 pub use push::vapid_authorization;
 
 use crate::AppState;

@@ -175,7 +175,56 @@ pub(super) async fn say(
             None => return,
         },
     };
-    if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, text).await {
+    let text = fitting(text);
+    if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, &text).await {
         tracing::warn!(code = error.code.as_str(), "a bot's reply was not posted");
+    }
+}
+
+/// `text`, or as much of it as makes a message once sanitised, marked as cut with "…" (R9: a
+/// reply within the character limit can still outgrow a message's HTML limit when escaped,
+/// and was dropped without a word).
+fn fitting(text: &str) -> std::borrow::Cow<'_, str> {
+    let fits = |candidate: &str| crate::sanitize::message_body(candidate).is_ok();
+    if fits(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let cut = |chars: usize| -> String {
+        let mut prefix: String = text.chars().take(chars).collect();
+        prefix.push('…');
+        prefix
+    };
+    // The longest prefix that fits, found by halving (sanitising is linear in the text).
+    let (mut fitting_chars, mut too_many) = (0, text.chars().count());
+    while too_many - fitting_chars > 1 {
+        let middle = fitting_chars + (too_many - fitting_chars) / 2;
+        if fits(&cut(middle)) {
+            fitting_chars = middle;
+        } else {
+            too_many = middle;
+        }
+    }
+    std::borrow::Cow::Owned(cut(fitting_chars))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitting;
+
+    #[test]
+    fn a_reply_that_outgrows_a_message_when_escaped_is_cut_to_fit() {
+        let short = "pong";
+        assert_eq!(fitting(short), short);
+        let brackets = "<".repeat(30_000);
+        let cut = fitting(&brackets);
+        assert!(cut.ends_with('…'));
+        assert!(crate::sanitize::message_body(&cut).is_ok());
+        let kept = cut.chars().count() - 1;
+        assert!(kept > 10_000, "as much as fits is kept ({kept})");
+        let one_more = format!("{}…", "<".repeat(kept + 1));
+        assert!(
+            crate::sanitize::message_body(&one_more).is_err(),
+            "and no more"
+        );
     }
 }

@@ -52,9 +52,11 @@ pub async fn list(State(state): State<AppState>, authed: Authed) -> ApiResult<Re
 }
 
 /// Checks an endpoint: an https URL (http and private addresses only when the server allows
-/// them, for a push service on loopback in tests), of a sane length, with no credentials.
-/// The delivery worker checks it again through the SSRF guard, with DNS, before each push.
-fn endpoint(state: &AppState, raw: &str) -> ApiResult<String> {
+/// them, for a push service on loopback in tests), of a sane length, with no credentials,
+/// whose host does not resolve to a private address (R8: a name, not just a literal, may
+/// point at loopback). The delivery worker checks it again through the same guard before each
+/// push.
+async fn endpoint(state: &AppState, raw: &str) -> ApiResult<String> {
     let refuse = |why: &str| ApiError::new(ErrorCode::Unprocessable, why.to_owned());
     if raw.len() > MAX_ENDPOINT {
         return Err(refuse("the push endpoint is too long"));
@@ -80,7 +82,15 @@ fn endpoint(state: &AppState, raw: &str) -> ApiResult<String> {
     if private_literal && !allow_private {
         return Err(refuse("the push endpoint is not on the public internet"));
     }
-    Ok(url.to_string())
+    // A name that does not resolve now may later (the worker checks before every push); one
+    // that resolves to a private address is refused now.
+    match outbox::check_target(url.as_str(), allow_private).await {
+        Ok(_) | Err(outbox::Refused::Unresolved) => Ok(url.to_string()),
+        Err(outbox::Refused::Private) => {
+            Err(refuse("the push endpoint is not on the public internet"))
+        }
+        Err(outbox::Refused::BadUrl) => Err(refuse("the push endpoint is not a URL")),
+    }
 }
 
 /// `POST /api/push/subscriptions`: registers this browser under this sign-in.
@@ -90,7 +100,7 @@ pub async fn subscribe(
     JsonBody(request): JsonBody<PushSubscriptionRequest>,
 ) -> ApiResult<Response> {
     vapid(&state)?;
-    let endpoint = endpoint(&state, &request.endpoint)?;
+    let endpoint = endpoint(&state, &request.endpoint).await?;
     let keys = PushKeys::parse(&request.keys.p256dh, &request.keys.auth)?;
     let subscription = state
         .app

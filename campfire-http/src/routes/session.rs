@@ -90,6 +90,14 @@ pub async fn first_run(
     ip: Client,
     JsonBody(form): JsonBody<SignUp>,
 ) -> ApiResult<Response> {
+    // Behind a trusted proxy, which names reach us is the proxy's to decide.
+    if !state.config.trust_proxy && !crate::auth::may_set_up_from(&headers, &state.config.hosts) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "set Campfire up by its address (such as http://127.0.0.1:3000), or start the \
+             server with --host and the name you use for it",
+        ));
+    }
     let setup = state.app.first_run(sign_up(&form)?).await?;
     sign_in_as(&state, &setup.admin, &headers, &ip, StatusCode::CREATED).await
 }

@@ -44,6 +44,8 @@ pub struct Server {
     pub addr: SocketAddr,
     dir: tempfile::TempDir,
     extra: Vec<String>,
+    /// Environment variables the process gets besides the test's own.
+    env: Vec<(String, String)>,
     logs: Arc<Mutex<String>>,
     readers: Vec<JoinHandle<()>>,
 }
@@ -56,6 +58,11 @@ impl Server {
 
     /// Starts a server bound to `bind` with a fresh data directory.
     pub async fn start_on(bind: &str, extra: &[&str]) -> Server {
+        Self::start_with_env(bind, extra, &[]).await
+    }
+
+    /// Starts a server bound to `bind` with `env` set in its environment.
+    pub async fn start_with_env(bind: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("a temporary data directory");
         let logs = Arc::new(Mutex::new(String::new()));
         let extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
@@ -64,6 +71,10 @@ impl Server {
             addr: "127.0.0.1:0".parse().unwrap(),
             dir,
             extra,
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             logs,
             readers: Vec::new(),
         };
@@ -107,6 +118,7 @@ impl Server {
             .arg("--data-dir")
             .arg(self.dir.path())
             .args(&self.extra)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

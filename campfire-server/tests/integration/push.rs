@@ -822,3 +822,42 @@ async fn one_refused_subscription_does_not_hold_up_the_others() {
         "Cy's push went out at once: {pushes:?}"
     );
 }
+
+/// A name other than `localhost` that this machine's hosts file points at loopback, if any.
+fn loopback_alias() -> Option<String> {
+    let hosts = std::fs::read_to_string("/etc/hosts").ok()?;
+    hosts
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default())
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let address: std::net::IpAddr = words.next()?.parse().ok()?;
+            address
+                .is_loopback()
+                .then(|| words.find(|name| !name.eq_ignore_ascii_case("localhost")))
+                .flatten()
+                .map(str::to_owned)
+        })
+        .next()
+}
+
+/// R8: an endpoint whose name resolves to loopback is refused when subscribing, not only one
+/// written as a loopback address.
+#[tokio::test]
+async fn a_push_endpoint_named_for_loopback_is_refused() {
+    let server = Server::start(&[]).await;
+    let ada = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let browser = Browser::new();
+    let auth = Base64UrlUnpadded::encode_string(&browser.auth);
+    let mut names = vec!["localhost".to_owned()];
+    names.extend(loopback_alias());
+    for name in names {
+        let body = json!({
+            "endpoint": format!("https://{name}/send/abc"),
+            "keys": { "p256dh": browser.p256dh(), "auth": auth },
+        });
+        ada.post("/api/push/subscriptions", &body)
+            .await
+            .expect_error(422, "unprocessable");
+    }
+}

@@ -472,3 +472,64 @@ async fn an_endless_reply_is_cut_without_being_read_whole() {
         "the server holds {rss} MiB after the endless reply"
     );
 }
+
+/// R4: proxy settings in the server's environment do not route webhooks through a proxy,
+/// which would connect to wherever the name resolves then, past the address check.
+#[tokio::test]
+async fn webhooks_ignore_proxy_settings_and_go_straight_to_the_checked_address() {
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let proxied = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = proxied.clone();
+    tokio::spawn(async move {
+        while let Ok((_connection, _)) = proxy.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let env = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("ALL_PROXY", proxy_url.as_str()),
+        ("http_proxy", proxy_url.as_str()),
+        ("https_proxy", proxy_url.as_str()),
+        ("all_proxy", proxy_url.as_str()),
+    ];
+    let server = Server::start_with_env("127.0.0.1:0", PRIVATE, &env).await;
+    let (admin, member, all_talk) = two_people(&server).await;
+    let receiver = Receiver::start(Mode::Quiet).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    member
+        .post_message(all_talk, &format!("<p>{} hello</p>", chip(robo, "Robo")))
+        .await;
+    let calls = receiver.wait_for_calls(1, Duration::from_secs(10)).await;
+    assert_eq!(calls.len(), 1, "the webhook arrived directly");
+    assert_eq!(
+        proxied.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing went through the proxy"
+    );
+}
+
+/// R9: a reply within the character limit that outgrows a message's HTML limit once escaped is
+/// posted cut to fit (and says so), not dropped without a word.
+#[tokio::test]
+async fn a_reply_too_long_once_escaped_is_posted_cut_to_fit() {
+    let server = Server::start(PRIVATE).await;
+    let (admin, member, all_talk) = two_people(&server).await;
+    let brackets: &'static str = Box::leak("<".repeat(30_000).into_boxed_str());
+    let receiver = Receiver::start(Mode::Reply(brackets)).await;
+    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    member
+        .post_message(all_talk, &format!("<p>{} say it</p>", chip(robo, "Robo")))
+        .await;
+    let replied = wait_until(Duration::from_secs(10), || async {
+        member.all_messages(all_talk).await.iter().any(|m| {
+            m["author_id"] == robo
+                && m["body_plain"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("<<<") && t.ends_with('…'))
+        })
+    })
+    .await;
+    assert!(replied, "the reply was posted, cut to fit");
+}

@@ -1,7 +1,9 @@
 //! What is a person's own, across their devices: their sessions' activity (A4), their push
 //! subscriptions (N1) and their recent searches (S2).
 
-use campfire_domain::{PushKeys, PushSubscription, PushSubscriptionId, Session, User, UserId};
+use campfire_domain::{
+    PushKeys, PushSubscription, PushSubscriptionId, Session, Timestamp, User, UserId,
+};
 
 use super::{App, AppError, AppResult};
 use crate::{NewPushSubscription, StoreError};
@@ -9,6 +11,14 @@ use crate::{NewPushSubscription, StoreError};
 /// A session's last-active time is kept at most this stale, so that reading does not turn into
 /// a write per request.
 pub const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
+
+/// R6: a session unused this long has ended (its device was lost, sold or forgotten); signing
+/// in again starts a new one.
+pub const SESSION_IDLE_LIMIT_MS: i64 = 90 * 24 * 60 * 60 * 1000;
+
+/// R6: how long a used single-use token is remembered; the links they came from expire within
+/// hours, after which the record guards nothing.
+pub const USED_TOKEN_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The longest search remembered in the recent list, in characters (longer ones are cut).
 pub const MAX_RECENT_CHARS: usize = 200;
@@ -25,10 +35,25 @@ impl App {
             return Ok(None);
         }
         let at = self.now();
+        if at.millis_since(session.last_active_at) > SESSION_IDLE_LIMIT_MS {
+            self.store.delete_session(session.id).await?;
+            return Ok(None);
+        }
         if at.millis_since(session.last_active_at) > TOUCH_EVERY_MS {
             self.store.touch_session(session.id, at).await?;
         }
         Ok(Some((user, session)))
+    }
+
+    /// R6: ends sessions idle past [`SESSION_IDLE_LIMIT_MS`] and forgets tokens used more than
+    /// [`USED_TOKEN_KEEP_MS`] ago; returns how many of each. Run now and then.
+    pub async fn prune(&self) -> AppResult<(u64, u64)> {
+        let now = self.now();
+        let before = |ms: i64| Timestamp(now.0.saturating_sub(ms));
+        Ok(self
+            .store
+            .prune(before(SESSION_IDLE_LIMIT_MS), before(USED_TOKEN_KEEP_MS))
+            .await?)
     }
 
     /// N1: registers a browser of `session` for pushes to `user`.

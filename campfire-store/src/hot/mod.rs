@@ -279,6 +279,17 @@ impl Store for HotStore {
         self.inner.sessions_of(user).await
     }
 
+    async fn prune(
+        &self,
+        idle_before: Timestamp,
+        used_before: Timestamp,
+    ) -> Result<(u64, u64), StoreError> {
+        self.forgetting(self.inner.prune(idle_before, used_before), |hot| {
+            hot.forget_idle_sessions(idle_before);
+        })
+        .await
+    }
+
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
         self.forgetting(self.inner.delete_session(id), |hot| hot.forget_session(id))
             .await

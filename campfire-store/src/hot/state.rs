@@ -74,6 +74,11 @@ impl Hot {
         *self.generations.clone().of(kind)
     }
 
+    /// Sessions last active before `before` (pruned).
+    pub(super) fn forget_idle_sessions(&mut self, before: Timestamp) {
+        self.sessions.retain(|_, s| s.last_active_at >= before);
+    }
+
     pub(super) fn forget_session(&mut self, id: SessionId) {
         self.sessions.retain(|_, s| s.id != id);
         self.bump(Kind::Sessions);

@@ -295,6 +295,22 @@ pub(crate) fn ip_banned(ip: &str) -> SelectStatement {
         .take()
 }
 
+/// Sessions last active before `before` (R6).
+pub(crate) fn delete_idle_sessions(before: Timestamp) -> DeleteStatement {
+    Query::delete()
+        .from_table(Sessions::Table)
+        .and_where(Expr::col(Sessions::LastActiveAt).lt(before.0))
+        .take()
+}
+
+/// Single-use tokens used before `before` (R6).
+pub(crate) fn delete_used_tokens(before: Timestamp) -> DeleteStatement {
+    Query::delete()
+        .from_table(UsedTokens::Table)
+        .and_where(Expr::col(UsedTokens::UsedAt).lt(before.0))
+        .take()
+}
+
 /// Records a single-use token; changes no row when it was used before.
 pub(crate) fn use_token(id: &str, at: Timestamp) -> InsertStatement {
     Query::insert()

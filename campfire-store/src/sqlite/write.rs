@@ -709,6 +709,19 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn prune(
+        &self,
+        idle_before: Timestamp,
+        used_before: Timestamp,
+    ) -> Result<(u64, u64), StoreError> {
+        self.write(move |tx| {
+            let sessions = execute_count(tx, &people::delete_idle_sessions(idle_before))?;
+            let tokens = execute_count(tx, &people::delete_used_tokens(used_before))?;
+            Ok((sessions, tokens))
+        })
+        .await
+    }
+
     async fn rename_room(
         &self,
         id: RoomId,

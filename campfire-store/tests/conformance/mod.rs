@@ -52,6 +52,7 @@ macro_rules! conformance_tests {
             account_and_profiles_change,
             the_membership_snapshot_matches_the_log_head,
             tokens_are_used_once,
+            idle_sessions_and_old_tokens_are_pruned,
             webhook_deliveries_are_queued_with_their_message,
             pushes_are_queued_for_whom_the_push_rule_picks,
             push_subscriptions_follow_their_endpoint_and_session,
@@ -1157,6 +1158,43 @@ pub async fn tokens_are_used_once(store: Shared) {
     assert!(store.use_token_once("jti-1", at(1)).await.unwrap());
     assert!(!store.use_token_once("jti-1", at(2)).await.unwrap());
     assert!(store.use_token_once("jti-2", at(3)).await.unwrap());
+}
+
+pub async fn idle_sessions_and_old_tokens_are_pruned(store: Shared) {
+    let setup = set_up(&store).await;
+    let session = |hash: &str, when: i64| NewSession {
+        user: setup.admin.id,
+        token_hash: hash.into(),
+        user_agent: "Firefox".into(),
+        ip: "203.0.113.1".into(),
+        at: at(when),
+    };
+    store.create_session(session("old", 10)).await.unwrap();
+    let touched = store.create_session(session("touched", 10)).await.unwrap();
+    store.touch_session(touched.id, at(50)).await.unwrap();
+    store.create_session(session("new", 40)).await.unwrap();
+    assert!(store.use_token_once("jti-old", at(10)).await.unwrap());
+    assert!(store.use_token_once("jti-new", at(40)).await.unwrap());
+
+    assert_eq!(store.prune(at(30), at(30)).await.unwrap(), (1, 1));
+    assert_eq!(store.session_by_token_hash("old").await.unwrap(), None);
+    assert!(
+        store
+            .session_by_token_hash("touched")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(store.session_by_token_hash("new").await.unwrap().is_some());
+    assert!(
+        !store.use_token_once("jti-new", at(60)).await.unwrap(),
+        "still remembered"
+    );
+    assert_eq!(
+        store.prune(at(30), at(30)).await.unwrap(),
+        (0, 0),
+        "nothing left to prune"
+    );
 }
 
 pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
