@@ -76,3 +76,91 @@ pub async fn raw_body<S: Send + Sync>(
     }
     Ok(Bytes::from(body))
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::StatusCode;
+
+    use super::*;
+    use crate::wire::{ClientFrame, ProfileUpdate, SignUp};
+
+    /// Decodes `bytes` as the body of a JSON request into `T`: the status it is refused with,
+    /// if it is.
+    async fn refused<T: DeserializeOwned>(bytes: Vec<u8>) -> Option<u16> {
+        let request = Request::builder()
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(bytes))
+            .unwrap_or_default();
+        match JsonBody::<T>::from_request(request, &()).await {
+            Ok(_) => None,
+            Err(error) => Some(StatusCode::from_u16(error.code.status()).map_or(0, |s| s.as_u16())),
+        }
+    }
+
+    /// Bytes shaped like the JSON bodies and live frames the decoders take, broken up.
+    fn hostile() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        let piece = proptest::prop_oneof![
+            proptest::sample::select(
+                &[
+                    "{",
+                    "}",
+                    "[",
+                    "]",
+                    ",",
+                    ":",
+                    "\"",
+                    "\\\\",
+                    "\\\\u0000",
+                    "\\\\ud800",
+                    "null",
+                    "true",
+                    "1e999",
+                    "-0",
+                    "18446744073709551616",
+                    "\"type\"",
+                    "\"focus\"",
+                    "\"typing\"",
+                    "\"heartbeat\"",
+                    "\"room_id\"",
+                    "\"name\"",
+                    "\"email\"",
+                    "\"password\"",
+                    "\"current_password\"",
+                    "  ",
+                ][..]
+            )
+            .prop_map(|s| s.as_bytes().to_vec()),
+            proptest::collection::vec(proptest::num::u8::ANY, 0..8),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Whatever bytes arrive, a body is either decoded or refused with a 4xx — never a
+        /// panic, never a 5xx — and a live frame either decodes or is an error (which closes
+        /// only that connection with 1008).
+        #[test]
+        fn bodies_and_frames_decode_or_are_refused_with_a_4xx(bytes in hostile()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build();
+            proptest::prop_assert!(runtime.is_ok());
+            if let Ok(runtime) = runtime {
+                for status in [
+                    runtime.block_on(refused::<SignUp>(bytes.clone())),
+                    runtime.block_on(refused::<ProfileUpdate>(bytes.clone())),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    proptest::prop_assert!((400..500).contains(&status), "{status}");
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let _decoded = serde_json::from_str::<ClientFrame>(&text);
+        }
+    }
+}
