@@ -763,7 +763,6 @@ pub async fn big_store(ctx: &Ctx) -> Result<Vec<Row>> {
         first_up.as_secs_f64() * 1000.0
     ));
     cold.server_cpu = Some(server.cpu()?);
-    let mut http = Http::connect(server.addr, Some(&seed::token(1))).await?;
 
     // History reads: the app's JSON API, then the bot API's listing of the same page.
     let mut history = Row::new(
@@ -797,7 +796,10 @@ pub async fn big_store(ctx: &Ctx) -> Result<Vec<Row>> {
         bot_history.fail(format!("{bot_bad} reads failed"));
     }
 
-    // Search p99 (after catch-up).
+    // Search p99 (after catch-up), on a connection opened now: one opened before the history
+    // reads would have sat idle through them, and the server closes idle keep-alive
+    // connections after its header deadline (30 s).
+    let mut http = Http::connect(server.addr, Some(&seed::token(1))).await?;
     if !available {
         search.status = Status::NotAvailable("GET /api/search is not on this server".into());
     } else if let Some(took) = caught_up {
