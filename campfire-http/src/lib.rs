@@ -36,7 +36,7 @@ use campfire_store::app::{App, SystemClock};
 
 pub use config::{Features, HttpConfig, LiveConfig, PushConfig};
 pub use error_code::ErrorCode;
-pub use routes::router;
+pub use routes::{Guard, Route, router, routes};
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -9,13 +9,16 @@ mod push;
 mod rooms;
 mod search;
 mod session;
+mod table;
+
+pub use table::{Guard, Route};
+use table::{Table, Verb};
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post, put};
 use axum::{Router, middleware};
-use campfire_domain::{Room, RoomFacts, RoomId};
+use campfire_domain::{Action, Room, RoomFacts, RoomId};
 use serde::Serialize;
 
 use crate::AppState;
@@ -41,86 +44,260 @@ pub(crate) async fn post_as_bot(
         .await?)
 }
 
+/// Every route, with the guard that says who may call it.
+pub fn routes() -> Vec<Route> {
+    let (_, mut list) = api().finish();
+    list.extend(site().finish().1);
+    list
+}
+
+/// `/api/…`: the JSON API of the app (docs/api.md).
+fn api() -> Table {
+    use Guard::{Account, Boost, Message, Own, Public, Room, SignedIn};
+    use Verb as M;
+    Table::new("/api")
+        .at(M::Get, "/bootstrap", Public, session::bootstrap)
+        .at(M::Post, "/first_run", Public, session::first_run)
+        .at(M::Get, "/join/{code}", Public, session::join_info)
+        .at(M::Post, "/join/{code}", Public, session::join)
+        .at(M::Post, "/session", Public, session::sign_in)
+        .at(M::Delete, "/session", SignedIn, session::sign_out)
+        .at(M::Get, "/sessions", SignedIn, session::sessions)
+        .at(M::Delete, "/sessions/{id}", Own, session::end_session)
+        // A link for someone else needs an administrator; the handler checks the body.
+        .at(M::Post, "/transfer_link", SignedIn, session::transfer_link)
+        .at(M::Post, "/transfer/{token}", Public, session::transfer)
+        .at(M::Get, "/users", SignedIn, people::users)
+        .at(M::Get, "/users/{id}", SignedIn, people::user)
+        .at(
+            M::Patch,
+            "/users/{id}",
+            Account(Action::ChangeRole),
+            people::set_role,
+        )
+        .at(
+            M::Post,
+            "/users/{id}/deactivate",
+            Account(Action::DeactivateUser),
+            people::deactivate,
+        )
+        .at(
+            M::Post,
+            "/users/{id}/ban",
+            Account(Action::BanUser),
+            people::ban,
+        )
+        .at(
+            M::Post,
+            "/users/{id}/unban",
+            Account(Action::BanUser),
+            people::unban,
+        )
+        .at(M::Patch, "/me", SignedIn, people::update_me)
+        .at(
+            M::Get,
+            "/account",
+            Account(Action::ChangeAccountSettings),
+            account::show,
+        )
+        .at(
+            M::Patch,
+            "/account",
+            Account(Action::ChangeAccountSettings),
+            account::update,
+        )
+        .at(
+            M::Post,
+            "/account/join_code",
+            Account(Action::RotateJoinCode),
+            account::rotate_join_code,
+        )
+        .at(M::Get, "/bots", Account(Action::ManageBots), account::bots)
+        .at(
+            M::Post,
+            "/bots",
+            Account(Action::ManageBots),
+            account::create_bot,
+        )
+        .at(
+            M::Patch,
+            "/bots/{id}",
+            Account(Action::ManageBots),
+            account::update_bot,
+        )
+        .at(
+            M::Delete,
+            "/bots/{id}",
+            Account(Action::ManageBots),
+            account::deactivate_bot,
+        )
+        .at(
+            M::Post,
+            "/bots/{id}/key",
+            Account(Action::ManageBots),
+            account::rotate_bot_key,
+        )
+        .at(M::Get, "/rooms", SignedIn, rooms::list)
+        .at(
+            M::Post,
+            "/rooms",
+            Account(Action::CreateRoom {
+                only_admins_create_rooms: false,
+            }),
+            rooms::create,
+        )
+        .at(
+            M::Post,
+            "/rooms/direct",
+            Account(Action::CreateDirectRoom),
+            rooms::direct,
+        )
+        .at(M::Get, "/rooms/{id}", Room(Action::ReadRoom), rooms::show)
+        // Renaming, changing members and converting share the address; the body says which.
+        .at(
+            M::Patch,
+            "/rooms/{id}",
+            Room(Action::RenameRoom),
+            rooms::update,
+        )
+        .at(
+            M::Delete,
+            "/rooms/{id}",
+            Room(Action::DeleteRoom),
+            rooms::remove,
+        )
+        .at(
+            M::Put,
+            "/rooms/{id}/involvement",
+            Room(Action::SetInvolvement),
+            rooms::set_involvement,
+        )
+        .at(
+            M::Post,
+            "/rooms/{id}/read",
+            Room(Action::ReadRoom),
+            rooms::read,
+        )
+        .at(
+            M::Get,
+            "/rooms/{id}/autocomplete",
+            Room(Action::ReadRoom),
+            rooms::autocomplete,
+        )
+        .at(
+            M::Get,
+            "/rooms/{id}/messages",
+            Room(Action::ReadRoom),
+            messages::history,
+        )
+        .at(
+            M::Post,
+            "/rooms/{id}/messages",
+            Room(Action::PostMessage),
+            messages::post,
+        )
+        .at(
+            M::Patch,
+            "/messages/{id}",
+            Message(|room, author| Action::EditMessage { room, author }),
+            messages::edit,
+        )
+        .at(
+            M::Delete,
+            "/messages/{id}",
+            Message(|room, author| Action::DeleteMessage { room, author }),
+            messages::remove,
+        )
+        .at(
+            M::Post,
+            "/messages/{id}/boosts",
+            Message(|room, _| Action::AddBoost(room)),
+            messages::boost,
+        )
+        .at(
+            M::Delete,
+            "/boosts/{id}",
+            Boost(|room, booster| Action::RemoveBoost { room, booster }),
+            messages::unboost,
+        )
+        // Results are limited to the caller's rooms.
+        .at(M::Get, "/search", SignedIn, search::search)
+        .at(M::Get, "/searches", SignedIn, search::recent)
+        .at(M::Post, "/searches", SignedIn, search::record)
+        .at(M::Delete, "/searches", SignedIn, search::clear)
+        .at(M::Get, "/push/key", SignedIn, push::key)
+        .at(M::Get, "/push/subscriptions", SignedIn, push::list)
+        .at(M::Post, "/push/subscriptions", SignedIn, push::subscribe)
+        .at(
+            M::Delete,
+            "/push/subscriptions/{id}",
+            Own,
+            push::unsubscribe,
+        )
+        .at(M::Get, "/live", SignedIn, live::upgrade)
+}
+
+/// Outside `/api`: health, the web app's manifest and icons, and the bot API (B2), whose
+/// addresses are the original's.
+fn site() -> Table {
+    use Guard::{BotBoost, BotMessage, BotRoom, Public};
+    use Verb as M;
+    let own = |room, author| Action::EditMessage { room, author };
+    Table::new("")
+        .at(M::Get, "/up", Public, up)
+        .at(M::Get, "/manifest.webmanifest", Public, push::manifest)
+        .at(M::Get, "/icons/{file}", Public, push::icon)
+        .at(
+            M::Get,
+            "/rooms/{room}/{key}/messages",
+            BotRoom(Action::ReadRoom),
+            bot_api::list,
+        )
+        .at(
+            M::Post,
+            "/rooms/{room}/{key}/messages",
+            BotRoom(Action::PostMessage),
+            bot_api::post,
+        )
+        .at(
+            M::Put,
+            "/rooms/{room}/{key}/messages/{id}",
+            BotMessage(own),
+            bot_api::edit,
+        )
+        .at(
+            M::Patch,
+            "/rooms/{room}/{key}/messages/{id}",
+            BotMessage(own),
+            bot_api::edit,
+        )
+        .at(
+            M::Delete,
+            "/rooms/{room}/{key}/messages/{id}",
+            BotMessage(|room, author| Action::DeleteMessage { room, author }),
+            bot_api::remove,
+        )
+        .at(
+            M::Post,
+            "/rooms/{room}/{key}/messages/{id}/boosts",
+            BotMessage(|room, _| Action::AddBoost(room)),
+            bot_api::boost,
+        )
+        .at(
+            M::Delete,
+            "/rooms/{room}/{key}/messages/{id}/boosts/{boost}",
+            BotBoost(|room, booster| Action::RemoveBoost { room, booster }),
+            bot_api::unboost,
+        )
+}
+
 /// The whole HTTP service.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/bootstrap", get(session::bootstrap))
-        .route("/first_run", post(session::first_run))
-        .route("/join/{code}", get(session::join_info).post(session::join))
-        .route("/session", post(session::sign_in).delete(session::sign_out))
-        .route("/sessions", get(session::sessions))
-        .route("/sessions/{id}", delete(session::end_session))
-        .route("/transfer_link", post(session::transfer_link))
-        .route("/transfer/{token}", post(session::transfer))
-        .route("/users", get(people::users))
-        .route("/users/{id}", get(people::user).patch(people::set_role))
-        .route("/users/{id}/deactivate", post(people::deactivate))
-        .route("/users/{id}/ban", post(people::ban))
-        .route("/users/{id}/unban", post(people::unban))
-        .route("/me", patch(people::update_me))
-        .route("/account", get(account::show).patch(account::update))
-        .route("/account/join_code", post(account::rotate_join_code))
-        .route("/bots", get(account::bots).post(account::create_bot))
-        .route(
-            "/bots/{id}",
-            patch(account::update_bot).delete(account::deactivate_bot),
-        )
-        .route("/bots/{id}/key", post(account::rotate_bot_key))
-        .route("/rooms", get(rooms::list).post(rooms::create))
-        .route("/rooms/direct", post(rooms::direct))
-        .route(
-            "/rooms/{id}",
-            get(rooms::show).patch(rooms::update).delete(rooms::remove),
-        )
-        .route("/rooms/{id}/involvement", put(rooms::set_involvement))
-        .route("/rooms/{id}/read", post(rooms::read))
-        .route("/rooms/{id}/autocomplete", get(rooms::autocomplete))
-        .route(
-            "/rooms/{id}/messages",
-            get(messages::history).post(messages::post),
-        )
-        .route(
-            "/messages/{id}",
-            patch(messages::edit).delete(messages::remove),
-        )
-        .route("/messages/{id}/boosts", post(messages::boost))
-        .route("/boosts/{id}", delete(messages::unboost))
-        .route("/search", get(search::search))
-        .route(
-            "/searches",
-            get(search::recent)
-                .post(search::record)
-                .delete(search::clear),
-        )
-        .route("/push/key", get(push::key))
-        .route("/push/subscriptions", get(push::list).post(push::subscribe))
-        .route("/push/subscriptions/{id}", delete(push::unsubscribe))
-        .route("/live", get(live::upgrade))
-        .fallback(|| async { ApiError::not_found("route") });
+    let (api, _) = api().finish();
+    let (site, _) = site().finish();
+    let api = api.fallback(|| async { ApiError::not_found("route") });
 
-    Router::new()
-        .route("/up", get(up))
-        .nest("/api", api)
-        .route("/manifest.webmanifest", get(push::manifest))
-        .route("/icons/{file}", get(push::icon))
-        .route(
-            "/rooms/{room}/{key}/messages",
-            get(bot_api::list).post(bot_api::post),
-        )
-        .route(
-            "/rooms/{room}/{key}/messages/{id}",
-            put(bot_api::edit)
-                .patch(bot_api::edit)
-                .delete(bot_api::remove),
-        )
-        .route(
-            "/rooms/{room}/{key}/messages/{id}/boosts",
-            post(bot_api::boost),
-        )
-        .route(
-            "/rooms/{room}/{key}/messages/{id}/boosts/{boost}",
-            delete(bot_api::unboost),
-        )
+    site.nest("/api", api)
         .fallback(crate::static_files::serve)
         .method_not_allowed_fallback(|| async {
             ApiError::new(

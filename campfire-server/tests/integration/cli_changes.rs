@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{Server, two_people};
 
 /// The CLI binary beside the server binary (built by the same workspace build).
-fn cli() -> PathBuf {
+pub(crate) fn cli() -> PathBuf {
     let server = PathBuf::from(env!("CARGO_BIN_EXE_campfire-server"));
     let cli = server.with_file_name("campfire-cli");
     if !cli.exists() {
@@ -23,7 +23,7 @@ fn cli() -> PathBuf {
     cli
 }
 
-fn run(server: &Server, args: &[&str]) -> String {
+pub(crate) fn run(server: &Server, args: &[&str]) -> String {
     let out = Command::new(cli())
         .arg("--data-dir")
         .arg(server.data_dir())

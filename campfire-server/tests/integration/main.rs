@@ -18,6 +18,7 @@ mod common;
 mod integration {
     mod access_control;
     mod acme;
+    mod authorization_matrix;
     mod bad_input;
     mod bot_api;
     mod cli_changes;
