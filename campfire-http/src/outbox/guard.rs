@@ -1,8 +1,14 @@
 //! The one SSRF guard for outbound requests (quality.md item 6), webhooks and pushes alike: only
 //! http(s), the host resolved once, every address checked, and the request pinned to a checked
-//! address.
+//! address. Names are looked up through a [`Resolve`] (the system's in the server, one the test
+//! controls in the rebinding test); the request's client is pinned to the checked answer, so a
+//! name that answers differently the second time is never asked again.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 /// Why a target was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,8 +24,21 @@ pub enum Refused {
     Private,
 }
 
+/// The system's resolver (`getaddrinfo` on tokio's blocking pool), as reqwest's own default.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemResolver;
+
+impl Resolve for SystemResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let addresses = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            Ok(Box::new(addresses.collect::<Vec<_>>().into_iter()) as Addrs)
+        })
+    }
+}
+
 /// A checked target: the URL and the one address to connect to.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Target {
     /// The URL (its host is pinned to `address`).
     pub url: reqwest::Url,
@@ -27,6 +46,18 @@ pub struct Target {
     pub host: String,
     /// The checked address.
     pub address: SocketAddr,
+    /// The resolver that answered; the client keeps it, but the pin means it is never asked.
+    resolver: Arc<dyn Resolve>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("url", &self.url)
+            .field("host", &self.host)
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Target {
@@ -38,6 +69,7 @@ impl Target {
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
+            .dns_resolver(self.resolver.clone())
             .resolve(&self.host, self.address)
             .build()
             .map_err(|e| e.to_string())
@@ -47,6 +79,15 @@ impl Target {
 /// Resolves and checks `raw`. With `allow_private`, private and loopback targets pass (an
 /// administrator's choice for bots on the same network).
 pub async fn check(raw: &str, allow_private: bool) -> Result<Target, Refused> {
+    check_with(raw, allow_private, Arc::new(SystemResolver)).await
+}
+
+/// [`check`], looking names up through `resolver`.
+pub async fn check_with(
+    raw: &str,
+    allow_private: bool,
+    resolver: Arc<dyn Resolve>,
+) -> Result<Target, Refused> {
     let url = reqwest::Url::parse(raw).map_err(|_| Refused::BadUrl)?;
     if !matches!(url.scheme(), "http" | "https")
         || !url.username().is_empty()
@@ -56,14 +97,20 @@ pub async fn check(raw: &str, allow_private: bool) -> Result<Target, Refused> {
     }
     let host = url.host_str().ok_or(Refused::BadUrl)?.to_owned();
     let port = url.port_or_known_default().ok_or(Refused::BadUrl)?;
-    let lookup = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
-    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((lookup.as_str(), port))
-        .await
-        .map_err(|_| Refused::Unresolved)?
-        .collect();
+    // The URL parser has already turned every numeric form of an address into its usual one.
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<SocketAddr> = match IpAddr::from_str(literal) {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => {
+            let name = Name::from_str(literal).map_err(|_| Refused::BadUrl)?;
+            resolver
+                .resolve(name)
+                .await
+                .map_err(|_| Refused::Unresolved)?
+                .map(|a| SocketAddr::new(a.ip(), port))
+                .collect()
+        }
+    };
     let first = *addresses.first().ok_or(Refused::Unresolved)?;
     // Every answer is checked, not just the one used: a host with one private answer is refused.
     if !allow_private && addresses.iter().any(|a| !is_public(a.ip())) {
@@ -73,6 +120,7 @@ pub async fn check(raw: &str, allow_private: bool) -> Result<Target, Refused> {
         url,
         host,
         address: first,
+        resolver,
     })
 }
 
@@ -182,5 +230,88 @@ mod tests {
             check("http://127.0.0.1:9/hook", true).await.is_ok(),
             "allowed when the admin allows it"
         );
+    }
+
+    /// Answers a public address the first time and this machine's loopback listener after:
+    /// a name an attacker controls, rebinding between the check and the connection.
+    struct Rebinding {
+        public: IpAddr,
+        then: IpAddr,
+        asked: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Resolve for Rebinding {
+        fn resolve(&self, _: Name) -> Resolving {
+            let n = self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let ip = if n == 0 { self.public } else { self.then };
+            Box::pin(async move { Ok(Box::new(std::iter::once(SocketAddr::new(ip, 0))) as Addrs) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_name_that_rebinds_after_the_check_is_not_asked_again() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let resolver = Arc::new(Rebinding {
+            // TEST-NET addresses are refused by the check; this one is public and unreachable
+            // from the test machine, which is all the test needs.
+            public: "93.184.216.34".parse().unwrap(),
+            then: "127.0.0.1".parse().unwrap(),
+            asked: Default::default(),
+        });
+        let url = format!("http://hooks.rebind.test:{port}/hook");
+        let target = check_with(&url, false, resolver.clone()).await.unwrap();
+        assert_eq!(target.address.ip(), resolver.public);
+
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = target
+            .client(std::time::Duration::from_millis(300))
+            .unwrap();
+        let sent = client.post(target.url.clone()).body("{}").send().await;
+        assert!(sent.is_err(), "the public address answered: {sent:?}");
+        let reached =
+            tokio::time::timeout(std::time::Duration::from_millis(200), listener.accept()).await;
+        assert!(
+            reached.is_err(),
+            "the request went to the rebound (loopback) address"
+        );
+        assert_eq!(
+            resolver.asked.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "the name was looked up again after the check"
+        );
+    }
+
+    /// A redirect would be a second request to an unchecked address: it is not followed.
+    #[tokio::test]
+    async fn a_redirect_is_not_followed() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let hook = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", hook.local_addr().unwrap());
+        let location = format!("http://{}/internal", elsewhere.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = hook.accept().await.unwrap();
+            let mut request = [0_u8; 1024];
+            let _ = socket.read(&mut request).await.unwrap();
+            let reply = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
+            );
+            socket.write_all(reply.as_bytes()).await.unwrap();
+        });
+        // Loopback targets pass only because this test allows them, as an administrator may.
+        let target = check(&url, true).await.unwrap();
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = target.client(std::time::Duration::from_secs(5)).unwrap();
+        let answer = client
+            .post(target.url.clone())
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 307, "the redirect is the answer");
+        let followed =
+            tokio::time::timeout(std::time::Duration::from_millis(200), elsewhere.accept()).await;
+        assert!(followed.is_err(), "the redirect was followed");
     }
 }
