@@ -80,6 +80,11 @@ pub struct Config {
     /// Seconds between the server's pings on each live connection.
     #[arg(long, env = "CAMPFIRE_PING_INTERVAL", default_value_t = 20.0)]
     pub ping_interval: f64,
+    /// Events kept in memory for clients that resume; one further behind reloads. More
+    /// costs memory (a few hundred bytes an event); fewer makes more clients reload.
+    #[arg(long, env = "CAMPFIRE_REPLAY_WINDOW", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub replay_window: u32,
     /// Serve HTTPS with this certificate chain (PEM), with `--tls-key`; both files are read
     /// again on SIGHUP and when they change, without dropping connections (O4).
     #[arg(
@@ -216,6 +221,7 @@ impl Config {
         LiveConfig {
             heartbeat_timeout: seconds(self.heartbeat_timeout),
             ping_interval: seconds(self.ping_interval),
+            replay_window: usize::try_from(self.replay_window).unwrap_or(usize::MAX),
             ..LiveConfig::default()
         }
     }

@@ -989,6 +989,11 @@ impl Rng {
         Rng(seed.max(1))
     }
 
+    /// Another generator, seeded from this one (for a task of its own).
+    pub fn split(&mut self) -> Rng {
+        Rng(self.next_u64() | 1)
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;

@@ -20,6 +20,8 @@ mod integration {
     mod acme;
     mod authorization_matrix;
     mod bad_input;
+    mod battery_churn;
+    mod battery_crash;
     mod bot_api;
     mod cli_changes;
     mod container;
@@ -35,6 +37,7 @@ mod integration {
     mod revocation;
     mod search;
     mod slow_clients;
+    mod soak;
     mod two_users;
     mod version;
     mod webhooks;

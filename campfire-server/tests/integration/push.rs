@@ -21,7 +21,7 @@ use common::{Client, Server, first_run, join, sign_in};
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use serde_json::{Value, json};
 
-const PRIVATE: &[&str] = &["--allow-private-webhooks", "--webhook-retry-base", "0.1"];
+pub(crate) const PRIVATE: &[&str] = &["--allow-private-webhooks", "--webhook-retry-base", "0.1"];
 
 /// How the push service answers a browser's endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,9 +66,9 @@ impl Browser {
 
 /// One push as the service received and checked it.
 #[derive(Clone, Debug)]
-struct Push {
+pub(crate) struct Push {
     browser: String,
-    payload: Value,
+    pub(crate) payload: Value,
     urgency: Option<String>,
     ttl: Option<String>,
 }
@@ -83,7 +83,7 @@ struct Books {
 }
 
 #[derive(Clone)]
-struct PushService {
+pub(crate) struct PushService {
     addr: SocketAddr,
     /// The VAPID public key the server gives browsers (uncompressed point, base64url).
     vapid: Arc<Mutex<String>>,
@@ -91,7 +91,7 @@ struct PushService {
 }
 
 impl PushService {
-    async fn start() -> PushService {
+    pub(crate) async fn start() -> PushService {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let service = PushService {
             addr: listener.local_addr().unwrap(),
@@ -110,7 +110,7 @@ impl PushService {
     }
 
     /// Subscribes `client`'s browser called `name`, as the app does after the bell is clicked.
-    async fn subscribe(&self, client: &Client, name: &str) -> Value {
+    pub(crate) async fn subscribe(&self, client: &Client, name: &str) -> Value {
         let key = client.get("/api/push/key").await.expect(200);
         *self.vapid.lock().unwrap() = key["public_key"].as_str().unwrap().to_owned();
         let browser = Browser::new();
@@ -138,7 +138,7 @@ impl PushService {
             .insert(browser.to_owned(), answer);
     }
 
-    fn pushes(&self) -> Vec<Push> {
+    pub(crate) fn pushes(&self) -> Vec<Push> {
         let books = self.books.lock().unwrap();
         assert!(
             books.rejected.is_empty(),
@@ -316,7 +316,7 @@ async fn wait_until<F: std::future::Future<Output = bool>>(
     false
 }
 
-async fn involvement(client: &Client, room: i64, level: &str) {
+pub(crate) async fn involvement(client: &Client, room: i64, level: &str) {
     client
         .put(
             &format!("/api/rooms/{room}/involvement"),

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 /// How the fake bot answers.
 #[derive(Clone, Debug)]
-enum Mode {
+pub(crate) enum Mode {
     /// 200 text/plain with this body.
     Reply(&'static str),
     /// 204.
@@ -37,14 +37,14 @@ struct Seen {
 }
 
 #[derive(Clone)]
-struct Receiver {
+pub(crate) struct Receiver {
     mode: Arc<Mutex<Mode>>,
     seen: Arc<Mutex<Seen>>,
     addr: SocketAddr,
 }
 
 impl Receiver {
-    async fn start(mode: Mode) -> Receiver {
+    pub(crate) async fn start(mode: Mode) -> Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let receiver = Receiver {
@@ -59,7 +59,7 @@ impl Receiver {
         receiver
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/hook", self.addr)
     }
 
@@ -67,7 +67,7 @@ impl Receiver {
         *self.mode.lock().unwrap() = mode;
     }
 
-    fn calls(&self) -> Vec<(String, Value)> {
+    pub(crate) fn calls(&self) -> Vec<(String, Value)> {
         self.seen.lock().unwrap().calls.clone()
     }
 
@@ -140,7 +140,7 @@ fn rss_mib(pid: u32) -> u64 {
 const PRIVATE: &[&str] = &["--allow-private-webhooks"];
 
 /// Creates a bot with a webhook; returns its id and key.
-async fn bot(admin: &common::Client, name: &str, url: &str) -> (i64, String) {
+pub(crate) async fn bot(admin: &common::Client, name: &str, url: &str) -> (i64, String) {
     let created = admin
         .post("/api/bots", &json!({ "name": name, "webhook_url": url }))
         .await
@@ -176,7 +176,7 @@ async fn wait_until<F: std::future::Future<Output = bool>>(
     false
 }
 
-fn chip(id: i64, name: &str) -> String {
+pub(crate) fn chip(id: i64, name: &str) -> String {
     format!(r#"<span data-mention-id="{id}">@{name}</span>"#)
 }
 
