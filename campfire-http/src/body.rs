@@ -139,7 +139,10 @@ mod tests {
     use proptest::strategy::Strategy;
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        // 2,000 cases in `cargo test`; `cargo xtask soak` asks for more through PROPTEST_CASES.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2_000)
+        ))]
 
         /// Whatever bytes arrive, a body is either decoded or refused with a 4xx — never a
         /// panic, never a 5xx — and a live frame either decodes or is an error (which closes

@@ -223,7 +223,10 @@ mod tests {
     ];
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        // 2,000 cases in `cargo test`; `cargo xtask soak` asks for more through PROPTEST_CASES.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2_000)
+        ))]
 
         /// Whatever HTML arrives, sanitising never fails badly, and what is kept runs nothing:
         /// no script, no event handler, no script URL, no frame or plugin.

@@ -7,6 +7,7 @@
 mod bench;
 mod ci;
 mod layering;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -23,6 +24,8 @@ commands:
              a table on stdout, JSON in target/bench/latest.json
              (--quick: every scenario small, against the debug server, in under a
              minute; --only idle,connections,fanout,durable,store,restart)
+  soak       the reliability battery (quality.md items 1-7), large: writes RELIABILITY.md
+             (--only=1,5: some items; cargo test runs them all small)
   assets     synthesise the /play sounds into assets/sounds/*.mp3
              (--check: fail if they are out of date; --report: describe each)
 ";
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["ci"] => workspace_root().and_then(|root| ci::run(&root)),
         ["bench", rest @ ..] => workspace_root().and_then(|root| bench::run(&root, rest)),
+        ["soak", rest @ ..] => workspace_root().and_then(|root| soak::run(&root, rest)),
         ["layering"] => workspace_root().and_then(|root| layering::check(&root)),
         ["assets", rest @ ..] => workspace_root().and_then(|root| xtask::assets::run(&root, rest)),
         ["help" | "-h" | "--help"] => {

@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use crate::common::{Client, Server};
 
 /// Whether the server closed `stream` (end of stream or reset) within `within`.
-async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+pub(crate) async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
     let mut buf = [0u8; 4096];
     let deadline = Instant::now() + within;
     loop {

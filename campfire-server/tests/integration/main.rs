@@ -22,6 +22,7 @@ mod integration {
     mod bad_input;
     mod battery_churn;
     mod battery_crash;
+    mod battery_slow;
     mod bot_api;
     mod cli_changes;
     mod container;

@@ -176,6 +176,13 @@ async fn every_way_of_revoking_closes_open_sockets_within_a_second() {
             "{way}: the session is over"
         );
     }
+    super::soak::report(
+        3,
+        "revocation",
+        &format!("{} ways: {}", ways.len(), ways.join(", ")),
+        "each closed the open socket with 4001 within a second and ended the session",
+        "nothing",
+    );
 }
 
 /// F2: a socket whose upgrade races the end of its session is closed (or refused), never left
@@ -185,7 +192,8 @@ async fn a_socket_opened_as_its_session_ends_does_not_stay_open() {
     let server = Server::start(&[]).await;
     let (ada, bob, _) = two_people(&server).await;
     let (mut opened, mut refused) = (0, 0);
-    for _ in 0..ROUNDS {
+    let rounds = super::soak::size(250, 5_000);
+    for _ in 0..rounds {
         // A sign-in link per round: as many password sign-ins would hit the sign-in limit.
         let token = link(&ada, Some(bob.id())).await;
         let mut device = Client::anonymous(server.addr);
@@ -219,9 +227,14 @@ async fn a_socket_opened_as_its_session_ends_does_not_stay_open() {
         }
     }
     ada.get("/api/rooms").await.expect(200);
-    println!("upgrade racing sign-out: {opened} opened then closed, {refused} refused");
-    assert_eq!(opened + refused, ROUNDS);
+    assert_eq!(opened + refused, rounds);
+    super::soak::report(
+        3,
+        "socket upgrade racing sign-out (F2)",
+        &format!("{rounds} rounds"),
+        &format!(
+            "{opened} sockets opened and were closed with 4001 within a second, {refused} refused"
+        ),
+        "nothing",
+    );
 }
-
-/// Rounds of the race.
-const ROUNDS: usize = 250;

@@ -11,7 +11,11 @@ use crate::common::{Server, two_people};
 
 /// A live socket opened by hand that, after the handshake, never reads again; its receive
 /// buffer is as small as the system allows, so the server's writes back up quickly.
-async fn stuck_socket(server: &Server, token: &str, since: u64) -> tokio::net::TcpStream {
+pub(crate) async fn stuck_socket(
+    server: &Server,
+    token: &str,
+    since: u64,
+) -> tokio::net::TcpStream {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let mut stream = socket.connect(server.addr).await.unwrap();
