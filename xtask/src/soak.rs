@@ -21,7 +21,7 @@ struct Run {
     item: u8,
     /// What it shows, for the report.
     what: &'static str,
-    /// `cargo test` arguments after `--locked`.
+    /// `cargo test --locked --workspace` arguments: test targets, then `--` and name filters.
     cargo: &'static [&'static str],
 }
 
@@ -30,21 +30,12 @@ const RUNS: &[Run] = &[
     Run {
         item: 1,
         what: "random SIGKILL rounds: posters, a listening socket, webhook calls and pushes queued",
-        cargo: &[
-            "-p",
-            "campfire-server",
-            "--test",
-            "integration",
-            "--",
-            "battery_crash",
-        ],
+        cargo: &["--test", "integration", "--", "battery_crash"],
     },
     Run {
         item: 1,
         what: "SIGKILL under writers, retries by client id, queued deliveries and pushes across a crash",
         cargo: &[
-            "-p",
-            "campfire-server",
             "--test",
             "integration",
             "--",
@@ -56,26 +47,17 @@ const RUNS: &[Run] = &[
     Run {
         item: 1,
         what: "the store killed mid-commit (group commit): acknowledged posts and the log agree",
-        cargo: &["-p", "campfire-store", "--test", "sqlite_crash"],
+        cargo: &["--test", "sqlite_crash"],
     },
     Run {
         item: 2,
         what: "clients in many rooms dropping and resuming, some past the replay window",
-        cargo: &[
-            "-p",
-            "campfire-server",
-            "--test",
-            "integration",
-            "--",
-            "battery_churn",
-        ],
+        cargo: &["--test", "integration", "--", "battery_churn"],
     },
     Run {
         item: 2,
         what: "resume at random moments and across restarts; network partitions",
         cargo: &[
-            "-p",
-            "campfire-server",
             "--test",
             "websocket_recovery",
             "--test",
@@ -86,8 +68,6 @@ const RUNS: &[Run] = &[
         item: 3,
         what: "the generated matrix (every listed route × caller × room kind × foreign id), access control, revocation every way, the upgrade/sign-out race",
         cargo: &[
-            "-p",
-            "campfire-server",
             "--test",
             "integration",
             "--",
@@ -99,41 +79,40 @@ const RUNS: &[Run] = &[
     Run {
         item: 3,
         what: "the policy table, every role × room kind × membership × action",
-        cargo: &["-p", "campfire-domain", "--lib", "--", "policy"],
+        cargo: &["--lib", "--", "policy::"],
     },
     Run {
         item: 4,
         what: "property tests (fuzzing) of mentions, /play, codes, names, direct-room keys",
-        cargo: &["-p", "campfire-domain", "--lib"],
+        cargo: &[
+            "--lib",
+            "--",
+            "mention::",
+            "play::",
+            "codes::",
+            "names::",
+            "direct::",
+        ],
     },
     Run {
         item: 4,
         what: "property tests (fuzzing) of the JSON body and frame decoders and the sanitiser",
-        cargo: &["-p", "campfire-http", "--lib", "--", "body", "sanitize"],
+        cargo: &["--lib", "--", "body::", "sanitize::"],
     },
     Run {
         item: 4,
         what: "property tests (fuzzing) of the search query",
-        cargo: &["-p", "campfire-search", "--lib"],
+        cargo: &["--lib", "--", "fuzzing::", "terms::"],
     },
     Run {
         item: 4,
         what: "malformed requests and frames at the edge: 4xx, never a 500, nothing half-written",
-        cargo: &[
-            "-p",
-            "campfire-server",
-            "--test",
-            "integration",
-            "--",
-            "bad_input",
-        ],
+        cargo: &["--test", "integration", "--", "bad_input"],
     },
     Run {
         item: 5,
         what: "never-reading sockets, silent and dribbling connections, focus and typing floods at once",
         cargo: &[
-            "-p",
-            "campfire-server",
             "--test",
             "integration",
             "--",
@@ -145,27 +124,17 @@ const RUNS: &[Run] = &[
     Run {
         item: 6,
         what: "the outbound guard: private and obfuscated addresses, a name rebinding after the check, redirects",
-        cargo: &["-p", "campfire-http", "--lib", "--", "outbox::guard"],
+        cargo: &["--lib", "--", "outbox::guard"],
     },
     Run {
         item: 6,
         what: "webhooks and pushes: private targets, proxies ignored, endless replies, loopback names",
-        cargo: &[
-            "-p",
-            "campfire-server",
-            "--test",
-            "integration",
-            "--",
-            "webhooks",
-            "push::",
-        ],
+        cargo: &["--test", "integration", "--", "webhooks", "push::"],
     },
     Run {
         item: 7,
         what: "sign-in links voided (F3), Secure cookies over TLS and behind a proxy (F12), first run from a foreign name (R3), password guesses (F7, R5)",
         cargo: &[
-            "-p",
-            "campfire-server",
             "--test",
             "integration",
             "--",
@@ -179,7 +148,7 @@ const RUNS: &[Run] = &[
     Run {
         item: 7,
         what: "pruning of idle sessions, used sign-in links and old bans (R6), per store",
-        cargo: &["-p", "campfire-store", "--", "prune"],
+        cargo: &["--tests", "--", "prune"],
     },
 ];
 
@@ -230,7 +199,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         println!("== xtask soak: item {}: {} ==", run.item, run.what);
         let began = Instant::now();
         let mut cmd = crate::cargo(root);
-        cmd.args(["test", "--locked"])
+        // Always the whole workspace (selecting tests by target and name): a `-p` build unifies
+        // features differently and would rebuild half the dependency tree between runs.
+        cmd.args(["test", "--locked", "--workspace"])
             .args(run.cargo)
             .env("CAMPFIRE_SOAK", "1")
             .env("CAMPFIRE_SOAK_REPORT", &report)
@@ -249,7 +220,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         outcomes.push(Outcome {
             item: run.item,
             what: run.what,
-            command: format!("cargo test --locked {}", run.cargo.join(" ")),
+            command: format!("cargo test --locked --workspace {}", run.cargo.join(" ")),
             passed: passed(&stdout),
             ok: output.status.success(),
             seconds: began.elapsed().as_secs_f64(),
@@ -286,15 +257,17 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
 fn xss(root: &Path) -> Result<Outcome> {
     println!("== xtask soak: item 4: the XSS corpus in Chromium ==");
     let began = Instant::now();
-    let status = crate::cargo(root)
-        .args(["build", "--locked", "-p", "campfire-server"])
-        .status()?;
-    if !status.success() {
-        bail!("building the server for the XSS corpus failed");
+    // The test runs above built it (the integration tests start it), with the same features.
+    let server = root.join("target/debug/campfire-server");
+    if !server.exists() {
+        bail!(
+            "{} is missing: item 4's Rust tests build it",
+            server.display()
+        );
     }
     let output = Command::new("bash")
         .arg(root.join("frontend/e2e/run.sh"))
-        .arg(root.join("target/debug/campfire-server"))
+        .arg(&server)
         .arg("xss")
         .current_dir(root)
         .stderr(Stdio::inherit())
