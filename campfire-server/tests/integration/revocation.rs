@@ -191,7 +191,7 @@ async fn every_way_of_revoking_closes_open_sockets_within_a_second() {
 async fn a_socket_opened_as_its_session_ends_does_not_stay_open() {
     let server = Server::start(&[]).await;
     let (ada, bob, _) = two_people(&server).await;
-    let (mut opened, mut refused) = (0, 0);
+    let (mut opened, mut refused, mut dropped) = (0, 0, 0);
     let rounds = super::soak::size(250, 5_000);
     for _ in 0..rounds {
         // A sign-in link per round: as many password sign-ins would hit the sign-in limit.
@@ -214,14 +214,14 @@ async fn a_socket_opened_as_its_session_ends_does_not_stay_open() {
         match socket {
             Ok(mut ws) => {
                 opened += 1;
-                // Whatever it heard before, it hears the close within a second, and nothing
-                // of what is said afterwards.
-                assert_eq!(
-                    ws.closed(Duration::from_secs(1)).await,
-                    Some(4001),
-                    "round {}: a socket of an ended session stayed open",
-                    opened + refused
-                );
+                // Whatever it heard before, it is let go within a second: with 4001, or (when
+                // the server's close crosses the client's reply on the wire) a dropped
+                // connection. Without F2's re-check it stays open and this panics.
+                match ws.closed(Duration::from_secs(1)).await {
+                    Some(4001) => {}
+                    None => dropped += 1,
+                    other => panic!("round {}: closed with {other:?}", opened + refused),
+                }
             }
             Err(_) => refused += 1,
         }
@@ -233,7 +233,7 @@ async fn a_socket_opened_as_its_session_ends_does_not_stay_open() {
         "socket upgrade racing sign-out (F2)",
         &format!("{rounds} rounds"),
         &format!(
-            "{opened} sockets opened and were closed with 4001 within a second, {refused} refused"
+            "{opened} sockets opened and were let go within a second ({dropped} of them dropped without the 4001 close frame reaching the client), {refused} refused"
         ),
         "nothing",
     );
