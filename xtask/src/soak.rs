@@ -106,6 +106,11 @@ const RUNS: &[Run] = &[
     },
     Run {
         item: 4,
+        what: "property tests (fuzzing) of the import's parsers: mention SGIDs, stored times, Action Text bodies",
+        cargo: &["--bins", "--", "import::"],
+    },
+    Run {
+        item: 4,
         what: "malformed requests and frames at the edge: 4xx, never a 500, nothing half-written",
         cargo: &["--test", "integration", "--", "bad_input"],
     },
