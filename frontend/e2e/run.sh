@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs the end-to-end test against a real campfire-server on a fresh data directory.
-# Usage: frontend/e2e/run.sh PATH/TO/campfire-server
-# The test restarts the server mid-conversation through CAMPFIRE_RESTART_CMD (SIGKILL, then
-# start again on the same data directory and port).
+# Runs the end-to-end tests against a real campfire-server, each on a fresh data directory.
+# Usage: frontend/e2e/run.sh PATH/TO/campfire-server [TEST...]
+#   TEST: chat (the conversation), xss (the XSS corpus); both by default, in that order.
+# The chat test restarts the server mid-conversation through CAMPFIRE_RESTART_CMD (SIGKILL,
+# then start again on the same data directory and port).
+# The last line adds up every test's: "e2e: N passed, M failed".
 set -euo pipefail
 server_bin=$(realpath "$1")
+shift
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=(chat xss)
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 port=${CAMPFIRE_E2E_PORT:-3310}
@@ -22,10 +27,32 @@ for _ in $(seq 1 100); do
 done
 echo "the server did not start:" >&2; cat "$CAMPFIRE_E2E_WORK/server.log" >&2; exit 1
 START
-cleanup() { kill -9 "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"; }
+stop_server() {
+  kill -9 "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true
+  for _ in $(seq 1 50); do curl -fsS "http://$CAMPFIRE_E2E_BIND/up" > /dev/null 2>&1 || return 0; sleep 0.1; done
+}
+cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 
-bash "$work/start.sh"
 export CAMPFIRE_URL="http://$CAMPFIRE_E2E_BIND"
 export CAMPFIRE_RESTART_CMD="kill -9 \"\$(cat $work/pid)\"; sleep 0.2; bash $work/start.sh"
-node e2e/chat.e2e.mjs
+status=0
+passed=0
+failed=0
+for test in "${tests[@]}"; do
+  # A fresh server on an empty data directory for each test.
+  stop_server
+  rm -rf "$work/data"
+  bash "$work/start.sh"
+  echo "== e2e: $test =="
+  node "e2e/$test.e2e.mjs" | tee "$work/$test.out" || status=1
+  # Its closing line, "N passed, M failed[, K skipped]"; a test that died before it counts as one failure.
+  if last=$(tail -n 1 "$work/$test.out" | grep -E '^[0-9]+ passed, [0-9]+ failed'); then
+    passed=$((passed + $(echo "$last" | cut -d' ' -f1)))
+    failed=$((failed + $(echo "$last" | cut -d' ' -f3 | tr -d ,)))
+  else
+    failed=$((failed + 1))
+  fi
+done
+echo "e2e: $passed passed, $failed failed"
+exit $status
