@@ -65,6 +65,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Stats => stats(&open(&data).await?).await,
         Command::Reindex => reindex(&data).await,
+        Command::Import { storage } => {
+            let report = crate::import::run::import(&data, &storage).await?;
+            print!("{}", report.table());
+            // Search works at once: the index is built now rather than at the server's start.
+            reindex(&data).await
+        }
     }
 }
 

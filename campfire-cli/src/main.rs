@@ -8,8 +8,6 @@
 //! Architecture Invariant: no HTTP here (`cargo xtask layering` checks that hyper is absent).
 
 mod commands;
-// The import's parsers land (fuzzed) before the command that uses them: issue 16.
-#[allow(dead_code)]
 mod import;
 mod secrets;
 mod vapid;
@@ -66,6 +64,14 @@ enum Command {
     },
     /// Counts of users, rooms, messages and events, and the database size.
     Stats,
+    /// Import a ONCE Campfire: its `storage/` folder (`db/production.sqlite3`, with `-wal` and
+    /// `-shm` if present), into this data directory, which must hold no Campfire yet. The
+    /// source is only read. Ids, passwords, rooms, messages, mentions, boosts and bots keep
+    /// working; a table at the end says what was imported and what was skipped and why.
+    Import {
+        /// The original's storage folder.
+        storage: PathBuf,
+    },
     /// Rebuild the search index from the database (refused while a server is running; a
     /// running server rebuilds a missing or damaged index by itself).
     Reindex,

@@ -24,6 +24,7 @@ mod play;
 mod policy;
 mod push;
 mod roster;
+pub mod sanitize;
 mod time;
 mod user_kind;
 

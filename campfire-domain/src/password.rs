@@ -58,10 +58,14 @@ pub fn hash(password: &str, salt: [u8; 16]) -> Result<String, ValueError> {
     Ok(hash.to_string())
 }
 
-/// Whether `password` matches a stored PHC hash. A malformed hash never matches.
+/// Whether `password` matches a stored hash: ours (argon2id, PHC), or a bcrypt hash kept from
+/// an imported ONCE Campfire (X6; see [`is_imported`]). A malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     if password.len() > MAX_BYTES {
         return false;
+    }
+    if is_imported(stored) {
+        return bcrypt::verify(password, stored).unwrap_or(false);
     }
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
@@ -69,9 +73,29 @@ pub fn verify(password: &str, stored: &str) -> bool {
     hasher().is_ok_and(|h| h.verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Whether `stored` is a bcrypt hash from ONCE Campfire (`$2a$`, `$2b$`, `$2y$`), to be
+/// replaced with argon2id at the first sign-in that proves the password.
+pub fn is_imported(stored: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"]
+        .iter()
+        .any(|p| stored.starts_with(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_imported_bcrypt_hash_verifies_its_password_only() {
+        // `bcrypt`'s hash of "old secret" at cost 4, as Rails stores it ($2a$).
+        let stored = bcrypt::hash("old secret", 4)
+            .unwrap()
+            .replacen("$2b$", "$2a$", 1);
+        assert!(is_imported(&stored));
+        assert!(verify("old secret", &stored));
+        assert!(!verify("old secreT", &stored));
+        assert!(!is_imported("$argon2id$v=19$m=19456,t=2,p=1$abc$def"));
+    }
 
     #[test]
     fn a_hash_verifies_its_password_only() {

@@ -23,7 +23,6 @@ pub mod metrics;
 mod middleware;
 pub mod outbox;
 mod routes;
-mod sanitize;
 pub mod search;
 mod static_files;
 pub mod wire;

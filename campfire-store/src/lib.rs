@@ -30,6 +30,7 @@ pub use error::{Conflict, StoreError};
 pub use hot::HotStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
+pub use sqlite::once;
 pub use sqlite::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock, SqliteStore, StoreOptions};
 pub use store::Store;
 

@@ -185,7 +185,7 @@ pub(super) async fn say(
 /// reply within the character limit can still outgrow a message's HTML limit when escaped,
 /// and was dropped without a word).
 fn fitting(text: &str) -> std::borrow::Cow<'_, str> {
-    let fits = |candidate: &str| crate::sanitize::message_body(candidate).is_ok();
+    let fits = |candidate: &str| campfire_domain::sanitize::message_body(candidate).is_ok();
     if fits(text) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -218,12 +218,12 @@ mod tests {
         let brackets = "<".repeat(30_000);
         let cut = fitting(&brackets);
         assert!(cut.ends_with('…'));
-        assert!(crate::sanitize::message_body(&cut).is_ok());
+        assert!(campfire_domain::sanitize::message_body(&cut).is_ok());
         let kept = cut.chars().count() - 1;
         assert!(kept > 10_000, "as much as fits is kept ({kept})");
         let one_more = format!("{}…", "<".repeat(kept + 1));
         assert!(
-            crate::sanitize::message_body(&one_more).is_err(),
+            campfire_domain::sanitize::message_body(&one_more).is_err(),
             "and no more"
         );
     }

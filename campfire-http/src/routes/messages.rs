@@ -18,8 +18,8 @@ use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
-use crate::sanitize::{mention_chips, message_body};
 use crate::wire::{BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
+use campfire_domain::sanitize::{mention_chips, message_body};
 
 /// Messages per history page (M3).
 pub const PAGE: u32 = 40;

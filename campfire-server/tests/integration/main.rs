@@ -30,8 +30,10 @@ mod integration {
     mod first_run_host;
     mod history_pages;
     pub mod https;
+    mod import;
     mod limits;
     pub mod metrics;
+    mod once_fixture;
     mod password_guesses;
     mod proxy;
     mod push;

@@ -146,8 +146,18 @@ impl App {
             Some(user) if user.role != Role::Bot => self.store.password_hash(user.id).await?,
             _ => None,
         };
+        let imported = stored.as_deref().is_some_and(password::is_imported);
+        let plain = imported.then(|| password.clone());
         let matches = verify_password(password, stored).await;
-        Ok(user.filter(|_| matches))
+        let user = user.filter(|_| matches);
+        // X6: a password kept from ONCE Campfire (bcrypt) is replaced with argon2id once it
+        // has been proven. Like any password change this ends their other sessions (right
+        // after an import there are none).
+        if let (Some(user), Some(plain)) = (&user, plain) {
+            let hash = hash_password(plain).await?;
+            self.store.set_password(user.id, hash, self.now()).await?;
+        }
+        Ok(user)
     }
 
     /// A5: `user` ends one of their sessions (signing out is ending the current one); its live

@@ -14,6 +14,7 @@
 
 mod data_dir;
 mod moderation;
+pub mod once;
 mod push;
 mod search;
 mod sql;
