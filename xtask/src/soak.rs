@@ -6,6 +6,7 @@
 //! tests report (`CAMPFIRE_SOAK_REPORT`, a JSON line per item) and what ran and passed go into
 //! RELIABILITY.md, as BENCHMARKS.md holds the benchmark's figures.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -234,12 +235,17 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let xss = if wanted(4) { Some(xss(root)?) } else { None };
 
     let reported = std::fs::read_to_string(&report).unwrap_or_default();
-    let text = render(
+    let mut text = render(
         &outcomes,
         xss.as_ref(),
         &reported,
         started.elapsed().as_secs_f64(),
     );
+    if only.is_some() {
+        // Items not run keep what the last run said of them.
+        let previous = std::fs::read_to_string(root.join("RELIABILITY.md")).unwrap_or_default();
+        text = merge(&text, &previous, &wanted);
+    }
     std::fs::write(root.join("RELIABILITY.md"), text)?;
     println!("== xtask soak: RELIABILITY.md written ==");
     let failed: Vec<String> = outcomes
@@ -336,6 +342,31 @@ fn field(line: &str, name: &str) -> Option<String> {
     }
 }
 
+/// `fresh`'s sections for the items run, `previous`'s for the others, in item order.
+fn merge(fresh: &str, previous: &str, ran: &dyn Fn(u8) -> bool) -> String {
+    let sections = |text: &str| -> (String, BTreeMap<u8, String>) {
+        let mut parts = text.split("\n## ");
+        let head = parts.next().unwrap_or_default().to_owned();
+        let items = parts
+            .filter_map(|part| {
+                let item: u8 = part.split('.').next()?.parse().ok()?;
+                Some((item, format!("\n## {part}")))
+            })
+            .collect();
+        (head, items)
+    };
+    let (head, fresh) = sections(fresh);
+    let (_, mut all) = sections(previous);
+    all.retain(|item, _| !ran(*item));
+    all.extend(fresh);
+    let mut text = head.trim_end().to_owned();
+    text.push_str(" Items not in the latest run keep the text of the run before.\n");
+    for section in all.values() {
+        text.push_str(section);
+    }
+    text
+}
+
 fn render(outcomes: &[Outcome], xss: Option<&Outcome>, reported: &str, seconds: f64) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "# Reliability\n");
@@ -407,6 +438,18 @@ mod tests {
         assert_eq!(field(line, "held").as_deref(), Some("all \"ok\""));
         assert_eq!(field(line, "tried").as_deref(), Some("8 sockets"));
         assert_eq!(field(line, "missing"), None);
+    }
+
+    #[test]
+    fn a_partial_run_keeps_the_other_items() {
+        let previous =
+            "# R\n\nhead\n\n## 1. crash: held\n\nold one\n\n## 2. churn: FAILED\n\nold two\n";
+        let fresh = "# R\n\nnew head\n\n## 2. churn: held\n\nnew two\n";
+        let merged = merge(fresh, previous, &|item| item == 2);
+        assert!(merged.contains("new head"));
+        assert!(merged.contains("old one"));
+        assert!(merged.contains("new two") && !merged.contains("old two"));
+        assert!(merged.find("1. crash") < merged.find("2. churn"));
     }
 
     #[test]
