@@ -176,6 +176,8 @@ struct Outcome {
     passed: usize,
     ok: bool,
     seconds: f64,
+    /// What it reported of itself, for a bullet of its own (the XSS corpus's counts).
+    detail: Option<String>,
 }
 
 /// Runs the battery large and writes RELIABILITY.md.
@@ -230,6 +232,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
             passed: passed(&stdout),
             ok: output.status.success(),
             seconds: began.elapsed().as_secs_f64(),
+            detail: None,
         });
     }
     let xss = if wanted(4) { Some(xss(root)?) } else { None };
@@ -286,15 +289,21 @@ fn xss(root: &Path) -> Result<Outcome> {
         .context("failed to start frontend/e2e/run.sh")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
-    // The script's summary lines say what it rendered through which channel.
-    let summary: Vec<&str> = stdout.lines().filter(|l| l.contains("payload")).collect();
+    // The script's summary: payloads sent and rendered per channel, what the reader did, and
+    // what ran.
+    let summary: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(" → ") || l.contains("links hovered") || l.contains("__xss calls"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     Ok(Outcome {
         item: 4,
         what: "the XSS corpus rendered in Chromium through every channel text reaches the page",
-        command: format!(
-            "frontend/e2e/run.sh target/debug/campfire-server xss ({})",
+        command: "frontend/e2e/run.sh target/debug/campfire-server xss".to_owned(),
+        detail: Some(format!(
+            "**XSS corpus in Chromium**: {}.",
             summary.join("; ")
-        ),
+        )),
         passed: stdout
             .lines()
             .rev()
@@ -402,6 +411,12 @@ fn render(outcomes: &[Outcome], xss: Option<&Outcome>, reported: &str, seconds: 
                     field(line, "lost").unwrap_or_default()
                 );
             }
+        }
+        if let Some(detail) = xss
+            .filter(|x| x.item == *item)
+            .and_then(|x| x.detail.as_ref())
+        {
+            let _ = writeln!(text, "- {detail}");
         }
         if *item == 4 {
             let _ = writeln!(text, "- Property tests ran {PROPTEST_CASES} cases each.");
