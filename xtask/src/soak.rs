@@ -293,7 +293,11 @@ fn xss(root: &Path) -> Result<Outcome> {
     // what ran.
     let summary: Vec<String> = stdout
         .lines()
-        .filter(|l| l.contains(" → ") || l.contains("links hovered") || l.contains("__xss calls"))
+        .map(str::trim)
+        .filter(|l| !l.starts_with('✓') && !l.ends_with(':'))
+        .filter(|l| {
+            l.contains(" → ") || l.starts_with("links hovered") || l.starts_with("__xss calls")
+        })
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect();
     Ok(Outcome {
