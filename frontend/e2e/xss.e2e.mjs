@@ -845,9 +845,12 @@ await step("the inline editor and Reply load hostile bodies and names without ru
   // The editor on the newest messages (Ada, an admin, may edit any), Reply on some of them.
   for (let i = n - 1; i >= Math.max(0, n - 12); i--) {
     const item = items.nth(i);
+    await item.scrollIntoViewIfNeeded();
     await item.hover();
-    await item.getByRole("button", { name: /^Actions for/ }).click();
-    await pageA.getByRole("button", { name: "Edit", exact: true }).click();
+    // Dispatched rather than clicked at a point: live updates and the reply bar move the list,
+    // and what this step checks is what the editor loads, not where the button sits.
+    await item.getByRole("button", { name: /^Actions for/ }).dispatchEvent("click");
+    await pageA.getByRole("button", { name: "Edit", exact: true }).dispatchEvent("click");
     await pageA.getByRole("textbox", { name: "Edit message" }).waitFor();
     interactions.editorsOpened++;
     await settle(pageA);
@@ -855,8 +858,9 @@ await step("the inline editor and Reply load hostile bodies and names without ru
     await pageA.keyboard.press("Escape");
     await pageA.getByRole("textbox", { name: "Edit message" }).waitFor({ state: "detached" });
     if (i % 3 === 0) {
+      await item.scrollIntoViewIfNeeded();
       await item.hover();
-      await item.getByRole("button", { name: "Reply", exact: true }).click();
+      await item.getByRole("button", { name: "Reply", exact: true }).dispatchEvent("click");
       interactions.replies++;
     }
   }
@@ -879,7 +883,7 @@ await step("room names render as text in the sidebar and each room's header", as
     sent.room++;
   }
   // They arrive live in Ada's sidebar.
-  await eventually(async () => (await pageA.locator(".room-link__name").count()) >= roomNames.length, "the new rooms in the sidebar", 20_000);
+  await eventually(async () => (await pageA.locator(".room-link__name").count()) >= roomNames.length, "the new rooms in the sidebar", 60_000);
   await settle(pageA);
   const inSidebar = new Set(await pageA.locator(".room-link__name").allTextContents());
   const missing = roomNames.filter((r) => !inSidebar.has(r.name));
