@@ -1012,3 +1012,18 @@ impl Rng {
         self.next_u64() % 100 < percent
     }
 }
+
+/// Polls `check` every 50 ms until it is true; whether it became true within `within`.
+pub async fn wait_until<F: std::future::Future<Output = bool>>(
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}

@@ -6,6 +6,7 @@
 //! socket — resuming, or reloading when told to reset — has seen every message exactly once.
 
 use crate::common;
+use crate::common::wait_until;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -203,20 +204,6 @@ impl Listener {
             }
         }
     }
-}
-
-async fn wait_until<F: std::future::Future<Output = bool>>(
-    within: Duration,
-    mut check: impl FnMut() -> F,
-) -> bool {
-    let deadline = tokio::time::Instant::now() + within;
-    while tokio::time::Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,7 @@
 //! "browser" that subscribed. The tests assert on the decrypted notification.
 
 use crate::common;
+use crate::common::wait_until;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
@@ -300,20 +301,6 @@ async fn receive(
 
 fn chip(id: i64, name: &str) -> String {
     format!(r#"<span data-mention-id="{id}">@{name}</span>"#)
-}
-
-async fn wait_until<F: std::future::Future<Output = bool>>(
-    within: Duration,
-    mut check: impl FnMut() -> F,
-) -> bool {
-    let deadline = tokio::time::Instant::now() + within;
-    while tokio::time::Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
 }
 
 pub(crate) async fn involvement(client: &Client, room: i64, level: &str) {

@@ -1,6 +1,7 @@
 //! Bots that talk back (B3): a real HTTP receiver on loopback plays the bot.
 
 use crate::common;
+use crate::common::wait_until;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -160,20 +161,6 @@ async fn bot_status(admin: &common::Client, id: i64) -> Value {
         .find(|b| b["user"]["id"] == id)
         .unwrap()["deliveries"]
         .clone()
-}
-
-async fn wait_until<F: std::future::Future<Output = bool>>(
-    within: Duration,
-    mut check: impl FnMut() -> F,
-) -> bool {
-    let deadline = tokio::time::Instant::now() + within;
-    while tokio::time::Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
 }
 
 pub(crate) fn chip(id: i64, name: &str) -> String {
