@@ -8,6 +8,7 @@
 //! Values are valid by construction: a [`RoomName`], [`EmailAddress`], [`BoostContent`],
 //! [`MessageBody`], [`JoinCode`] or [`BotKey`] that exists has passed its constructor's checks.
 
+pub mod action_text;
 mod audience;
 mod avatar;
 mod codes;

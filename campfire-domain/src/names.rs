@@ -75,6 +75,24 @@ text_value!(
     16
 );
 
+impl BoostContent {
+    /// A boost as the original's bots post them, kept rather than refused: the original
+    /// declares 16 characters but never enforced them (bots post longer ones), so a longer one
+    /// is cut to 15 characters and "…". Blank is still refused.
+    pub fn cut_to_fit(raw: &str) -> Result<Self, ValueError> {
+        let trimmed = raw.trim();
+        if trimmed.chars().count() <= Self::MAX_CHARS {
+            return Self::new(trimmed);
+        }
+        let cut: String = trimmed
+            .chars()
+            .take(Self::MAX_CHARS - 1)
+            .chain(['…'])
+            .collect();
+        Self::new(&cut)
+    }
+}
+
 /// A person's bio, at most 200 characters. May be empty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Bio(String);
@@ -201,8 +219,11 @@ pub struct MessageBody {
 }
 
 impl MessageBody {
-    /// The largest accepted HTML, in bytes.
-    pub const MAX_HTML_BYTES: usize = 64 * 1024;
+    /// The longest accepted text, in bytes of its plain rendering: a mebibyte, so that bots can
+    /// post CI logs (the original has no limit) and people paste long ones.
+    pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+    /// The largest accepted HTML, in bytes: room for the text's markup and escapes.
+    pub const MAX_HTML_BYTES: usize = 2 * Self::MAX_TEXT_BYTES;
 
     /// Builds a body from sanitised HTML and its plain text.
     pub fn new(html: &str, plain: &str) -> Result<Self, ValueError> {
@@ -210,7 +231,13 @@ impl MessageBody {
         if plain.trim().is_empty() {
             return Err(ValueError::Blank { what: WHAT });
         }
-        if html.len() > Self::MAX_HTML_BYTES || plain.len() > Self::MAX_HTML_BYTES {
+        if plain.len() > Self::MAX_TEXT_BYTES {
+            return Err(ValueError::TooLong {
+                what: WHAT,
+                max: Self::MAX_TEXT_BYTES,
+            });
+        }
+        if html.len() > Self::MAX_HTML_BYTES {
             return Err(ValueError::TooLong {
                 what: WHAT,
                 max: Self::MAX_HTML_BYTES,

@@ -76,6 +76,14 @@ fn text_only() -> &'static ammonia::Builder<'static> {
 
 /// Sanitises HTML and derives its plain text. Blank results are refused.
 pub fn message_body(html: &str) -> Result<MessageBody, ValueError> {
+    // What is over the limit before cleaning is refused unread: cleaning megabytes to find
+    // out is the cost a hostile body would impose.
+    if html.len() > MessageBody::MAX_HTML_BYTES {
+        return Err(ValueError::TooLong {
+            what: "message",
+            max: MessageBody::MAX_HTML_BYTES,
+        });
+    }
     let clean = cleaner().clean(html).to_string();
     MessageBody::new(&clean, &plain_text(&clean))
 }

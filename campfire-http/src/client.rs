@@ -72,6 +72,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
+/// The server's origin as this request's client reached it (`https://chat.example.com`), for
+/// absolute URLs in answers (the bot API's, as the original's are). Its scheme is the
+/// [`Client`]'s, its host the `Host` header's: a forged one only misleads the forger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestOrigin(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let https = parts.extensions.get::<Client>().is_some_and(|c| c.https);
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+            .unwrap_or("localhost");
+        let scheme = if https { "https" } else { "http" };
+        Ok(RequestOrigin(format!("{scheme}://{host}")))
+    }
+}
+
 /// The address the proxy saw the request come from: the last entry of `X-Forwarded-For`
 /// (the one our proxy appended; earlier ones are whatever the client claimed).
 fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {

@@ -82,10 +82,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static(HSTS),
         );
     }
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A response may carry a stricter policy of its own (an SVG avatar: nothing at all).
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

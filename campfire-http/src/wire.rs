@@ -6,8 +6,8 @@
 #![allow(missing_docs)]
 
 use campfire_domain::{
-    Account, Boost, Membership, Message, PlayDisplay, Room, Session, Sound, User, avatar_colour,
-    initials,
+    Account, Boost, Membership, Message, MessageId, PlayDisplay, Room, RoomId, Session, Sound,
+    User, avatar_colour, initials,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -234,13 +234,29 @@ impl SessionJson {
     }
 }
 
+/// What the bot API's absolute URLs are made of: the server's origin as the client reached
+/// it, and the secret that marks avatar addresses.
+#[derive(Debug, Clone, Copy)]
+pub struct BotLinks<'a> {
+    pub base: &'a str,
+    pub signing_key: &'a [u8],
+}
+
+impl BotLinks<'_> {
+    /// A message's URL in the original's form, `/rooms/<room>/messages/<id>` (it redirects to
+    /// the permalink).
+    pub fn message_url(&self, room: RoomId, message: MessageId) -> String {
+        format!("{}/rooms/{room}/messages/{message}", self.base)
+    }
+}
+
 /// A message as the bot API shows it (B2, the original's shape).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct BotMessageJson {
     pub id: i64,
     pub created_at: String,
     pub body: BotBodyJson,
-    pub creator: BotCreatorJson,
+    pub creator: BotUserJson,
     pub room: BotRoomJson,
     pub url: String,
 }
@@ -252,14 +268,26 @@ pub struct BotBodyJson {
     pub html: String,
 }
 
-/// B2's `creator`.
+/// B2's user: a message's `creator`, a boost's `booster`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
-pub struct BotCreatorJson {
+pub struct BotUserJson {
     pub id: i64,
     pub name: String,
     #[ts(type = "\"member\" | \"administrator\" | \"bot\"")]
     pub role: &'static str,
-    pub avatar_url: Option<String>,
+    /// Always a URL, as the original's (initials drawn by the server until a picture exists).
+    pub avatar_url: String,
+}
+
+impl BotUserJson {
+    pub fn new(user: &User, links: BotLinks<'_>) -> Self {
+        BotUserJson {
+            id: user.id.0,
+            name: user.name.to_string(),
+            role: user.role.as_str(),
+            avatar_url: crate::routes::avatar_url(links.signing_key, links.base, user),
+        }
+    }
 }
 
 /// B2's `room`.
@@ -269,8 +297,8 @@ pub struct BotRoomJson {
 }
 
 impl BotMessageJson {
-    /// A message and its author; `base` is the server's origin for the absolute `url`.
-    pub fn new(message: &Message, author: &User, base: &str) -> Self {
+    /// A message and its author.
+    pub fn new(message: &Message, author: &User, links: BotLinks<'_>) -> Self {
         BotMessageJson {
             id: message.id.0,
             created_at: rfc3339(message.created_at),
@@ -278,14 +306,42 @@ impl BotMessageJson {
                 plain_text: message.body.plain().to_owned(),
                 html: message.body.html().to_owned(),
             },
-            creator: BotCreatorJson {
-                id: author.id.0,
-                name: author.name.to_string(),
-                role: author.role.as_str(),
-                avatar_url: None,
-            },
+            creator: BotUserJson::new(author, links),
             room: BotRoomJson { id: message.room.0 },
-            url: format!("{base}{}", permalink(message)),
+            url: links.message_url(message.room, message.id),
+        }
+    }
+}
+
+/// A boost as the bot API answers it (B2, the original's shape).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct BotBoostJson {
+    pub id: i64,
+    pub content: String,
+    pub created_at: String,
+    pub booster: BotUserJson,
+    pub message: BotBoostedJson,
+}
+
+/// B2's boosted `message`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct BotBoostedJson {
+    pub id: i64,
+    pub url: String,
+}
+
+impl BotBoostJson {
+    /// A boost, its booster and the message it is on.
+    pub fn new(boost: &Boost, booster: &User, message: &Message, links: BotLinks<'_>) -> Self {
+        BotBoostJson {
+            id: boost.id.0,
+            content: boost.content.to_string(),
+            created_at: rfc3339(boost.created_at),
+            booster: BotUserJson::new(booster, links),
+            message: BotBoostedJson {
+                id: message.id.0,
+                url: links.message_url(message.room, message.id),
+            },
         }
     }
 }
@@ -625,7 +681,9 @@ pub fn typescript() -> String {
         PushPayloadJson::decl(&cfg),
         BotMessageJson::decl(&cfg),
         BotBodyJson::decl(&cfg),
-        BotCreatorJson::decl(&cfg),
+        BotUserJson::decl(&cfg),
+        BotBoostJson::decl(&cfg),
+        BotBoostedJson::decl(&cfg),
         BotRoomJson::decl(&cfg),
         EventJson::decl(&cfg),
         ServerFrame::decl(&cfg),

@@ -7,17 +7,17 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use campfire_domain::{BotToken, DirectRoomKey, EmailAddress, JoinCode, UserId, sanitize};
+use campfire_domain::{
+    BoostContent, BotToken, DirectRoomKey, EmailAddress, JoinCode, UserId, sanitize,
+};
 use campfire_store::once::{ImportTarget, OnceSource, OnceUser, Row};
 use campfire_store::{DataDir, SqliteStore, Store, StoreOptions};
 
-use super::{rich_text, time};
+use super::time;
+use campfire_domain::action_text as rich_text;
 
 /// Messages read and written per transaction: bounded memory whatever the source's size.
 const BATCH: u32 = 2_000;
-
-/// The longest boost we keep, in characters (M6).
-const BOOST_CHARS: usize = 16;
 
 /// What was imported and skipped, per kind of thing.
 #[derive(Debug, Default)]
@@ -373,12 +373,17 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
                 report.skipped("boosts", "its booster is not in the source");
                 continue;
             }
-            // The original declares 16 characters but bots post longer ones; ours holds 16.
-            let mut content = boost.content.clone();
-            if content.chars().count() > BOOST_CHARS {
-                content = content.chars().take(BOOST_CHARS - 1).chain(['…']).collect();
+            let content = match BoostContent::cut_to_fit(&boost.content) {
+                Ok(content) => content,
+                Err(error) => {
+                    report.skipped("boosts", format!("its content is unusable: {error}"));
+                    continue;
+                }
+            };
+            if boost.content.trim().chars().count() > BoostContent::MAX_CHARS {
                 report.adjusted("boosts", "longer than 16 characters: cut to 16 characters");
             }
+            let content = content.to_string();
             rows.push(Row::Boost {
                 id: boost.id,
                 message_id: boost.message_id,

@@ -24,7 +24,7 @@ use crate::LiveConfig;
 use crate::wire::ClientFrame;
 
 pub use driver::spawn;
-pub use pages::{BotPage, LatestPages};
+pub use pages::{BotPage, LatestPages, NextPage};
 
 /// What a connection task is told to write.
 #[derive(Debug, Clone)]

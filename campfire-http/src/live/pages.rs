@@ -29,8 +29,28 @@ pub struct BotPage {
     pub body: Bytes,
     /// The room's message count (`X-Total-Count`).
     pub total: u64,
-    /// The oldest message of the page, when there are older ones (the `Link` starts there).
-    pub older_than: Option<MessageId>,
+    /// Where the `Link: <…>; rel="next"` continues, when there is more in that direction.
+    pub next: Option<NextPage>,
+}
+
+/// The page after a bot API page: older ones for the latest page and `before=`, newer ones for
+/// `after=` (the original's bots catch up forward).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextPage {
+    /// `?before=<id>`: older than the page's first message.
+    Before(MessageId),
+    /// `?after=<id>`: newer than the page's last message.
+    After(MessageId),
+}
+
+impl NextPage {
+    /// The query string of the link.
+    pub fn query(self) -> String {
+        match self {
+            NextPage::Before(id) => format!("before={id}"),
+            NextPage::After(id) => format!("after={id}"),
+        }
+    }
 }
 
 /// Encoded latest pages, valid for one generation of the log.
@@ -120,7 +140,7 @@ mod tests {
         let page = BotPage {
             body: Bytes::from_static(b"[]"),
             total: 3,
-            older_than: Some(MessageId(7)),
+            next: Some(NextPage::Before(MessageId(7))),
         };
         pages.put_bot(RoomId(1), "http://a", pages.generation(), page);
         assert_eq!(

@@ -62,8 +62,9 @@ enum Attempt {
     Reply(String),
     /// No answer in time.
     TimedOut,
-    /// Worth retrying (connection failure, 5xx, 429).
-    Transient(String),
+    /// Worth retrying: the target surely did not act on it (for webhooks: not connected,
+    /// not resolved, 503 or 429), no sooner than the `Retry-After` it asked for (milliseconds).
+    Transient(String, Option<u64>),
     /// Not worth retrying.
     Permanent(String),
     /// The target no longer exists (a push subscription answered 404 or 410): remove it.
@@ -71,19 +72,21 @@ enum Attempt {
 }
 
 impl Attempt {
+    /// How a push service's failure is taken: push services are idempotent by design, so
+    /// every failure that may pass is retried.
     fn from_error(error: &reqwest::Error) -> Attempt {
         if error.is_timeout() {
             Attempt::TimedOut
         } else if error.is_connect() {
-            Attempt::Transient("could not connect".to_owned())
+            Attempt::Transient("could not connect".to_owned(), None)
         } else {
-            Attempt::Transient("the request failed".to_owned())
+            Attempt::Transient("the request failed".to_owned(), None)
         }
     }
 
     fn from_status(code: u16) -> Attempt {
         if code >= 500 || code == 429 || code == 408 {
-            Attempt::Transient(format!("HTTP {code}"))
+            Attempt::Transient(format!("HTTP {code}"), None)
         } else {
             Attempt::Permanent(format!("HTTP {code}"))
         }
@@ -178,12 +181,15 @@ pub fn spawn(
                         for delivery in fresh {
                             match load(&state, &delivery).await {
                                 Ok(Some(job)) => {
-                                    let endpoint = endpoint_of(job.url());
+                                    let endpoint = circuit_of(&delivery, job.url());
                                     if !breakers.allow(clock(), &endpoint) {
                                         // The circuit is open: wait for its trial without spending an attempt.
-                                        let wait = breakers
-                                            .poll_timeout()
-                                            .map_or(1_000, |at| at.saturating_sub(clock()));
+                                        let wait = match breakers.state(clock(), &endpoint) {
+                                            CircuitState::Open { until } => {
+                                                until.saturating_sub(clock())
+                                            }
+                                            _ => 1_000,
+                                        };
                                         let at = Timestamp(now().0.saturating_add(
                                             i64::try_from(wait).unwrap_or(i64::MAX),
                                         ));
@@ -264,7 +270,17 @@ async fn load(state: &AppState, delivery: &Delivery) -> Result<Option<Job>, Stor
     })
 }
 
-/// Circuits are per endpoint: scheme, host and port.
+/// Which circuit a delivery goes through. Each bot has its own (B3): several bots are often
+/// served by one process (Basecamp's bot kit does), and one failing bot must not hold back the
+/// others. A push service is one circuit per scheme, host and port, whoever it serves.
+fn circuit_of(delivery: &Delivery, url: &str) -> String {
+    match delivery.target {
+        DeliveryTarget::Webhook(bot) => format!("bot {bot}"),
+        DeliveryTarget::Push(_) => endpoint_of(url),
+    }
+}
+
+/// A push service's endpoint: scheme, host and port.
 fn endpoint_of(url: &str) -> String {
     reqwest::Url::parse(url).map_or_else(
         |_| url.to_owned(),
@@ -317,12 +333,17 @@ async fn finish(
                         error: "no answer within the time limit".to_owned(),
                     }
                 }
-                Job::Push(_) => retry(config, &delivery, "no answer within the time limit".into()),
+                Job::Push(_) => retry(
+                    config,
+                    &delivery,
+                    "no answer within the time limit".into(),
+                    None,
+                ),
             }
         }
-        Ok(Attempt::Transient(error)) => {
+        Ok(Attempt::Transient(error, retry_after)) => {
             breakers.record_failure(clock, &endpoint);
-            retry(config, &delivery, error)
+            retry(config, &delivery, error, retry_after)
         }
         Ok(Attempt::Gone(error)) => {
             // The push service answered, so the endpoint is healthy; the subscription is not.
@@ -365,15 +386,25 @@ async fn finish(
     }
 }
 
-/// A retry after the policy's delay, or giving up when the retries are spent.
-fn retry(config: &DeliveryConfig, delivery: &Delivery, error: String) -> Outcome {
+/// The longest `Retry-After` honoured; a target asking for more is retried after this.
+const MAX_RETRY_AFTER_MS: u64 = 60 * 60 * 1_000;
+
+/// A retry after the policy's delay (or the target's `Retry-After`, when longer), or giving up
+/// when the retries are spent.
+fn retry(
+    config: &DeliveryConfig,
+    delivery: &Delivery,
+    error: String,
+    retry_after: Option<u64>,
+) -> Outcome {
     let fraction = campfire_store::app::random::fraction();
     match config.retry.next_delay(delivery.attempts + 1, fraction) {
         Some(delay) => Outcome::Retry {
             at: Timestamp(
-                now()
-                    .0
-                    .saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
+                now().0.saturating_add(
+                    i64::try_from(delay.max(retry_after.unwrap_or(0).min(MAX_RETRY_AFTER_MS)))
+                        .unwrap_or(i64::MAX),
+                ),
             ),
             error,
         },

@@ -1,5 +1,6 @@
 //! B3: a bot's webhook call. The JSON of the original Campfire, POSTed with an
-//! `Idempotency-Key`; a 200 text or HTML reply is posted back as the bot.
+//! `Idempotency-Key`; a 200 text or HTML reply is posted back as the bot. Retried only when
+//! the bot surely did not act ([`failed`], [`refused`]).
 
 use std::time::Duration;
 
@@ -84,6 +85,10 @@ pub(super) async fn attempt(
 ) -> Result<Attempt, String> {
     let target = match guard::check(&parts.url, allow_private).await {
         Ok(target) => target,
+        // Nothing was sent: the name may resolve later.
+        Err(refused @ guard::Refused::Unresolved) => {
+            return Ok(Attempt::Transient(refused.to_string(), None));
+        }
         Err(refused) => return Ok(Attempt::Permanent(refused.to_string())),
     };
     let client = target.client(timeout)?;
@@ -105,7 +110,7 @@ async fn call(
         .await;
     let response = match response {
         Ok(response) => response,
-        Err(error) => return Attempt::from_error(&error),
+        Err(error) => return failed(&error),
     };
     let status = response.status();
     if status.is_success() {
@@ -119,12 +124,48 @@ async fn call(
                 Ok(text) if !text.trim().is_empty() => Attempt::Reply(text),
                 Ok(_) => Attempt::Delivered,
                 Err(error) if error.is_timeout() => Attempt::TimedOut,
-                Err(_) => Attempt::Transient("the reply could not be read".to_owned()),
+                // The bot answered, so it acted: calling again would make it act twice.
+                Err(_) => Attempt::Permanent("the reply could not be read".to_owned()),
             };
         }
         return Attempt::Delivered;
     }
-    Attempt::from_status(status.as_u16())
+    refused(status.as_u16(), response.headers())
+}
+
+/// B3: a call that failed is retried only when the bot surely did not act on it, because the
+/// original calls once and bots are not idempotent (a deploy bot deploys again). Not connected
+/// is retried; anything after the call was sent (a reset connection) is final, and a timeout
+/// is handled by the caller (the original's "Failed to respond").
+fn failed(error: &reqwest::Error) -> Attempt {
+    if error.is_timeout() {
+        Attempt::TimedOut
+    } else if error.is_connect() {
+        Attempt::Transient("could not connect".to_owned(), None)
+    } else {
+        Attempt::Permanent("the connection failed during the call".to_owned())
+    }
+}
+
+/// B3: a status other than 2xx. Only 503 and 429 say the bot did not act ("come back later");
+/// a 500 or any other is final, as in the original.
+fn refused(code: u16, headers: &reqwest::header::HeaderMap) -> Attempt {
+    match code {
+        429 | 503 => Attempt::Transient(format!("HTTP {code}"), retry_after(headers)),
+        _ => Attempt::Permanent(format!("HTTP {code}")),
+    }
+}
+
+/// `Retry-After` in seconds, as milliseconds (the HTTP-date form is taken as no hint).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    let seconds: u64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(seconds.saturating_mul(1_000))
 }
 
 /// The most of a reply that is posted back, in characters.
@@ -132,6 +173,11 @@ const REPLY_CHARS: usize = 60_000;
 /// The most of a reply that is read: those characters at their longest in UTF-8. The rest is
 /// never read (the connection is dropped), so an endless reply costs nothing (F6).
 const REPLY_BYTES: usize = REPLY_CHARS * 4;
+
+// R9: every reply within the limit makes a message, even when each character grows sixfold
+// once escaped (`"` → `&quot;`); a reply is never dropped for its size.
+const _: () = assert!(6 * REPLY_BYTES <= campfire_domain::MessageBody::MAX_HTML_BYTES);
+const _: () = assert!(REPLY_BYTES <= campfire_domain::MessageBody::MAX_TEXT_BYTES);
 
 /// The reply's text, read only as far as [`REPLY_BYTES`] and cut to [`REPLY_CHARS`].
 async fn read_reply(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
@@ -175,56 +221,29 @@ pub(super) async fn say(
             None => return,
         },
     };
-    let text = fitting(text);
-    if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, &text).await {
+    if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, text).await {
         tracing::warn!(code = error.code.as_str(), "a bot's reply was not posted");
     }
 }
 
-/// `text`, or as much of it as makes a message once sanitised, marked as cut with "…" (R9: a
-/// reply within the character limit can still outgrow a message's HTML limit when escaped,
-/// and was dropped without a word).
-fn fitting(text: &str) -> std::borrow::Cow<'_, str> {
-    let fits = |candidate: &str| campfire_domain::sanitize::message_body(candidate).is_ok();
-    if fits(text) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let cut = |chars: usize| -> String {
-        let mut prefix: String = text.chars().take(chars).collect();
-        prefix.push('…');
-        prefix
-    };
-    // The longest prefix that fits, found by halving (sanitising is linear in the text).
-    let (mut fitting_chars, mut too_many) = (0, text.chars().count());
-    while too_many - fitting_chars > 1 {
-        let middle = fitting_chars + (too_many - fitting_chars) / 2;
-        if fits(&cut(middle)) {
-            fitting_chars = middle;
-        } else {
-            too_many = middle;
-        }
-    }
-    std::borrow::Cow::Owned(cut(fitting_chars))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::fitting;
+    use super::REPLY_CHARS;
+    use campfire_domain::{action_text, sanitize};
 
+    /// What a reply becomes (the bot API's conversion, then the sanitiser), for the longest
+    /// replies of the characters that grow most.
     #[test]
-    fn a_reply_that_outgrows_a_message_when_escaped_is_cut_to_fit() {
-        let short = "pong";
-        assert_eq!(fitting(short), short);
-        let brackets = "<".repeat(30_000);
-        let cut = fitting(&brackets);
-        assert!(cut.ends_with('…'));
-        assert!(campfire_domain::sanitize::message_body(&cut).is_ok());
-        let kept = cut.chars().count() - 1;
-        assert!(kept > 10_000, "as much as fits is kept ({kept})");
-        let one_more = format!("{}…", "<".repeat(kept + 1));
-        assert!(
-            campfire_domain::sanitize::message_body(&one_more).is_err(),
-            "and no more"
-        );
+    fn the_longest_reply_makes_a_message_however_it_escapes() {
+        for c in ['"', '<', '&', '\'', '😀', 'a'] {
+            let reply: String = std::iter::repeat_n(c, REPLY_CHARS).collect();
+            let html = action_text::convert(&reply, |_| None).html;
+            let body = sanitize::message_body(&html)
+                .unwrap_or_else(|e| panic!("{c:?} × {REPLY_CHARS}: {e}"));
+            assert_eq!(body.plain(), reply, "posted whole");
+        }
+        let lines: String = "a\n".repeat(REPLY_CHARS / 2);
+        let html = action_text::convert(&lines, |_| None).html;
+        assert!(sanitize::message_body(&html).is_ok(), "lines");
     }
 }

@@ -1,6 +1,7 @@
 //! The router: every route of docs/api.md, and the helpers handlers share.
 
 mod account;
+mod avatars;
 mod bot_api;
 mod live;
 mod messages;
@@ -11,6 +12,7 @@ mod search;
 mod session;
 mod table;
 
+pub use avatars::avatar_url;
 pub use table::{Guard, Route};
 use table::{Table, Verb};
 
@@ -36,12 +38,38 @@ pub(crate) async fn post_as_bot(
     client_id: campfire_domain::ClientMessageId,
     text: &str,
 ) -> ApiResult<campfire_store::Posted> {
-    let draft = messages::draft(text)?;
+    let draft = bot_draft(state, text).await?;
     let origin = campfire_store::app::Origin::WebhookReply;
     Ok(state
         .app
         .post(bot, room.id, client_id, draft, origin)
         .await?)
+}
+
+/// The most people one bot post can mention by the original's markup (each is looked up).
+const MAX_BOT_MENTIONS: usize = 100;
+
+/// What a bot sends, as the original takes it (B2, B3): plain text keeps its lines; HTML may
+/// mention people with the original's Action Text attachments (their SGIDs name the user) as
+/// well as with our chips. Then the one sanitiser, as for everything else.
+pub(crate) async fn bot_draft(
+    state: &AppState,
+    text: &str,
+) -> ApiResult<campfire_store::app::Draft> {
+    use campfire_domain::action_text;
+    let named = action_text::convert(text, |_| Some(String::new())).mentions;
+    let mut names = std::collections::HashMap::new();
+    for id in named.into_iter().take(MAX_BOT_MENTIONS) {
+        match state.store.user(id).await {
+            Ok(user) => {
+                names.insert(id, user.name.to_string());
+            }
+            Err(campfire_store::StoreError::NotFound(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let converted = action_text::convert(text, |id| names.get(&id).cloned());
+    messages::draft(&converted.html)
 }
 
 /// Every route, with the guard that says who may call it.
@@ -240,13 +268,27 @@ fn api() -> Table {
 /// Outside `/api`: health, the web app's manifest and icons, and the bot API (B2), whose
 /// addresses are the original's.
 fn site() -> Table {
-    use Guard::{BotBoost, BotMessage, BotRoom, Public};
+    use Guard::{BotBoost, BotMessage, BotRoom, Message, Public};
     use Verb as M;
     let own = |room, author| Action::EditMessage { room, author };
     Table::new("")
         .at(M::Get, "/up", Public, up)
         .at(M::Get, "/manifest.webmanifest", Public, push::manifest)
         .at(M::Get, "/icons/{file}", Public, push::icon)
+        .at(M::Get, "/users/{token}/avatar", Public, avatars::show)
+        // The original's message URLs, as the bot API hands them out: to the permalink.
+        .at(
+            M::Get,
+            "/rooms/{room}/messages/{id}",
+            Public,
+            bot_api::room_message,
+        )
+        .at(
+            M::Get,
+            "/messages/{id}",
+            Message(|room, _| Action::ReadRoom(room)),
+            bot_api::message,
+        )
         .at(
             M::Get,
             "/rooms/{room}/{key}/messages",

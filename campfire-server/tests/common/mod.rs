@@ -415,6 +415,21 @@ impl Client {
         }
     }
 
+    /// The same session, not following redirects (to see where one points).
+    pub fn not_following_redirects(&self) -> Client {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client");
+        Client {
+            http,
+            https: None,
+            ..self.clone()
+        }
+    }
+
     /// My user id.
     pub fn id(&self) -> i64 {
         self.me["id"].as_i64().expect("signed in")

@@ -606,10 +606,15 @@ fn cases(world: &World, route: &Route, caller: Caller) -> Vec<Case> {
                 for through in &world.messages {
                     let through_room = &world.rooms[through.room];
                     let expect = match actor {
-                        Some(bot) if through.id == message.id => judged(authorize(
+                        Some(bot) if through.id == message.id => match judged(authorize(
                             &bot,
                             &action(facts(room, &bot), UserId(boost.booster)),
-                        )),
+                        )) {
+                            // As the original: it looks among the bot's own boosts only, so
+                            // another's is not found rather than forbidden.
+                            Expect::Refused(&[403]) => Expect::Refused(&[404]),
+                            judged => judged,
+                        },
                         _ => Expect::Refused(&[404]),
                     };
                     out.push(case(

@@ -24,6 +24,7 @@ mod integration {
     mod battery_crash;
     mod battery_slow;
     mod bot_api;
+    mod bot_api_original;
     mod cli_changes;
     mod container;
     mod crash_and_logs;

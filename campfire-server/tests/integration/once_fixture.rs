@@ -62,7 +62,7 @@ pub const NOTES: i64 = 10;
 pub const FILLER: i64 = 40;
 
 /// A Rails 7.1 SGID (URL-safe alphabet) of a user.
-fn sgid_modern(user: i64) -> String {
+pub(crate) fn sgid_modern(user: i64) -> String {
     let json =
         format!(r#"{{"_rails":{{"data":"gid://campfire/User/{user}","pur":"attachable"}}}}"#);
     format!(
@@ -72,7 +72,7 @@ fn sgid_modern(user: i64) -> String {
 }
 
 /// A Rails 7.0 SGID: a Marshal-dumped string inside.
-fn sgid_legacy(user: i64) -> String {
+pub(crate) fn sgid_legacy(user: i64) -> String {
     let gid = format!("gid://campfire/User/{user}");
     let mut dumped = vec![4, 8, b'I', b'"', u8::try_from(gid.len() + 5).unwrap()];
     dumped.extend_from_slice(gid.as_bytes());
@@ -87,7 +87,8 @@ fn sgid_legacy(user: i64) -> String {
     )
 }
 
-fn mention(sgid: &str, shown: &str) -> String {
+/// The original's mention markup: an Action Text attachment naming the user by SGID.
+pub(crate) fn mention(sgid: &str, shown: &str) -> String {
     format!(
         r#"<action-text-attachment sgid="{sgid}" content-type="application/vnd.campfire.mention" content="&lt;span class=&quot;mention&quot;&gt;{shown}&lt;/span&gt;"></action-text-attachment>"#
     )

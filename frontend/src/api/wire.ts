@@ -59,11 +59,19 @@ export type PushSubscriptionJson = { id: number, endpoint: string, created_at: s
 
 export type PushPayloadJson = { title: string, body: string, icon: string, path: string, badge: number, tag: string, };
 
-export type BotMessageJson = { id: number, created_at: string, body: BotBodyJson, creator: BotCreatorJson, room: BotRoomJson, url: string, };
+export type BotMessageJson = { id: number, created_at: string, body: BotBodyJson, creator: BotUserJson, room: BotRoomJson, url: string, };
 
 export type BotBodyJson = { plain_text: string, html: string, };
 
-export type BotCreatorJson = { id: number, name: string, role: "member" | "administrator" | "bot", avatar_url: string | null, };
+export type BotUserJson = { id: number, name: string, role: "member" | "administrator" | "bot", 
+/**
+ * Always a URL, as the original's (initials drawn by the server until a picture exists).
+ */
+avatar_url: string, };
+
+export type BotBoostJson = { id: number, content: string, created_at: string, booster: BotUserJson, message: BotBoostedJson, };
+
+export type BotBoostedJson = { id: number, url: string, };
 
 export type BotRoomJson = { id: number, };
 

@@ -4,17 +4,16 @@
 //! The part before `--` is Base64 (standard or URL-safe, padded or not) of JSON. Rails 7.1 and
 //! later write `{"_rails":{"data":"gid://campfire/User/<id>",…}}`; Rails 7.0 wrote
 //! `{"_rails":{"message":"<Base64 of a Marshal-dumped string gid://campfire/User/<id>>",…}}`.
-//! The signature after `--` needs the old server's secret; like the original for users, it is
-//! not checked: an import trusts its source.
+//! The signature after `--` needs the old server's secret, so it is not checked: an import
+//! trusts its source, and a bot's post is the bot's word (a mention only notifies).
 
+use crate::UserId;
 use base64ct::{Base64Unpadded, Encoding};
-use campfire_domain::UserId;
-use serde_json::Value;
 
 /// Why an SGID names no user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SgidError {
-    /// Not Base64, or not JSON inside.
+    /// Not Base64, or not Rails' JSON inside.
     #[error("not a signed global id")]
     Malformed,
     /// A global id of something other than a user.
@@ -26,18 +25,53 @@ pub enum SgidError {
 pub fn mentioned_user(sgid: &str) -> Result<UserId, SgidError> {
     let encoded = sgid.split("--").next().unwrap_or_default();
     let json = decode_base64(encoded).ok_or(SgidError::Malformed)?;
-    let value: Value = serde_json::from_slice(&json).map_err(|_| SgidError::Malformed)?;
-    let rails = value.get("_rails").ok_or(SgidError::Malformed)?;
-    if let Some(data) = rails.get("data").and_then(Value::as_str) {
+    let json = std::str::from_utf8(&json).map_err(|_| SgidError::Malformed)?;
+    let json = json.trim();
+    if !(json.starts_with('{') && json.ends_with('}')) {
+        return Err(SgidError::Malformed);
+    }
+    let rails = json
+        .find("\"_rails\"")
+        .and_then(|at| json.get(at..))
+        .ok_or(SgidError::Malformed)?;
+    if let Some(data) = string_field(rails, "data") {
         return user_in(data.as_bytes());
     }
     // Rails 7.0: a Marshal dump of the string; the global id is in it as plain bytes.
-    let message = rails
-        .get("message")
-        .and_then(Value::as_str)
-        .ok_or(SgidError::Malformed)?;
-    let dumped = decode_base64(message).ok_or(SgidError::Malformed)?;
+    let message = string_field(rails, "message").ok_or(SgidError::Malformed)?;
+    let dumped = decode_base64(&message).ok_or(SgidError::Malformed)?;
     user_in(&dumped)
+}
+
+/// The string value of the first `"key": "…"` in `json`, unescaped. Rails writes these
+/// payloads with a fixed shape, so a field reader is enough (the domain takes no JSON
+/// library: it does no serialisation).
+fn string_field(json: &str, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    let after_key = json.get(json.find(&quoted)? + quoted.len()..)?;
+    let value = after_key.trim_start().strip_prefix(':')?.trim_start();
+    let mut chars = value.strip_prefix('"')?.chars();
+    let mut out = String::new();
+    loop {
+        match chars.next()? {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                c @ ('"' | '\\' | '/') => out.push(c),
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                'b' => out.push('\u{8}'),
+                'f' => out.push('\u{c}'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let code = u32::from_str_radix(&hex, 16).ok()?;
+                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                }
+                _ => return None,
+            },
+            c => out.push(c),
+        }
+    }
 }
 
 /// Base64 in either alphabet, padded or not, ignoring line breaks.

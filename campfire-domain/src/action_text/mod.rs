@@ -1,11 +1,14 @@
-//! ONCE Campfire's message bodies (Action Text HTML, once-campfire.md "Message bodies") into the
-//! HTML our sanitiser takes: Trix's `div` lines become paragraphs, mention attachments become
+//! Message bodies in the original Campfire's terms (Action Text HTML, once-campfire.md "Message
+//! bodies") into the HTML our sanitiser takes, for the import (X6) and for what bots post (B2:
+//! bots written for the original mention people with the same attachment markup): Trix's `div` lines become paragraphs, mention attachments become
 //! our mention chips naming the user's current name, link-preview embeds become links, and a
 //! bot's plain-text post keeps its lines. The result still goes through the one sanitiser.
 
-use campfire_domain::UserId;
+use crate::UserId;
 
-use super::sgid::mentioned_user;
+pub mod sgid;
+
+use sgid::mentioned_user;
 
 const ATTACHMENT: &str = "action-text-attachment";
 const MENTION: &str = "application/vnd.campfire.mention";
