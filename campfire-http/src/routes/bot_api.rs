@@ -53,7 +53,8 @@ async fn bot(state: &AppState, key: &str) -> ApiResult<User> {
     Ok(user)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Equality that takes as long whatever the difference (secrets compared: keys, marks).
+pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
