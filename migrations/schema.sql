@@ -8,6 +8,17 @@ CREATE TABLE account (
         created_at INTEGER NOT NULL
     );
 
+CREATE TABLE attachments (
+        message_id INTEGER PRIMARY KEY NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        blob TEXT NOT NULL,
+        name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        byte_size INTEGER NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        thumbnail TEXT
+    );
+
 CREATE TABLE bans (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         user_id INTEGER NOT NULL REFERENCES users (id),
@@ -133,6 +144,10 @@ CREATE TABLE webhooks (
         bot_id INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
         url TEXT NOT NULL
     , circuit TEXT NOT NULL DEFAULT 'closed');
+
+CREATE INDEX attachments_blob ON attachments (blob);
+
+CREATE INDEX attachments_thumbnail ON attachments (thumbnail);
 
 CREATE INDEX bans_ip ON bans (ip);
 

@@ -37,13 +37,24 @@ pub async fn run(cli: Cli) -> Result<()> {
                 bail!("{} already exists; choose a new file name", file.display());
             }
             let store = open(&data).await?;
+            // Files before and after the database: every blob the copied database refers to
+            // was written before its message committed, so one of the two passes sees it
+            // (unless deleted in between, with its message).
+            let kept = crate::files::beside(&file);
+            let before = crate::files::copy_blobs(&data.files(), &kept)
+                .context("copying the files failed")?;
             store.backup_to(&file).await.context("the backup failed")?;
+            let after = crate::files::copy_blobs(&data.files(), &kept)
+                .context("copying the files failed")?;
             let stats = store.stats().await?;
             println!(
-                "Backed up {} messages and {} events to {}",
+                "Backed up {} messages and {} events to {}, and {} files ({} bytes) to {}",
                 stats.messages,
                 stats.events,
-                file.display()
+                file.display(),
+                before.files + after.files,
+                before.bytes + after.bytes,
+                kept.display()
             );
             Ok(())
         }
@@ -55,11 +66,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             data.restore_from(&file)
                 .await
                 .context("the restore failed")?;
-
+            let kept = crate::files::beside(&file);
+            let copied = crate::files::copy_blobs(&kept, &data.files())
+                .context("restoring the files failed")?;
             println!(
-                "Restored {} from {}",
+                "Restored {} from {}, and {} files from {}",
                 data.database().display(),
-                file.display()
+                file.display(),
+                copied.files,
+                kept.display()
             );
             Ok(())
         }
@@ -393,6 +408,11 @@ async fn stats(store: &SqliteStore) -> Result<()> {
     println!("users     {}", stats.users);
     println!("rooms     {}", stats.rooms);
     println!("messages  {}", stats.messages);
+    println!(
+        "files     {} ({:.1} MiB)",
+        stats.files,
+        stats.file_bytes as f64 / (1024.0 * 1024.0)
+    );
     println!("events    {} (last {})", stats.events, stats.last_event);
     println!(
         "database  {:.1} MiB ({bytes} bytes)",

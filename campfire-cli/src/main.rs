@@ -8,6 +8,7 @@
 //! Architecture Invariant: no HTTP here (`cargo xtask layering` checks that hyper is absent).
 
 mod commands;
+mod files;
 mod import;
 mod secrets;
 mod vapid;
@@ -52,17 +53,19 @@ enum Command {
         #[command(subcommand)]
         action: VapidAction,
     },
-    /// Write a consistent copy of the database to FILE, while the server keeps running.
+    /// Write a consistent copy of the database to FILE, and the files' bytes to FILE.files/,
+    /// while the server keeps running.
     Backup {
         /// Where to write the copy (must not exist).
         file: PathBuf,
     },
-    /// Replace the database with a backup (refused while a server is running).
+    /// Replace the database with a backup, and put back the files kept beside it in
+    /// FILE.files/ (refused while a server is running).
     Restore {
         /// The backup file.
         file: PathBuf,
     },
-    /// Counts of users, rooms, messages and events, and the database size.
+    /// Counts of users, rooms, messages, files and events, and the database size.
     Stats,
     /// Import a ONCE Campfire: its `storage/` folder (`db/production.sqlite3`, with `-wal` and
     /// `-shm` if present), into this data directory, which must hold no Campfire yet. The

@@ -71,6 +71,7 @@ async fn write_messages(data: &Path) {
             looking: vec![],
             connected: vec![],
             webhooks: vec![],
+            attachment: None,
             at: Timestamp(1_700_000_000_000 + n as i64),
         };
         store.post_message(message).await.unwrap();

@@ -426,6 +426,7 @@ fn reindex_rebuilds_search_from_the_database() {
                     looking: vec![],
                     connected: vec![],
                     webhooks: vec![],
+                    attachment: None,
                     at: Timestamp(1_000),
                 })
                 .await

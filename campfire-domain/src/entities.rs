@@ -316,6 +316,9 @@ pub struct Message {
     pub created_at: Timestamp,
     /// When it was last edited, if ever.
     pub edited_at: Option<Timestamp>,
+    /// Its file, if it has one (M9): the body is then the caption, or empty HTML with the
+    /// file's name as the plain text, as the original keeps it.
+    pub attachment: Option<crate::Attachment>,
 }
 
 /// A user mentioned in a message, stored by id (M5).

@@ -9,6 +9,7 @@
 //! [`MessageBody`], [`JoinCode`] or [`BotKey`] that exists has passed its constructor's checks.
 
 pub mod action_text;
+mod attachment;
 mod audience;
 mod avatar;
 mod codes;
@@ -29,6 +30,9 @@ pub mod sanitize;
 mod time;
 mod user_kind;
 
+pub use attachment::{
+    Attachment, BlobKey, ContentType, FileKind, FileName, ImageSize, THUMBNAIL_BOX,
+};
 pub use audience::{Audience, Recipient, marks_unread, should_push, webhook_recipients};
 pub use avatar::{AVATAR_COLOURS, Avatar, avatar_colour, initials};
 pub use codes::{BotKey, BotToken, JoinCode, TOKEN_ALPHABET};

@@ -249,6 +249,15 @@ impl MessageBody {
         })
     }
 
+    /// The body of a file posted without a caption (M9): no HTML, and the file's name as the
+    /// plain text, as the original keeps it.
+    pub fn file_name(name: &crate::FileName) -> Self {
+        MessageBody {
+            html: String::new(),
+            plain: name.as_str().to_owned(),
+        }
+    }
+
     /// A body from plain text alone; the HTML is the text with `<`, `>`, `&` and quotes escaped.
     pub fn from_plain(plain: &str) -> Result<Self, ValueError> {
         let mut html = String::with_capacity(plain.len());

@@ -48,7 +48,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// How much of an oversized body is read and thrown away before answering 413. A server that
 /// answers and closes while the client is still sending makes the client's write fail with
 /// "broken pipe" before it can read the answer; reading on lets an honest client see the 413.
-const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const DRAIN_BYTES: usize = 8 * 1024 * 1024;
 
 /// Reads a whole body, refusing one over `limit` bytes with 413.
 pub async fn raw_body<S: Send + Sync>(

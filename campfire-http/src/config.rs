@@ -24,13 +24,13 @@ pub struct Features {
 impl Default for Features {
     fn default() -> Self {
         Features {
-            files: false,
+            files: true,
             avatars: false,
             opengraph: false,
             search: true,
             push: true,
             bots: true,
-            max_file_size: 10 * 1024 * 1024,
+            max_file_size: 100 * 1000 * 1000,
         }
     }
 }

@@ -16,6 +16,7 @@ mod config;
 mod error;
 mod error_code;
 mod extract;
+mod files;
 pub mod housekeeping;
 mod icons;
 pub mod live;
@@ -81,6 +82,12 @@ impl AppState {
     /// [`search::spawn_indexer`].
     pub fn with_search(mut self, index: Arc<dyn SearchIndex>) -> Self {
         self.search = index;
+        self
+    }
+
+    /// The same state keeping files' bytes in `blobs` (M9); without, posting a file is refused.
+    pub fn with_blobs(mut self, blobs: Arc<dyn campfire_store::blobs::BlobStore>) -> Self {
+        self.app = self.app.with_blobs(blobs);
         self
     }
 }

@@ -6,8 +6,8 @@
 #![allow(missing_docs)]
 
 use campfire_domain::{
-    Account, Boost, Membership, Message, MessageId, PlayDisplay, Room, RoomId, Session, Sound,
-    User, avatar_colour, initials,
+    Account, Boost, FileKind, Membership, Message, MessageId, PlayDisplay, Room, RoomId, Session,
+    Sound, User, avatar_colour, initials,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -178,6 +178,64 @@ pub struct MessageJson {
     pub created_at: String,
     pub edited_at: Option<String>,
     pub url: String,
+    /// Its file (M9); the body is then the caption, or empty HTML with the name as plain text.
+    pub attachment: Option<AttachmentJson>,
+}
+
+/// A message's file (M9), with the addresses that serve it to members of the room.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct AttachmentJson {
+    pub name: String,
+    pub content_type: String,
+    #[ts(type = "number")]
+    pub byte_size: u64,
+    /// How the app shows it.
+    pub kind: FileKindJson,
+    /// An image's upright size in pixels.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The file: shown inline where its type allows (images, video, audio).
+    pub url: String,
+    /// The file as a download, whatever its type.
+    pub download_url: String,
+    /// An image's thumbnail (fits 1200×800).
+    pub thumbnail_url: Option<String>,
+}
+
+/// How a file is shown.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKindJson {
+    Image,
+    Video,
+    Audio,
+    File,
+}
+
+impl AttachmentJson {
+    /// The file of message `id`.
+    pub fn new(id: MessageId, file: &campfire_domain::Attachment) -> Self {
+        let url = format!("/api/messages/{}/file", id.0);
+        AttachmentJson {
+            name: file.name.as_str().to_owned(),
+            content_type: file.content_type.as_str().to_owned(),
+            byte_size: file.byte_size,
+            kind: match file.kind() {
+                FileKind::Image => FileKindJson::Image,
+                FileKind::Video => FileKindJson::Video,
+                FileKind::Audio => FileKindJson::Audio,
+                FileKind::Other => FileKindJson::File,
+            },
+            width: file.image.as_ref().map(|(size, _)| size.width),
+            height: file.image.as_ref().map(|(size, _)| size.height),
+            download_url: format!("{url}?download=1"),
+            thumbnail_url: file
+                .image
+                .as_ref()
+                .map(|_| format!("/api/messages/{}/thumbnail", id.0)),
+            url,
+        }
+    }
 }
 
 impl MessageJson {
@@ -200,6 +258,10 @@ impl MessageJson {
             created_at: rfc3339(message.created_at),
             edited_at: message.edited_at.map(rfc3339),
             url: permalink(message),
+            attachment: message
+                .attachment
+                .as_ref()
+                .map(|file| AttachmentJson::new(message.id, file)),
         }
     }
 }
@@ -672,6 +734,8 @@ pub fn typescript() -> String {
         RoomJson::decl(&cfg),
         BoostJson::decl(&cfg),
         PlayJson::decl(&cfg),
+        FileKindJson::decl(&cfg),
+        AttachmentJson::decl(&cfg),
         MessageJson::decl(&cfg),
         SessionJson::decl(&cfg),
         PushKeyJson::decl(&cfg),

@@ -50,6 +50,7 @@ async fn post(
             looking: vec![],
             connected: vec![],
             webhooks: vec![],
+            attachment: None,
             at: at(10),
         })
         .await

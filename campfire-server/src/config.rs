@@ -30,8 +30,8 @@ pub struct Config {
     /// Write logs as JSON lines (for log collectors).
     #[arg(long, env = "CAMPFIRE_LOG_JSON")]
     pub log_json: bool,
-    /// Enable file attachments (O6).
-    #[arg(long, env = "CAMPFIRE_FEATURE_FILES")]
+    /// File attachments (O6, M9), on by default; `--files false` turns them off.
+    #[arg(long, env = "CAMPFIRE_FEATURE_FILES", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub files: bool,
     /// Enable uploaded avatars (O6).
     #[arg(long, env = "CAMPFIRE_FEATURE_AVATARS")]
@@ -56,7 +56,7 @@ pub struct Config {
     #[arg(long, env = "CAMPFIRE_FEATURE_BOTS", default_value_t = true, action = clap::ArgAction::Set)]
     pub bots: bool,
     /// The largest attachment, in bytes (O6).
-    #[arg(long, env = "CAMPFIRE_MAX_FILE_SIZE", default_value_t = 10 * 1024 * 1024)]
+    #[arg(long, env = "CAMPFIRE_MAX_FILE_SIZE", default_value_t = 100 * 1000 * 1000)]
     pub max_file_size: u64,
     /// Let bot webhooks and push endpoints reach private and loopback addresses, and push
     /// endpoints use plain http (off by default: an SSRF guard refuses them; for tests).

@@ -95,8 +95,11 @@ async fn run(config: Config) -> Result<()> {
         .await
         .context("could not start live delivery")?;
     let search = open_search_index(&data).await;
-    let state =
-        AppState::new(dyn_store.clone(), live.handle.clone(), http).with_search(search.clone());
+    let blobs = campfire_store::blobs::LocalBlobs::open(data.files())
+        .with_context(|| format!("could not open {}", data.files().display()))?;
+    let state = AppState::new(dyn_store.clone(), live.handle.clone(), http)
+        .with_search(search.clone())
+        .with_blobs(Arc::new(blobs));
     let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
     let indexer = campfire_http::search::spawn_indexer(dyn_store, search, workers_stop.clone());
     let upkeep = campfire_http::housekeeping::spawn(state.clone(), workers_stop.clone());

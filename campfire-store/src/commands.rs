@@ -100,6 +100,8 @@ pub struct NewMessage {
     pub connected: Vec<UserId>,
     /// Bots whose webhooks get this message (B3): queued in the outbox in the same transaction.
     pub webhooks: Vec<UserId>,
+    /// Its file (M9), whose bytes are already in the blob store.
+    pub attachment: Option<campfire_domain::Attachment>,
     /// Now.
     pub at: Timestamp,
 }
@@ -259,6 +261,10 @@ pub struct Stats {
     pub events: u64,
     /// The newest event's sequence number.
     pub last_event: EventSeq,
+    /// Messages' files (M9).
+    pub files: u64,
+    /// Their bytes, as uploaded (thumbnails not counted).
+    pub file_bytes: u64,
 }
 
 /// What every request reads, all of it, as of one log position: what

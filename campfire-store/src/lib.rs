@@ -11,6 +11,7 @@
 //! does keep the data whole: every operation is all-or-nothing.
 
 pub mod app;
+pub mod blobs;
 mod commands;
 mod error;
 mod hot;
@@ -31,6 +32,7 @@ pub use hot::HotStore;
 pub use memory::MemoryStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::once;
+#[cfg(feature = "sqlite")]
 pub use sqlite::{DEFAULT_DATA_DIR, DataDir, ExclusiveLock, SqliteStore, StoreOptions};
 pub use store::Store;
 

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, AccountId, Audience, Ban, BanId, Boost, BoostContent, BoostId, BotToken,
+    Account, AccountId, Audience, Ban, BanId, BlobKey, Boost, BoostContent, BoostId, BotToken,
     ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp,
@@ -838,6 +838,7 @@ impl Store for MemoryStore {
             mentions,
             created_at: new.at,
             edited_at: None,
+            attachment: new.attachment,
         };
         let audience = Audience {
             author: new.author,
@@ -1109,6 +1110,19 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn blob_used(&self, key: &BlobKey) -> Result<bool, StoreError> {
+        let s = self.lock();
+        Ok(s.messages
+            .values()
+            .filter_map(|m| m.attachment.as_ref())
+            .any(|a| {
+                a.blob == *key
+                    || a.image
+                        .as_ref()
+                        .is_some_and(|(_, thumbnail)| thumbnail == key)
+            }))
+    }
+
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError> {
         let s = self.lock();
         Ok(s.boosts
@@ -1310,6 +1324,18 @@ impl Store for MemoryStore {
             messages: count(s.messages.len()),
             events: count(s.events.len()),
             last_event: s.events.last().map_or(EventSeq(0), |e| e.seq),
+            files: count(
+                s.messages
+                    .values()
+                    .filter(|m| m.attachment.is_some())
+                    .count(),
+            ),
+            file_bytes: s
+                .messages
+                .values()
+                .filter_map(|m| m.attachment.as_ref())
+                .map(|a| a.byte_size)
+                .sum(),
         })
     }
 }

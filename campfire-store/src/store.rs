@@ -267,6 +267,10 @@ pub trait Store: Send + Sync {
     /// Removes a boost.
     async fn remove_boost(&self, id: BoostId, at: Timestamp) -> Result<(), StoreError>;
 
+    /// Whether some message's file or thumbnail is this blob (M9): a blob no message uses any
+    /// more is removed from the blob store.
+    async fn blob_used(&self, key: &campfire_domain::BlobKey) -> Result<bool, StoreError>;
+
     /// The boosts of these messages, in id order.
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError>;
 

@@ -62,6 +62,7 @@ fn message(room: campfire_domain::RoomId, author: campfire_domain::UserId, id: &
         looking: vec![],
         connected: vec![],
         webhooks: vec![],
+        attachment: None,
         at: Timestamp(10),
     }
 }

@@ -77,6 +77,7 @@ fn child(db: &Path, prefix: &str) {
                         looking: vec![],
                         connected: vec![],
                         webhooks: vec![],
+                        attachment: None,
                         at: now(),
                     };
                     store.post_message(message).await.unwrap();

@@ -17,6 +17,7 @@ mod m20261125_000004_webhook_circuits;
 mod m20261125_000006_push_subscriptions;
 mod m20261204_000007_unread_index;
 mod m20261204_000008_unread_covering_index;
+mod m20261206_000009_attachments;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_push_subscriptions::Migration),
             Box::new(m20261204_000007_unread_index::Migration),
             Box::new(m20261204_000008_unread_covering_index::Migration),
+            Box::new(m20261206_000009_attachments::Migration),
         ]
     }
 }

@@ -24,6 +24,7 @@ use crate::body::raw_body;
 use crate::client::RequestOrigin;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
+use crate::files;
 use crate::wire::{BotBoostJson, BotLinks, BotMessageJson};
 use campfire_store::app::{AppError, Origin};
 
@@ -95,17 +96,13 @@ async fn message_json(
     Ok(BotMessageJson::new(message, &author, links))
 }
 
-/// The raw body as text: UTF-8, not multipart (attachments are behind the `files` flag).
+/// The raw body as text: UTF-8, not a form (a file is posted as a new message; it is not an
+/// edit or a boost).
 async fn text_body(state: &AppState, request: Request) -> ApiResult<String> {
-    let multipart = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"));
-    if multipart && !state.config.features.files {
+    if files::is_multipart(&request) {
         return Err(ApiError::new(
             ErrorCode::Unprocessable,
-            "file attachments are not enabled on this server",
+            "send text as the raw body; a file can only be posted as a new message",
         ));
     }
     let bytes = raw_body(request, state, MAX_BOT_BODY).await?;
@@ -113,9 +110,11 @@ async fn text_body(state: &AppState, request: Request) -> ApiResult<String> {
         .map_err(|_| ApiError::bad_request("the body is not valid UTF-8"))
 }
 
-/// `POST /rooms/{room}/{key}/messages`: the raw body becomes a message. `201` with `Location`
-/// the message's URL in the original's form (`/messages/<id>`, which redirects to the
-/// permalink); the body, which the original leaves empty, is the message's JSON.
+/// `POST /rooms/{room}/{key}/messages`: the raw body becomes a message, or, as a multipart
+/// form, the file in its `attachment` field does (`curl -F attachment=@file.png`, as with the
+/// original). `201` with `Location` the message's URL in the original's form
+/// (`/messages/<id>`, which redirects to the permalink); the body, which the original leaves
+/// empty, is the message's JSON.
 pub async fn post(
     State(state): State<AppState>,
     origin: RequestOrigin,
@@ -123,14 +122,22 @@ pub async fn post(
     request: Request,
 ) -> ApiResult<Response> {
     let (bot, room, _) = bot_in_room(&state, room, &key).await?;
-    let text = text_body(&state, request).await?;
-    let draft = bot_draft(&state, &text).await?;
     let token = new_token()?;
     let client_id = ClientMessageId::new(token.get(..32).unwrap_or(&token))?;
-    let posted = state
-        .app
-        .post(&bot, room.id, client_id, draft, Origin::Client)
-        .await?;
+    let posted = if files::is_multipart(&request) {
+        let upload = files::receive(&state, request, "attachment").await?;
+        state
+            .app
+            .post_file(&bot, room.id, client_id, None, upload.file, Origin::Client)
+            .await?
+    } else {
+        let text = text_body(&state, request).await?;
+        let draft = bot_draft(&state, &text).await?;
+        state
+            .app
+            .post(&bot, room.id, client_id, draft, Origin::Client)
+            .await?
+    };
     let json = message_json(&state, &posted.message, links(&state, &origin)).await?;
     let mut response = (StatusCode::CREATED, Json(json)).into_response();
     let location = format!("{}/messages/{}", origin.0, posted.message.id);

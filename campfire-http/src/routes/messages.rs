@@ -42,6 +42,14 @@ pub fn draft(html: &str) -> ApiResult<Draft> {
     Ok(Draft { body, chips })
 }
 
+/// A file's caption (M9): like a message body, except that a blank one is no caption.
+pub fn caption(html: &str) -> ApiResult<Option<Draft>> {
+    match message_body(html) {
+        Err(campfire_domain::ValueError::Blank { .. }) => Ok(None),
+        _ => draft(html).map(Some),
+    }
+}
+
 /// Messages with their boosts, as JSON.
 pub async fn with_boosts(state: &AppState, messages: &[Message]) -> ApiResult<Vec<MessageJson>> {
     let ids: Vec<MessageId> = messages.iter().map(|m| m.id).collect();

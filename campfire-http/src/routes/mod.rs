@@ -3,6 +3,7 @@
 mod account;
 mod avatars;
 mod bot_api;
+mod files;
 mod live;
 mod messages;
 mod people;
@@ -225,6 +226,24 @@ fn api() -> Table {
             messages::post,
         )
         .at(
+            M::Post,
+            "/rooms/{id}/attachments",
+            Room(Action::PostMessage),
+            files::upload,
+        )
+        .at(
+            M::Get,
+            "/messages/{id}/file",
+            Message(|room, _| Action::ReadRoom(room)),
+            files::file,
+        )
+        .at(
+            M::Get,
+            "/messages/{id}/thumbnail",
+            Message(|room, _| Action::ReadRoom(room)),
+            files::thumbnail,
+        )
+        .at(
             M::Patch,
             "/messages/{id}",
             Message(|room, author| Action::EditMessage { room, author }),
@@ -348,6 +367,9 @@ pub fn router(state: AppState) -> Router {
             )
         })
         .route_layer(middleware::from_fn(log_requests))
+        // Every body is read with a limit of its own (JSON, bot bodies, files up to
+        // --max-file-size); axum's one default of 2 MB would cut uploads short.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(state.clone(), guard_writes))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), identify))

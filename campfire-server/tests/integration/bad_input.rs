@@ -247,12 +247,7 @@ async fn the_bot_api_refuses_bad_bodies() {
             "--x--",
         )
         .await;
-    refused(
-        "an attachment while files are off",
-        &resp,
-        422,
-        "unprocessable",
-    );
+    refused("a form without its attachment", &resp, 400, "bad_request");
     for (what, method, path) in [
         (
             "a huge room id",

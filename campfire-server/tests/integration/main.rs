@@ -28,6 +28,7 @@ mod integration {
     mod cli_changes;
     mod container;
     mod crash_and_logs;
+    mod files;
     mod first_run_host;
     mod history_pages;
     pub mod https;

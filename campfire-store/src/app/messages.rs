@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use campfire_domain::{
-    Action, Boost, BoostContent, ClientMessageId, Message, MessageBody, MessageId, Room, RoomFacts,
-    RoomId, RoomKind, User, UserId, authorize, extract_mentions, webhook_recipients,
+    Action, Attachment, Boost, BoostContent, ClientMessageId, Message, MessageBody, MessageId,
+    Room, RoomFacts, RoomId, RoomKind, User, UserId, authorize, extract_mentions,
+    webhook_recipients,
 };
 
 use super::{App, AppError, AppResult, RoomPresence, actor};
@@ -37,6 +38,45 @@ impl App {
         room: RoomId,
         client_id: ClientMessageId,
         draft: Draft,
+        origin: Origin,
+    ) -> AppResult<Posted> {
+        self.post_with(author, room, client_id, draft, None, origin)
+            .await
+    }
+
+    /// M9: `author` posts `file` (its bytes already in the blob store) to `room`, with an
+    /// optional caption. Without one, the message's plain text is the file's name, as in the
+    /// original (what search finds and webhooks carry). If the post is refused, or was a retry
+    /// that stored nothing new, the bytes are released again.
+    pub async fn post_file(
+        &self,
+        author: &User,
+        room: RoomId,
+        client_id: ClientMessageId,
+        caption: Option<Draft>,
+        file: Attachment,
+        origin: Origin,
+    ) -> AppResult<Posted> {
+        let draft = caption.unwrap_or_else(|| Draft {
+            body: MessageBody::file_name(&file.name),
+            chips: Vec::new(),
+        });
+        let posted = self
+            .post_with(author, room, client_id, draft, Some(file.clone()), origin)
+            .await;
+        if !posted.as_ref().is_ok_and(|p| p.created) {
+            self.release(&file).await;
+        }
+        posted
+    }
+
+    async fn post_with(
+        &self,
+        author: &User,
+        room: RoomId,
+        client_id: ClientMessageId,
+        draft: Draft,
+        attachment: Option<Attachment>,
         origin: Origin,
     ) -> AppResult<Posted> {
         let room = self.store.room(room).await?;
@@ -80,6 +120,7 @@ impl App {
                 looking: presence.looking,
                 connected,
                 webhooks,
+                attachment,
                 at: self.now(),
             })
             .await?;
@@ -132,7 +173,27 @@ impl App {
         )?;
         self.store.delete_message(message.id, self.now()).await?;
         self.live.nudge();
+        if let Some(file) = &message.attachment {
+            self.release(file).await;
+        }
         Ok(())
+    }
+
+    /// Removes a file's bytes and thumbnail from the blob store once no message uses them
+    /// (the same bytes posted twice are one blob). A failure here is logged, not returned: the
+    /// message is gone either way, and the housekeeping sweep removes what is left over.
+    async fn release(&self, file: &Attachment) {
+        let thumbnail = file.image.as_ref().map(|(_, key)| key);
+        for key in std::iter::once(&file.blob).chain(thumbnail) {
+            let outcome = match self.store.blob_used(key).await {
+                Ok(true) => Ok(()),
+                Ok(false) => self.blobs.remove(key).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = outcome {
+                tracing::warn!(%error, "a file's bytes were not removed");
+            }
+        }
     }
 
     /// M6: `booster` boosts `message`.

@@ -35,6 +35,7 @@ pub use random::NoRandomness;
 pub use rooms::{MAX_DIRECT_PEOPLE, RoomChanges};
 pub use session::{PasswordCheck, SignUp, hash_password, verify_password};
 
+use crate::blobs::{BlobStore, NoBlobs};
 use crate::{Store, StoreError};
 
 /// Which optional features the server runs with (O6).
@@ -94,6 +95,7 @@ pub struct App {
     live: Arc<dyn Live>,
     clock: Arc<dyn Clock>,
     features: Features,
+    blobs: Arc<dyn BlobStore>,
 }
 
 impl App {
@@ -109,7 +111,19 @@ impl App {
             live,
             clock,
             features,
+            blobs: Arc::new(NoBlobs),
         }
+    }
+
+    /// The same use cases, keeping files' bytes in `blobs` (M9). Without, no file can be posted.
+    pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>) -> App {
+        self.blobs = blobs;
+        self
+    }
+
+    /// Where files' bytes are kept.
+    pub fn blobs(&self) -> &Arc<dyn BlobStore> {
+        &self.blobs
     }
 
     /// The use cases of a process with no live clients (campfire-cli): the system clock, and

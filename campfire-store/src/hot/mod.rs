@@ -541,6 +541,10 @@ impl Store for HotStore {
             .await
     }
 
+    async fn blob_used(&self, key: &campfire_domain::BlobKey) -> Result<bool, StoreError> {
+        self.inner.blob_used(key).await
+    }
+
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError> {
         self.through(
             Kind::Pages,

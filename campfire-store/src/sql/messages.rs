@@ -1,16 +1,16 @@
 //! Messages, mentions, boosts, and the event log.
 
-use campfire_domain::{EventParts, MessageBody, Timestamp};
+use campfire_domain::{Attachment, EventParts, MessageBody, Timestamp};
 use sea_query::{
-    Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, IntoTableRef, Order, Query,
-    SelectStatement, UpdateStatement,
+    Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, IntoTableRef, JoinType,
+    Order, Query, SelectStatement, UpdateStatement,
 };
 
-use super::schema::{Boosts, Events, Mentions, Messages, Rooms, Users};
+use super::schema::{Attachments, Boosts, Events, Mentions, Messages, Rooms, Users};
 use super::{Dialect, scalar};
 
-/// Messages with their mentioned users' ids joined by commas, in the order `rows::message`
-/// reads them.
+/// Messages with their mentioned users' ids joined by commas and their file (M9), in the order
+/// `rows::message` reads them.
 pub(crate) fn messages(dialect: Dialect) -> SelectStatement {
     let user = Expr::col((Mentions::Table, Mentions::UserId));
     let joined = match dialect {
@@ -37,7 +37,22 @@ pub(crate) fn messages(dialect: Dialect) -> SelectStatement {
             (Messages::Table, Messages::EditedAt),
         ])
         .expr(scalar(mentions))
+        .columns([
+            (Attachments::Table, Attachments::Blob),
+            (Attachments::Table, Attachments::Name),
+            (Attachments::Table, Attachments::ContentType),
+            (Attachments::Table, Attachments::ByteSize),
+            (Attachments::Table, Attachments::Width),
+            (Attachments::Table, Attachments::Height),
+            (Attachments::Table, Attachments::Thumbnail),
+        ])
         .from(Messages::Table)
+        .join(
+            JoinType::LeftJoin,
+            Attachments::Table,
+            Expr::col((Attachments::Table, Attachments::MessageId))
+                .equals((Messages::Table, Messages::Id)),
+        )
         .take()
 }
 
@@ -136,6 +151,55 @@ pub(crate) fn insert_message(
             body.plain().into(),
             at.0.into(),
         ])
+        .take()
+}
+
+/// A message's file (M9).
+pub(crate) fn insert_attachment(message: i64, file: &Attachment) -> InsertStatement {
+    let (width, height, thumbnail) = match &file.image {
+        Some((size, thumbnail)) => (
+            Some(i64::from(size.width)),
+            Some(i64::from(size.height)),
+            Some(thumbnail.as_str()),
+        ),
+        None => (None, None, None),
+    };
+    Query::insert()
+        .into_table(Attachments::Table)
+        .columns([
+            Attachments::MessageId,
+            Attachments::Blob,
+            Attachments::Name,
+            Attachments::ContentType,
+            Attachments::ByteSize,
+            Attachments::Width,
+            Attachments::Height,
+            Attachments::Thumbnail,
+        ])
+        .values_panic([
+            message.into(),
+            file.blob.as_str().into(),
+            file.name.as_str().into(),
+            file.content_type.as_str().into(),
+            i64::try_from(file.byte_size).unwrap_or(i64::MAX).into(),
+            width.into(),
+            height.into(),
+            thumbnail.into(),
+        ])
+        .take()
+}
+
+/// `(1)` when some message's file or thumbnail is this blob.
+pub(crate) fn blob_used(key: &str) -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(Attachments::Table)
+        .cond_where(
+            Expr::col(Attachments::Blob)
+                .eq(key)
+                .or(Expr::col(Attachments::Thumbnail).eq(key)),
+        )
+        .limit(1)
         .take()
 }
 
@@ -284,8 +348,15 @@ fn count_of(table: impl IntoTableRef) -> Expr {
     )
 }
 
-/// `(users, rooms, messages, events, head)`.
+/// `(users, rooms, messages, events, head, files, file bytes)`.
 pub(crate) fn stats() -> SelectStatement {
+    let file_bytes = Query::select()
+        .expr(Func::coalesce([
+            Expr::col(Attachments::ByteSize).sum(),
+            0_i64.into(),
+        ]))
+        .from(Attachments::Table)
+        .take();
     Query::select()
         .expr(count_of(Users::Table))
         .expr(count_of(Rooms::Table))
@@ -294,5 +365,7 @@ pub(crate) fn stats() -> SelectStatement {
         .expr(scalar(
             Query::select().expr(head_expr()).from(Events::Table).take(),
         ))
+        .expr(count_of(Attachments::Table))
+        .expr(scalar(file_bytes))
         .take()
 }

@@ -5,11 +5,11 @@
 use super::{Row, int, opt_int, opt_text, text};
 use crate::StoreError;
 use campfire_domain::{
-    Account, AccountId, AccountName, Bio, BoostId, BotToken, ClientMessageId, CustomCss,
-    DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, Involvement, JoinCode, Membership,
-    Message, MessageBody, MessageId, PersonName, PushSubscription, PushSubscriptionId, Role, Room,
-    RoomId, RoomKind, RoomName, Session, SessionId, Timestamp, User, UserId, UserStatus,
-    ValueError,
+    Account, AccountId, AccountName, Attachment, Bio, BlobKey, BoostId, BotToken, ClientMessageId,
+    ContentType, CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, FileName,
+    ImageSize, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PersonName,
+    PushSubscription, PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session,
+    SessionId, Timestamp, User, UserId, UserStatus, ValueError,
 };
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -125,7 +125,39 @@ pub(crate) fn message(row: &Row) -> Result<Message, StoreError> {
         mentions,
         created_at: Timestamp(int(row, 6)?),
         edited_at: opt_int(row, 7)?.map(Timestamp),
+        attachment: attachment(row, 9)?,
     })
+}
+
+/// The file read from column `i` on (`blob, name, content_type, byte_size, width, height,
+/// thumbnail`), all null for a message without one.
+fn attachment(row: &Row, i: usize) -> Result<Option<Attachment>, StoreError> {
+    let Some(blob) = opt_text(row, i)? else {
+        return Ok(None);
+    };
+    let name = text(row, i + 1)?;
+    let image = match (
+        opt_int(row, i + 4)?,
+        opt_int(row, i + 5)?,
+        opt_text(row, i + 6)?,
+    ) {
+        (Some(width), Some(height), Some(thumbnail)) => Some((
+            ImageSize {
+                width: u32::try_from(width).map_err(|e| corrupt("image width", e))?,
+                height: u32::try_from(height).map_err(|e| corrupt("image height", e))?,
+            },
+            value("thumbnail key", BlobKey::parse(&thumbnail))?,
+        )),
+        _ => None,
+    };
+    Ok(Some(Attachment {
+        blob: value("blob key", BlobKey::parse(&blob))?,
+        // Stored names were cleaned on the way in; cleaning again changes nothing.
+        name: FileName::clean(&name),
+        content_type: value("content type", ContentType::parse(&text(row, i + 2)?))?,
+        byte_size: u64::try_from(int(row, i + 3)?).map_err(|e| corrupt("file size", e))?,
+        image,
+    }))
 }
 
 pub(crate) fn event(row: &Row) -> Result<Event, StoreError> {

@@ -91,6 +91,19 @@ pub(crate) enum Messages {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum Attachments {
+    Table,
+    MessageId,
+    Blob,
+    Name,
+    ContentType,
+    ByteSize,
+    Width,
+    Height,
+    Thumbnail,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum Mentions {
     Table,
     MessageId,

@@ -48,6 +48,11 @@ impl DataDir {
         self.root.join("search")
     }
 
+    /// Where files' bytes are kept (M9): the local blob store's directory.
+    pub fn files(&self) -> PathBuf {
+        self.root.join("files")
+    }
+
     /// Where the ACME account key and the certificates it obtained are kept (O4).
     pub fn acme_dir(&self) -> PathBuf {
         self.root.join("acme")

@@ -257,6 +257,9 @@ impl SqliteStore {
             }
         })?;
         let id = MessageId(inserted.last_insert_id);
+        if let Some(file) = &new.attachment {
+            execute(tx, &messages::insert_attachment(id.0, file))?;
+        }
         let mentions = insert_mentions(tx, id, &new.mentions)?;
         let audience = Audience {
             author: new.author,
@@ -308,6 +311,7 @@ impl SqliteStore {
             mentions,
             created_at: new.at,
             edited_at: None,
+            attachment: new.attachment,
         };
         Ok(Posted {
             message,
@@ -924,6 +928,12 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn blob_used(&self, key: &campfire_domain::BlobKey) -> Result<bool, StoreError> {
+        let key = key.as_str().to_owned();
+        self.read(move |c| Ok(query_one(c, &messages::blob_used(&key))?.is_some()))
+            .await
+    }
+
     async fn boosts_of(
         &self,
         messages: &[MessageId],
@@ -1089,6 +1099,8 @@ impl Store for SqliteStore {
                 messages: count(2)?,
                 events: count(3)?,
                 last_event: EventSeq(int(&row, 4)?),
+                files: count(5)?,
+                file_bytes: count(6)?,
             })
         })
         .await

@@ -58,7 +58,8 @@ macro_rules! conformance_tests {
             push_subscriptions_follow_their_endpoint_and_session,
             messages_are_read_in_batches_by_id,
             recent_searches_keep_the_newest_ten_once_each,
-            concurrent_writes_fail_alone_and_commit_together
+            concurrent_writes_fail_alone_and_commit_together,
+            a_file_is_kept_with_its_message_and_goes_with_it
         );
     };
     (@cases $make:path: $($case:ident),* $(,)?) => {
@@ -130,6 +131,7 @@ fn message(room: RoomId, author: UserId, client_id: &str, text: &str) -> NewMess
         looking: vec![],
         connected: vec![],
         webhooks: vec![],
+        attachment: None,
         at: at(10),
     }
 }
@@ -1618,4 +1620,64 @@ pub async fn concurrent_writes_fail_alone_and_commit_together(store: Shared) {
         })
         .collect();
     assert_eq!(created, posted, "one event per stored message, in order");
+}
+
+pub async fn a_file_is_kept_with_its_message_and_goes_with_it(store: Shared) {
+    use campfire_domain::{Attachment, BlobKey, ContentType, FileName, ImageSize};
+    let setup = set_up(&store).await;
+    let blob = BlobKey::from_digest(&[1; 32]);
+    let thumbnail = BlobKey::from_digest(&[2; 32]);
+    let file = Attachment {
+        blob: blob.clone(),
+        name: FileName::clean("photo.png"),
+        content_type: ContentType::image("png").unwrap(),
+        byte_size: 123_456,
+        image: Some((
+            ImageSize {
+                width: 4000,
+                height: 3000,
+            },
+            thumbnail.clone(),
+        )),
+    };
+    let mut new = message(setup.room.id, setup.admin.id, "file-1", "photo.png");
+    new.attachment = Some(file.clone());
+    let posted = store.post_message(new).await.unwrap();
+    assert_eq!(posted.message.attachment.as_ref(), Some(&file));
+    // Every read returns it as stored; a message without one has none.
+    let plain = post(&store, setup.room.id, setup.admin.id, "text-1").await;
+    assert_eq!(
+        store.message(posted.message.id).await.unwrap().attachment,
+        Some(file.clone())
+    );
+    let page = store
+        .messages(setup.room.id, Page::Latest, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].attachment, Some(file.clone()));
+    assert_eq!(page[1].attachment, None);
+    let batch = store
+        .messages_by_ids(&[posted.message.id, plain.message.id])
+        .await
+        .unwrap();
+    assert_eq!(batch[0].attachment, Some(file.clone()));
+    let stats = store.stats().await.unwrap();
+    assert_eq!((stats.files, stats.file_bytes), (1, 123_456));
+    // Both blobs are in use until the message goes; then neither is.
+    assert!(store.blob_used(&blob).await.unwrap());
+    assert!(store.blob_used(&thumbnail).await.unwrap());
+    assert!(
+        !store
+            .blob_used(&BlobKey::from_digest(&[3; 32]))
+            .await
+            .unwrap()
+    );
+    store
+        .delete_message(posted.message.id, at(20))
+        .await
+        .unwrap();
+    assert!(!store.blob_used(&blob).await.unwrap());
+    assert!(!store.blob_used(&thumbnail).await.unwrap());
+    assert_eq!(store.stats().await.unwrap().files, 0);
 }

@@ -45,7 +45,35 @@ export type BoostJson = { id: number, message_id: number, booster_id: number, co
 
 export type PlayJson = { sound: string, text: string | null, picture: boolean, };
 
-export type MessageJson = { id: number, room_id: number, author_id: number, client_message_id: string, body_html: string, body_plain: string, mentions: Array<number>, play: PlayJson | null, boosts: Array<BoostJson>, created_at: string, edited_at: string | null, url: string, };
+export type FileKindJson = "image" | "video" | "audio" | "file";
+
+export type AttachmentJson = { name: string, content_type: string, byte_size: number, 
+/**
+ * How the app shows it.
+ */
+kind: FileKindJson, 
+/**
+ * An image's upright size in pixels.
+ */
+width: number | null, height: number | null, 
+/**
+ * The file: shown inline where its type allows (images, video, audio).
+ */
+url: string, 
+/**
+ * The file as a download, whatever its type.
+ */
+download_url: string, 
+/**
+ * An image's thumbnail (fits 1200×800).
+ */
+thumbnail_url: string | null, };
+
+export type MessageJson = { id: number, room_id: number, author_id: number, client_message_id: string, body_html: string, body_plain: string, mentions: Array<number>, play: PlayJson | null, boosts: Array<BoostJson>, created_at: string, edited_at: string | null, url: string, 
+/**
+ * Its file (M9); the body is then the caption, or empty HTML with the name as plain text.
+ */
+attachment: AttachmentJson | null, };
 
 export type SessionJson = { id: number, user_agent: string, ip: string, created_at: string, last_active_at: string, current: boolean, };
 

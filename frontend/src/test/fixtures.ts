@@ -42,6 +42,7 @@ export function message(id: number, extra: Partial<Message> = {}): Message {
     mentions: [],
     play: null,
     boosts: [],
+    attachment: null,
     created_at: new Date(Date.UTC(2026, 10, 25, 10, 0, id)).toISOString(),
     edited_at: null,
     url: `/rooms/${room_id}/@${id}`,

@@ -1,0 +1,128 @@
+//! Files (M9): posting one with a message, and fetching it or its thumbnail. Only members of
+//! the message's room reach either: for anyone else, and after they leave, a file is the same
+//! 404 as one that never existed.
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use campfire_domain::{ClientMessageId, MessageId, RoomId};
+use campfire_store::app::Origin;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::messages::{caption, with_boosts};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{PathParams, QueryParams};
+use crate::files::{self, serve};
+
+/// `POST /api/rooms/{id}/attachments`: a multipart form with `file`, `client_message_id` and
+/// an optional `caption` (message HTML). Answers like posting a message.
+pub async fn upload(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    request: Request,
+) -> ApiResult<Response> {
+    if !files::is_multipart(&request) {
+        return Err(ApiError::bad_request(
+            "send the file as multipart/form-data in a field named \"file\"",
+        ));
+    }
+    let upload = files::receive(&state, request, "file").await?;
+    let client_id = upload
+        .fields
+        .get("client_message_id")
+        .ok_or_else(|| ApiError::bad_request("client_message_id is missing"))?;
+    let client_id = ClientMessageId::new(client_id)?;
+    let caption = match upload.fields.get("caption") {
+        Some(html) => caption(html)?,
+        None => None,
+    };
+    let posted = state
+        .app
+        .post_file(
+            &authed.user,
+            RoomId(id),
+            client_id,
+            caption,
+            upload.file,
+            Origin::Client,
+        )
+        .await?;
+    let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
+    let status = if posted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(json!({ "message": json.first() }))).into_response())
+}
+
+/// `?download=1`.
+#[derive(Debug, Default, Deserialize)]
+pub struct FileQuery {
+    #[serde(default)]
+    download: Option<String>,
+}
+
+/// `GET /api/messages/{id}/file`: the bytes as uploaded. Images, video and audio are served
+/// inline (video seeks with range requests); everything else, and anything with
+/// `?download=1`, as a download.
+pub async fn file(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    QueryParams(query): QueryParams<FileQuery>,
+    request: Request,
+) -> ApiResult<Response> {
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    let file = message
+        .attachment
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let download = query.download.is_some_and(|v| v != "0");
+    serve::respond(
+        state.app.blobs().as_ref(),
+        serve::Served {
+            blob: &file.blob,
+            content_type: file.content_type.as_str(),
+            name: Some(&file.name),
+            inline: file.content_type.inline() && !download,
+        },
+        request.headers(),
+    )
+    .await
+}
+
+/// `GET /api/messages/{id}/thumbnail`: an image's thumbnail (JPEG or PNG, fits 1200×800).
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    request: Request,
+) -> ApiResult<Response> {
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    let Some((_, key)) = message.attachment.as_ref().and_then(|f| f.image.as_ref()) else {
+        return Err(ApiError::not_found("thumbnail"));
+    };
+    let blobs = state.app.blobs();
+    // The type from the thumbnail's first bytes: JPEG, or PNG where there was transparency.
+    let mut head = [0u8; 8];
+    if let Some(mut reader) = blobs.open(key, 0).await? {
+        let _ = tokio::io::AsyncReadExt::read(&mut reader.bytes, &mut head).await;
+    }
+    serve::respond(
+        blobs.as_ref(),
+        serve::Served {
+            blob: key,
+            content_type: files::thumbnail_type(&head),
+            name: None,
+            inline: true,
+        },
+        request.headers(),
+    )
+    .await
+}
