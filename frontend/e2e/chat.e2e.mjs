@@ -347,6 +347,112 @@ await step("a deleted message disappears for everyone (M4)", async () => {
   await log(pageA).getByText("oops, wrong room").waitFor({ state: "detached" });
 });
 
+await step("a pasted image uploads with progress, shows as a thumbnail for the other person and opens in a lightbox (M9)", async () => {
+  // A noisy 900×600 PNG (about 2 MB: noise does not compress), pasted from the clipboard.
+  await composer(pageA, "Plans").click();
+  await pageA.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 900;
+    canvas.height = 600;
+    const g = canvas.getContext("2d");
+    const pixels = g.createImageData(900, 600);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
+    g.putImageData(pixels, 0, 0);
+    return new Promise((resolve) =>
+      canvas.toBlob((blob) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], "whiteboard.png", { type: "image/png" }));
+        const target = document.querySelector(".composer__input");
+        target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+        resolve();
+      }, "image/png"),
+    );
+  });
+  await pageA.getByRole("list", { name: "Files to send" }).getByText("whiteboard.png").waitFor();
+  await pageA.keyboard.type("the whiteboard from today");
+  // A slow uplink, so the progress bar is there to be seen.
+  const cdp = await ctxA.newCDPSession(pageA);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 400 * 1024 });
+  await pageA.keyboard.press("Enter");
+  await pageA.getByRole("progressbar", { name: "Uploading whiteboard.png" }).waitFor();
+  await shoot(pageA, "upload-progress");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await pageA.getByRole("list", { name: "Files to send" }).waitFor({ state: "detached", timeout: 30_000 });
+  const thumb = log(pageB).getByRole("button", { name: "Open whiteboard.png" });
+  await thumb.waitFor();
+  await log(pageB).getByText("the whiteboard from today").waitFor();
+  await eventually(() => thumb.locator("img").evaluate((img) => img.complete && img.naturalWidth === 900), "the thumbnail to load");
+  await shoot(pageB, "image-message");
+  await thumb.click();
+  const lightbox = pageB.getByRole("dialog", { name: "whiteboard.png" });
+  await lightbox.waitFor();
+  await eventually(() => lightbox.locator("img").evaluate((img) => img.complete && img.naturalWidth === 900), "the full image in the lightbox");
+  await shoot(pageB, "lightbox");
+  await pageB.keyboard.press("Escape");
+  await lightbox.waitFor({ state: "detached" });
+});
+
+await step("a PDF chosen with the attach button arrives as a download card and downloads as the same bytes (M9)", async () => {
+  const bytes = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(150_000, 7)]);
+  await pageA.getByTestId("file-input").setInputFiles({ name: "Q3 plan.pdf", mimeType: "application/pdf", buffer: bytes });
+  await pageA.getByRole("list", { name: "Files to send" }).getByText("Q3 plan.pdf").waitFor();
+  await pageA.getByRole("button", { name: "Send" }).click();
+  const card = log(pageB).getByRole("link", { name: /Q3 plan\.pdf/ });
+  await card.waitFor();
+  await card.getByText("PDF document · 150 KB").waitFor();
+  const [download] = await Promise.all([pageB.waitForEvent("download"), card.click()]);
+  check(download.suggestedFilename() === "Q3 plan.pdf", `downloaded as ${download.suggestedFilename()}`);
+  const got = fs.readFileSync(await download.path());
+  check(Buffer.compare(got, bytes) === 0, `the download differs: ${got.length} bytes`);
+});
+
+await step("a video plays inline for the other person (M9)", async () => {
+  // A two-second WebM recorded from a canvas in the browser itself.
+  const base64 = await pageA.evaluate(async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 160;
+    canvas.height = 120;
+    const g = canvas.getContext("2d");
+    const stream = canvas.captureStream(15);
+    const recorder = new MediaRecorder(stream, { mimeType: "video/webm" });
+    const chunks = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const stopped = new Promise((r) => (recorder.onstop = r));
+    recorder.start(200);
+    const started = performance.now();
+    while (performance.now() - started < 2000) {
+      g.fillStyle = `hsl(${(performance.now() / 5) % 360} 70% 50%)`;
+      g.fillRect(0, 0, 160, 120);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    recorder.stop();
+    await stopped;
+    const buffer = await new Blob(chunks, { type: "video/webm" }).arrayBuffer();
+    let binary = "";
+    for (const b of new Uint8Array(buffer)) binary += String.fromCharCode(b);
+    return btoa(binary);
+  });
+  await pageA.getByTestId("file-input").setInputFiles({ name: "demo.webm", mimeType: "video/webm", buffer: Buffer.from(base64, "base64") });
+  await pageA.getByRole("button", { name: "Send" }).click();
+  const video = log(pageB).locator("video[aria-label='demo.webm']");
+  await video.waitFor();
+  await video.evaluate((v) => v.play());
+  await eventually(() => video.evaluate((v) => v.currentTime > 0.2), "the video to play");
+  await video.evaluate((v) => v.pause());
+});
+
+await step("a file over the server's limit is refused with a clear message before any upload (M9)", async () => {
+  const limit = (await pageA.evaluate(() => fetch("/api/bootstrap").then((r) => r.json()))).features.max_file_size;
+  await pageA.getByTestId("file-input").setInputFiles({ name: "huge.zip", mimeType: "application/zip", buffer: Buffer.alloc(limit + 1) });
+  const alert = pageA.getByRole("list", { name: "Files to send" }).getByRole("alert");
+  await alert.waitFor();
+  const text = await alert.innerText();
+  check(/huge\.zip is .* this server takes files up to/.test(text), `the message was: ${text}`);
+  await pageA.getByRole("button", { name: "Remove huge.zip" }).click();
+  await pageA.getByRole("list", { name: "Files to send" }).waitFor({ state: "detached" });
+});
+
 await step("@ autocompletes room members into a mention chip (M5)", async () => {
   await composer(pageA, "Plans").click();
   await pageA.keyboard.type("@Bo");

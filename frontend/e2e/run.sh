@@ -18,6 +18,8 @@ export CAMPFIRE_E2E_SERVER="$server_bin" CAMPFIRE_E2E_WORK="$work" CAMPFIRE_E2E_
 # The start script is a file, so the test's restart command (run by /bin/sh) can use it too.
 cat > "$work/start.sh" <<'START'
 set -eu
+# A small file limit, so the over-the-limit step needs no 100 MB file.
+export CAMPFIRE_MAX_FILE_SIZE="${CAMPFIRE_MAX_FILE_SIZE:-5000000}"
 setsid "$CAMPFIRE_E2E_SERVER" --data-dir "$CAMPFIRE_E2E_WORK/data" --bind "$CAMPFIRE_E2E_BIND" \
   >> "$CAMPFIRE_E2E_WORK/server.log" 2>&1 < /dev/null &
 echo $! > "$CAMPFIRE_E2E_WORK/pid"

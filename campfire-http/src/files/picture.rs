@@ -115,9 +115,12 @@ pub fn picture(bytes: &[u8], bounds: ImageSize) -> Picture {
 }
 
 /// Re-encodes pixels alone: EXIF, XMP, ICC and comments of the original are not carried over.
+/// PNG only where something is see-through (screenshots carry an alpha channel that is all
+/// opaque: they become JPEGs, a tenth of the size).
 fn encode(image: &DynamicImage) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    if image.color().has_alpha() {
+    let see_through = image.color().has_alpha() && image.to_rgba8().pixels().any(|p| p.0[3] < 255);
+    if see_through {
         image
             .to_rgba8()
             .write_with_encoder(PngEncoder::new(&mut out))

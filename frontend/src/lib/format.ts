@@ -62,3 +62,17 @@ export function describeAgent(ua: string): string {
   const os = /iPhone|iPad/.test(ua) ? "iOS" : /Android/.test(ua) ? "Android" : /Mac OS X/.test(ua) ? "macOS" : /Windows/.test(ua) ? "Windows" : /Linux/.test(ua) ? "Linux" : "";
   return os ? `${browser} on ${os}` : browser;
 }
+
+/** "340 KB", "1.5 MB", "100 MB": sizes in powers of 1,000, as the server states its limit. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const shown = value >= 100 || value % 1 < 0.05 ? value.toFixed(0) : value.toFixed(1);
+  return `${shown} ${units[unit]}`;
+}

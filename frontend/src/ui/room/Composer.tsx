@@ -6,19 +6,25 @@ import { Link } from "react-router";
 import { EditorContent, Extension, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Suggestion from "@tiptap/suggestion";
 import { PluginKey } from "@tiptap/pm/state";
-import { api } from "../../api/client";
+import { api, errorMessage } from "../../api/client";
 import type { Message, Room, User } from "../../api/types";
 import { sendTyping } from "../../app/controller";
 import { sendMessage } from "../../app/messaging";
+import { refuseBeforeUpload, uploadFile, type UploadHandle } from "../../app/uploads";
+import { formatBytes } from "../../lib/format";
+import { uuid } from "../../lib/uuid";
 import { findSound, matchSounds, type Sound } from "../../lib/sounds";
 import { store, useAppState } from "../../state/store";
 import { Avatar, Dialog } from "../common";
 import {
-  AttachIcon, BoldIcon, CodeIcon, FormatIcon, HeadingIcon, ItalicIcon, LinkIcon, ListIcon, QuoteIcon, SearchIcon, SendIcon, StrikeIcon,
+  AttachIcon, BoldIcon, CloseIcon, CodeIcon, FormatIcon, HeadingIcon, ItalicIcon, LinkIcon, ListIcon, QuoteIcon, SearchIcon, SendIcon, StrikeIcon,
 } from "../icons";
 import { baseExtensions, editorHtml, editorText, isBlank, mentionExtension } from "./editor";
 
-export type ComposerHandle = { focus(): void; reply(m: Message): void };
+export type ComposerHandle = { focus(): void; reply(m: Message): void; attach(files: File[]): void };
+
+/** A file chosen to send (M9): waiting for Send, uploading, or refused. */
+type Staged = { key: string; file: File; progress: number | null; error: string | null; handle: UploadHandle | null };
 
 type PopupItem = { key: string; label: string; detail?: string; user?: User; sound?: Sound; attrs: unknown };
 type Popup = { kind: "mention" | "play"; items: PopupItem[]; index: number; command: (attrs: unknown) => void } | null;
@@ -36,6 +42,9 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
   const [toolbar, setToolbar] = useState(false);
   const [popup, setPopupState] = useState<Popup>(null);
   const [filesNote, setFilesNote] = useState(false);
+  const [staged, setStagedState] = useState<Staged[]>([]);
+  const stagedRef = useRef<Staged[]>([]);
+  const fileInput = useRef<HTMLInputElement>(null);
   const popupRef = useRef<Popup>(null);
   const toolbarRef = useRef(false);
   const listId = useId();
@@ -45,7 +54,12 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
     popupRef.current = p;
     setPopupState(p);
   };
-  const handlers = useRef({ submit: () => {}, editLast: onEditLast });
+  const setStaged = (update: (list: Staged[]) => Staged[]) => {
+    stagedRef.current = update(stagedRef.current);
+    setStagedState(stagedRef.current);
+  };
+  const patchStaged = (key: string, patch: Partial<Staged>) => setStaged((list) => list.map((s) => (s.key === key ? { ...s, ...patch } : s)));
+  const handlers = useRef({ submit: () => {}, editLast: onEditLast, attach: (_files: File[]) => {} });
   handlers.current.editLast = onEditLast;
 
   const render = (kind: "mention" | "play") => () => ({
@@ -168,6 +182,15 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
       }),
     ],
     editorProps: {
+      // A pasted screenshot or a file dropped on the text becomes an attachment (M9).
+      handlePaste: (_view, event) => {
+        const files = [...(event.clipboardData?.files ?? [])];
+        if (!files.length) return false;
+        handlers.current.attach(files);
+        return true;
+      },
+      // Dropped files are the room's to take (RoomScreen): the editor only keeps out of it.
+      handleDrop: (_view, event) => ((event as DragEvent).dataTransfer?.files.length ?? 0) > 0,
       attributes: {
         "aria-label": `Message ${title}`,
         "aria-multiline": "true",
@@ -197,8 +220,55 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
     };
   }, [editor, roomId]);
 
+  handlers.current.attach = (files: File[]) => {
+    if (!features.files) {
+      setFilesNote(true);
+      return;
+    }
+    const added = files.map((file) => ({
+      key: uuid(),
+      file,
+      progress: null,
+      error: refuseBeforeUpload(file, features.max_file_size, formatBytes),
+      handle: null,
+    }));
+    setStaged((list) => [...list, ...added]);
+    editor?.commands.focus();
+  };
+
+  /** Uploads the waiting files one after another (one message each, in order); the caption
+   * goes with the first. */
+  const uploadStaged = async (caption: string | null) => {
+    const waiting = stagedRef.current.filter((s) => s.progress === null && !s.error);
+    let first = true;
+    for (const item of waiting) {
+      const handle = uploadFile(roomId, item.file, first ? caption : null, (fraction) => patchStaged(item.key, { progress: fraction }));
+      first = false;
+      patchStaged(item.key, { progress: 0, handle });
+      try {
+        await handle.done;
+        setStaged((list) => list.filter((s) => s.key !== item.key));
+      } catch (e) {
+        if (e instanceof Error && (e as { code?: string }).code === "cancelled") {
+          setStaged((list) => list.filter((s) => s.key !== item.key));
+        } else {
+          patchStaged(item.key, { progress: null, handle: null, error: errorMessage(e) });
+        }
+      }
+    }
+  };
+
   handlers.current.submit = () => {
-    if (!editor || isBlank(editor)) return;
+    if (!editor) return;
+    if (stagedRef.current.some((s) => s.progress === null && !s.error)) {
+      const caption = isBlank(editor) ? null : editorHtml(editor);
+      editor.commands.clearContent(true);
+      drafts.delete(roomId);
+      setPopup(null);
+      void uploadStaged(caption);
+      return;
+    }
+    if (isBlank(editor)) return;
     const html = editorHtml(editor);
     const text = editorText(editor);
     sendMessage(roomId, html, text);
@@ -208,6 +278,7 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
   };
 
   useImperativeHandle(ref, () => ({
+    attach: (files: File[]) => handlers.current.attach(files),
     focus: () => {
       editor?.commands.focus("end");
       editor?.view.focus();
@@ -270,6 +341,46 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
           ))}
         </ul>
       ) : null}
+      {staged.length ? (
+        <ul className="uploads" aria-label="Files to send">
+          {staged.map((s) => (
+            <li key={s.key} className={`upload ${s.error ? "upload--error" : ""}`}>
+              <span className="upload__name" dir="auto">
+                {s.file.name || "Pasted image"}
+              </span>
+              <span className="upload__size">{formatBytes(s.file.size)}</span>
+              {s.progress !== null ? (
+                <progress className="upload__progress" value={s.progress} max={1} aria-label={`Uploading ${s.file.name}`}>
+                  {Math.round(s.progress * 100)}%
+                </progress>
+              ) : null}
+              {s.error ? (
+                <span className="upload__error" role="alert">
+                  {s.error}
+                </span>
+              ) : s.progress === null ? (
+                <span className="upload__hint">Press Send to share it; anything you type goes with it</span>
+              ) : (
+                <span className="upload__hint" aria-live="polite">
+                  {Math.round(s.progress * 100)}%
+                </span>
+              )}
+              <button
+                type="button"
+                className="icon-btn icon-btn--small"
+                aria-label={s.progress !== null ? `Cancel uploading ${s.file.name}` : `Remove ${s.file.name}`}
+                title={s.progress !== null ? "Cancel upload" : "Remove"}
+                onClick={() => {
+                  if (s.handle) s.handle.cancel();
+                  else setStaged((list) => list.filter((x) => x.key !== s.key));
+                }}
+              >
+                <CloseIcon size={16} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {toolbar && editor ? <FormatToolbar editor={editor} /> : null}
       <form className="composer__row" onSubmit={onSubmit}>
         <Link to="/search" className="icon-btn" aria-label="Search messages" title="Search">
@@ -283,10 +394,22 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
           className="icon-btn"
           aria-label={features.files ? "Attach a file" : "Attach a file (not enabled on this server)"}
           title={features.files ? "Attach a file" : "File sharing is not enabled on this server"}
-          onClick={() => setFilesNote(true)}
+          onClick={() => (features.files ? fileInput.current?.click() : setFilesNote(true))}
         >
           <AttachIcon />
         </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = "";
+            if (files.length) handlers.current.attach(files);
+          }}
+        />
         <button
           type="button"
           className={`icon-btn ${toolbar ? "icon-btn--on" : ""}`}
@@ -304,11 +427,9 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
           <SendIcon />
         </button>
       </form>
-      <Dialog open={filesNote} onClose={() => setFilesNote(false)} title={features.files ? "Attachments are on their way" : "File sharing is not enabled"}>
+      <Dialog open={filesNote} onClose={() => setFilesNote(false)} title="File sharing is not enabled">
         <p className="dialog__text">
-          {features.files
-            ? "This server allows files, but uploading from the browser isn't built yet. Share a link for now."
-            : "File sharing is not enabled on this server. An administrator can turn it on in the server's configuration; until then, share a link instead."}
+          File sharing is not enabled on this server. An administrator can turn it on in the server's configuration; until then, share a link instead.
         </p>
         <div className="dialog__actions">
           <button type="button" className="btn btn--primary" onClick={() => setFilesNote(false)} autoFocus>

@@ -13,6 +13,7 @@ import type { PendingMessage } from "../../state/reducer";
 import { useAppState } from "../../state/store";
 import { Avatar, copyText, useConfirm } from "../common";
 import { BoostIcon, DeleteIcon, EditIcon, LinkIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
+import { Attachment } from "./Attachment";
 import { baseExtensions, editorHtml, isBlank, mentionExtension } from "./editor";
 
 export const QUICK_BOOSTS = ["👍", "👏", "👋", "💪", "❤️", "😂", "🎉", "🔥"];
@@ -172,7 +173,15 @@ function MessageBody({ message: m, meId }: { message: Message; meId: number | un
     );
   }
   // body_html is sanitised by the server with an allowlist: the one place we render HTML.
-  return <div ref={ref} className={`msg__body ${emoji ? "msg__body--emoji" : ""}`} dir="auto" dangerouslySetInnerHTML={{ __html: m.body_html }} />;
+  const body = <div ref={ref} className={`msg__body ${emoji ? "msg__body--emoji" : ""}`} dir="auto" dangerouslySetInnerHTML={{ __html: m.body_html }} />;
+  if (!m.attachment) return body;
+  // A file without a caption has no HTML: its name is on the card.
+  return (
+    <>
+      {m.body_html ? body : null}
+      <Attachment file={m.attachment} />
+    </>
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -464,7 +473,7 @@ function MessageActions({
             <button type="button" className="msg-menu__item" onClick={copyLink}>
               <LinkIcon size={16} /> <span aria-live="polite">{copied ? "Link copied" : "Copy link"}</span>
             </button>
-            {mayChange && !m.play ? (
+            {mayChange && !m.play && !(m.attachment && !m.body_html) ? (
               <button type="button" className="msg-menu__item" onClick={() => { close(false); onEdit(); }}>
                 <EditIcon size={16} /> Edit
               </button>

@@ -86,9 +86,36 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
   };
 
   const reply = (m: Message) => composer.current?.reply(m);
+  // Files dragged over the room drop into the composer (M9).
+  const [dropping, setDropping] = useState(false);
+  const carriesFiles = (e: React.DragEvent) => [...e.dataTransfer.types].includes("Files");
 
   return (
-    <section className="room" aria-labelledby="room-title">
+    <section
+      className={`room ${dropping ? "room--dropping" : ""}`}
+      aria-labelledby="room-title"
+      onDragOver={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(e) => {
+        setDropping(false);
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        const files = [...e.dataTransfer.files];
+        if (files.length) composer.current?.attach(files);
+      }}
+    >
+      {dropping ? (
+        <div className="room__drop" aria-hidden="true">
+          Drop to attach
+        </div>
+      ) : null}
       <RoomHeader room={room} title={title} />
       <MessageList
         room={room}
