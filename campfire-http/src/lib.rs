@@ -16,7 +16,7 @@ mod config;
 mod error;
 mod error_code;
 mod extract;
-mod files;
+pub(crate) mod files;
 pub mod housekeeping;
 mod icons;
 pub mod live;

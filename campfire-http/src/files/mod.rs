@@ -93,6 +93,32 @@ pub async fn receive(state: &AppState, request: Request, file_field: &str) -> Ap
     }
 }
 
+/// A file made of bytes the server already holds (a bot's non-text reply to a webhook, B3):
+/// stored and described like an upload, refused past the size limit.
+pub async fn from_bytes(state: &AppState, name: FileName, bytes: &[u8]) -> ApiResult<Attachment> {
+    if bytes.len() as u64 > state.config.features.max_file_size {
+        return Err(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            "the file is larger than this server's limit",
+        ));
+    }
+    let blobs = state.app.blobs().clone();
+    let (key, len) = blobs::put(blobs.as_ref(), bytes).await?;
+    let stored = Stored {
+        key,
+        len,
+        name,
+        head: bytes.get(..16).unwrap_or(bytes).to_vec(),
+    };
+    match describe(blobs.as_ref(), &stored).await {
+        Ok(file) => Ok(file),
+        Err(error) => {
+            discard(state, &stored).await;
+            Err(error)
+        }
+    }
+}
+
 /// A file's bytes in the blob store, not yet described.
 struct Stored {
     key: campfire_domain::BlobKey,

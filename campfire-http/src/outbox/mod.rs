@@ -60,6 +60,9 @@ enum Attempt {
     Delivered,
     /// 200 with a text or HTML body: post it back (webhooks).
     Reply(String),
+    /// A typed body that is not text, posted back as a file (webhooks); with the error when
+    /// the call failed finally all the same (a 500's error page).
+    File(webhook::ReplyFile, Option<String>),
     /// No answer in time.
     TimedOut,
     /// Worth retrying: the target surely did not act on it (for webhooks: not connected,
@@ -316,6 +319,19 @@ async fn finish(
                 webhook::say(state, parts, &delivery, "reply", &text).await;
             }
             Outcome::Delivered
+        }
+        Ok(Attempt::File(file, failed)) => {
+            match &failed {
+                None => breakers.record_success(&endpoint),
+                Some(_) => breakers.record_failure(clock, &endpoint),
+            }
+            if let Job::Webhook(parts) = &job {
+                webhook::say_file(state, parts, &delivery, file).await;
+            }
+            match failed {
+                None => Outcome::Delivered,
+                Some(error) => Outcome::GaveUp { error },
+            }
         }
         Ok(Attempt::TimedOut) => {
             breakers.record_failure(clock, &endpoint);

@@ -1,5 +1,6 @@
 //! B3: a bot's webhook call. The JSON of the original Campfire, POSTed with an
-//! `Idempotency-Key`; a 200 text or HTML reply is posted back as the bot. Retried only when
+//! `Idempotency-Key`; a 200 text or HTML reply is posted back as the bot, any other typed reply
+//! (an image, JSON, a final error page) as a file `attachment.<ext>`, as the original does. Retried only when
 //! the bot surely did not act ([`failed`], [`refused`]).
 
 use std::time::Duration;
@@ -113,12 +114,21 @@ async fn call(
         Err(error) => return failed(&error),
     };
     let status = response.status();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
     if status.is_success() {
-        let textual = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/plain") || v.starts_with("text/html"));
+        let textual = content_type
+            .as_deref()
+            .is_some_and(|v| v == "text/plain" || v == "text/html");
         if status == reqwest::StatusCode::OK && textual {
             return match read_reply(response).await {
                 Ok(text) if !text.trim().is_empty() => Attempt::Reply(text),
@@ -128,9 +138,94 @@ async fn call(
                 Err(_) => Attempt::Permanent("the reply could not be read".to_owned()),
             };
         }
+        if status == reqwest::StatusCode::OK
+            && let Some(content_type) = content_type
+        {
+            return file_reply(response, &content_type, None).await;
+        }
         return Attempt::Delivered;
     }
-    refused(status.as_u16(), response.headers())
+    match refused(status.as_u16(), response.headers()) {
+        // Final: as the original, a body it can name by its type is posted as a file (a bot's
+        // error page reaches the room that called it).
+        Attempt::Permanent(error) => match content_type {
+            Some(content_type) => file_reply(response, &content_type, Some(error)).await,
+            None => Attempt::Permanent(error),
+        },
+        other => other,
+    }
+}
+
+/// The most of a reply that is posted back as a file; a larger one is not posted.
+const REPLY_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// A reply that is not text, posted back as `attachment.<ext>` (B3, as the original).
+pub(super) struct ReplyFile {
+    pub bytes: Vec<u8>,
+    pub name: String,
+}
+
+/// Reads a reply to post as a file; an empty one is nothing to post.
+async fn file_reply(
+    mut response: reqwest::Response,
+    content_type: &str,
+    failed: Option<String>,
+) -> Attempt {
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if bytes.len() + chunk.len() <= REPLY_FILE_BYTES => {
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(Some(_)) => {
+                return Attempt::Permanent("the reply was too large to post".to_owned());
+            }
+            Ok(None) => break,
+            Err(error) if error.is_timeout() => return Attempt::TimedOut,
+            Err(_) => return Attempt::Permanent("the reply could not be read".to_owned()),
+        }
+    }
+    if bytes.is_empty() {
+        return match failed {
+            Some(error) => Attempt::Permanent(error),
+            None => Attempt::Delivered,
+        };
+    }
+    Attempt::File(
+        ReplyFile {
+            bytes,
+            name: format!("attachment.{}", extension_of(content_type)),
+        },
+        failed,
+    )
+}
+
+/// The extension the original gives a reply of this type (Rails' names for its types).
+fn extension_of(content_type: &str) -> &'static str {
+    match content_type {
+        "text/html" => "html",
+        "text/plain" => "text",
+        "text/csv" => "csv",
+        "text/css" => "css",
+        "text/calendar" => "ics",
+        "text/javascript" | "application/javascript" => "js",
+        "application/json" => "json",
+        "application/xml" | "text/xml" => "xml",
+        "application/pdf" => "pdf",
+        "application/zip" => "zip",
+        "application/gzip" => "gzip",
+        "image/png" => "png",
+        "image/jpeg" => "jpeg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "image/bmp" => "bmp",
+        "image/svg+xml" => "svg",
+        "audio/mpeg" => "mp3",
+        "audio/ogg" => "ogg",
+        "video/mp4" => "mp4",
+        "video/webm" => "webm",
+        _ => "bin",
+    }
 }
 
 /// B3: a call that failed is retried only when the bot surely did not act on it, because the
@@ -201,6 +296,54 @@ async fn read_reply(mut response: reqwest::Response) -> Result<String, reqwest::
     Ok(text.chars().take(REPLY_CHARS).collect())
 }
 
+/// Posts a file as the bot (B3), like [`say`].
+pub(super) async fn say_file(
+    state: &AppState,
+    parts: &Parts,
+    delivery: &Delivery,
+    file: ReplyFile,
+) {
+    let Some(client_id) = client_id("file", delivery) else {
+        return;
+    };
+    let name = campfire_domain::FileName::clean(&file.name);
+    let posted = async {
+        let attachment = crate::files::from_bytes(state, name, &file.bytes).await?;
+        state
+            .app
+            .post_file(
+                &parts.bot,
+                parts.room.id,
+                client_id,
+                None,
+                attachment,
+                campfire_store::app::Origin::WebhookReply,
+            )
+            .await?;
+        Ok::<_, crate::error::ApiError>(())
+    }
+    .await;
+    if let Err(error) = posted {
+        tracing::warn!(
+            code = error.code.as_str(),
+            "a bot's file reply was not posted"
+        );
+    }
+}
+
+/// The client id of what a delivery posts, derived from the delivery so that a reply posted
+/// just before a crash is not posted twice when the delivery is retried.
+fn client_id(what: &str, delivery: &Delivery) -> Option<ClientMessageId> {
+    let id = format!("{what}-{}", delivery.idempotency_key);
+    ClientMessageId::new(id.get(..64).unwrap_or(&id))
+        .ok()
+        .or_else(|| {
+            new_token()
+                .ok()
+                .and_then(|t| ClientMessageId::new(t.get(..32).unwrap_or(&t)).ok())
+        })
+}
+
 /// Posts as the bot. The client id is derived from the delivery, so a reply posted just before
 /// a crash is not posted twice when the delivery is retried.
 pub(super) async fn say(
@@ -210,16 +353,8 @@ pub(super) async fn say(
     what: &str,
     text: &str,
 ) {
-    let id = format!("{what}-{}", delivery.idempotency_key);
-    let client_id = match ClientMessageId::new(id.get(..64).unwrap_or(&id)) {
-        Ok(id) => id,
-        Err(_) => match new_token()
-            .ok()
-            .and_then(|t| ClientMessageId::new(t.get(..32).unwrap_or(&t)).ok())
-        {
-            Some(id) => id,
-            None => return,
-        },
+    let Some(client_id) = client_id(what, delivery) else {
+        return;
     };
     if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, text).await {
         tracing::warn!(code = error.code.as_str(), "a bot's reply was not posted");

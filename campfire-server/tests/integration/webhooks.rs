@@ -34,6 +34,8 @@ pub(crate) enum Mode {
     Status(u16),
     /// 429 with `Retry-After: 1` this many times, then 204.
     ThrottleThen(u32),
+    /// This status, with this content type and body.
+    Typed(u16, &'static str, Vec<u8>),
 }
 
 #[derive(Default)]
@@ -135,6 +137,12 @@ async fn hook(State(receiver): State<Receiver>, headers: HeaderMap, body: String
         }
         Mode::Down => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Mode::Status(code) => StatusCode::from_u16(code).unwrap().into_response(),
+        Mode::Typed(code, content_type, body) => (
+            StatusCode::from_u16(code).unwrap(),
+            [("content-type", content_type)],
+            body,
+        )
+            .into_response(),
         Mode::ThrottleThen(n) => {
             if n == 0 {
                 StatusCode::NO_CONTENT.into_response()
@@ -579,6 +587,91 @@ async fn a_500_is_final_as_in_the_original_so_the_bot_never_acts_twice() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(receiver.calls().len(), 1, "a 500 is not retried");
     assert_eq!(bot_status(&admin, robo).await["last_error"], "HTTP 500");
+}
+
+#[tokio::test]
+async fn replies_that_are_not_text_are_posted_as_files_as_in_the_original() {
+    let server = Server::start(&["--allow-private-webhooks", "--webhook-retry-base", "0.05"]).await;
+    let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let all_talk = admin.room_named("All Talk").await;
+
+    // A chart bot answers with a PNG: it arrives as the bot's image, `attachment.png`.
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(64, 48, image::Rgb([10, 120, 200]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let png = png.into_inner();
+    let charts = Receiver::start(Mode::Typed(200, "image/png", png.clone())).await;
+    let (chart_bot, _) = bot(&admin, "Charts", &charts.url()).await;
+    admin
+        .post_message(
+            all_talk,
+            &format!("<p>{} plot it</p>", chip(chart_bot, "Charts")),
+        )
+        .await;
+    let posted = wait_until(Duration::from_secs(5), || async {
+        admin
+            .all_messages(all_talk)
+            .await
+            .iter()
+            .any(|m| m["author_id"] == chart_bot)
+    })
+    .await;
+    assert!(posted, "{}", bot_status(&admin, chart_bot).await);
+    let messages = admin.all_messages(all_talk).await;
+    let reply = messages
+        .iter()
+        .find(|m| m["author_id"] == chart_bot)
+        .unwrap();
+    assert_eq!(reply["attachment"]["name"], "attachment.png");
+    assert_eq!(reply["attachment"]["kind"], "image");
+    let got = admin
+        .get(reply["attachment"]["url"].as_str().unwrap())
+        .await;
+    assert_eq!(got.body, png);
+    assert_eq!(bot_status(&admin, chart_bot).await["delivered"], 1);
+
+    // A bot that fails with an error page: final (not called again), and its page reaches the
+    // room as `attachment.html`, a download that never renders.
+    let broken = Receiver::start(Mode::Typed(
+        500,
+        "text/html; charset=utf-8",
+        b"<h1>boom</h1>".to_vec(),
+    ))
+    .await;
+    let (broken_bot, _) = bot(&admin, "Broken", &broken.url()).await;
+    admin
+        .post_message(
+            all_talk,
+            &format!("<p>{} deploy</p>", chip(broken_bot, "Broken")),
+        )
+        .await;
+    let failed = wait_until(Duration::from_secs(5), || async {
+        bot_status(&admin, broken_bot).await["failed"] == 1
+    })
+    .await;
+    assert!(failed, "{}", bot_status(&admin, broken_bot).await);
+    assert_eq!(
+        bot_status(&admin, broken_bot).await["last_error"],
+        "HTTP 500"
+    );
+    let messages = admin.all_messages(all_talk).await;
+    let page = messages
+        .iter()
+        .find(|m| m["author_id"] == broken_bot)
+        .unwrap();
+    assert_eq!(page["attachment"]["name"], "attachment.html");
+    let got = admin.get(page["attachment"]["url"].as_str().unwrap()).await;
+    assert_eq!(got.body, b"<h1>boom</h1>");
+    assert!(
+        got.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(broken.calls().len(), 1, "a 500 is not retried");
+    // Bots' replies call no webhooks: neither bot heard the other's file.
+    assert_eq!(charts.calls().len(), 1);
 }
 
 #[tokio::test]
