@@ -224,6 +224,7 @@ mod tests {
             status,
             bio: crate::Bio::new("").unwrap(),
             bot_token: None,
+            avatar: None,
             created_at: crate::Timestamp(0),
         }
     }

@@ -189,6 +189,7 @@ mod tests {
             status,
             bio: Bio::new("").unwrap(),
             bot_token: None,
+            avatar: None,
             created_at: Timestamp(0),
         }
     }

@@ -21,6 +21,9 @@ pub struct Account {
     pub only_admins_create_rooms: bool,
     /// When the account was set up.
     pub created_at: Timestamp,
+    /// The uploaded logo (A11), a square of at most 512 pixels: the favicon, the installed
+    /// app's icon and the push icon. `None` uses Campfire's own.
+    pub logo: Option<crate::BlobKey>,
 }
 
 /// What a user may do, broadly.
@@ -104,6 +107,8 @@ pub struct User {
     pub bio: Bio,
     /// A bot's secret token (the key is `<id>-<token>`); `None` for people.
     pub bot_token: Option<BotToken>,
+    /// The uploaded picture (A10), a square of at most 512 pixels; `None` shows initials.
+    pub avatar: Option<crate::BlobKey>,
     /// When the user joined.
     pub created_at: Timestamp,
 }

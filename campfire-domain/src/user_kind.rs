@@ -62,6 +62,7 @@ pub fn new_person(
         status: UserStatus::Active,
         bio,
         bot_token: None,
+        avatar: None,
         created_at: at,
     })
 }
@@ -76,6 +77,7 @@ pub fn new_bot(name: PersonName, token: BotToken, at: Timestamp) -> User {
         status: UserStatus::Active,
         bio: Bio::default(),
         bot_token: Some(token),
+        avatar: None,
         created_at: at,
     }
 }

@@ -25,7 +25,7 @@ impl Default for Features {
     fn default() -> Self {
         Features {
             files: true,
-            avatars: false,
+            avatars: true,
             opengraph: false,
             search: true,
             push: true,

@@ -42,7 +42,10 @@ impl UserJson {
             bio: user.bio.as_str().to_owned(),
             initials: initials(user.name.as_str()),
             color: avatar_colour(user.id),
-            avatar_url: None,
+            avatar_url: user
+                .avatar
+                .as_ref()
+                .map(|key| format!("/api/users/{}/avatar?v={}", user.id.0, picture_version(key))),
             email: if show_email {
                 user.email.as_ref().map(ToString::to_string)
             } else {
@@ -52,12 +55,28 @@ impl UserJson {
     }
 }
 
+/// The part of a picture's key that names it in URLs (`?v=`): a new picture, a new URL, so a
+/// picture can be cached for good.
+pub fn picture_version(key: &campfire_domain::BlobKey) -> &str {
+    key.as_str().get(..12).unwrap_or(key.as_str())
+}
+
+/// The app's icon at `side` pixels: the logo when there is one (A11), with its version.
+pub fn icon_url(account: Option<&Account>, side: u32) -> String {
+    match account.and_then(|a| a.logo.as_ref()) {
+        Some(logo) => format!("/icons/icon-{side}.png?v={}", picture_version(logo)),
+        None => format!("/icons/icon-{side}.png"),
+    }
+}
+
 /// The account's public settings.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct AccountJson {
     pub name: String,
     pub custom_css: String,
     pub only_admins_create_rooms: bool,
+    /// The uploaded logo (A11), 512 pixels square; `null` for Campfire's own icon.
+    pub logo_url: Option<String>,
 }
 
 impl From<&Account> for AccountJson {
@@ -66,6 +85,7 @@ impl From<&Account> for AccountJson {
             name: account.name.to_string(),
             custom_css: account.custom_css.as_str().to_owned(),
             only_admins_create_rooms: account.only_admins_create_rooms,
+            logo_url: account.logo.as_ref().map(|_| icon_url(Some(account), 512)),
         }
     }
 }

@@ -33,8 +33,9 @@ pub struct Config {
     /// File attachments (O6, M9), on by default; `--files false` turns them off.
     #[arg(long, env = "CAMPFIRE_FEATURE_FILES", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub files: bool,
-    /// Enable uploaded avatars (O6).
-    #[arg(long, env = "CAMPFIRE_FEATURE_AVATARS")]
+    /// Uploaded avatars and the logo (O6, A10, A11), on by default; `--avatars false` turns
+    /// uploads off (initials and Campfire's icon stay).
+    #[arg(long, env = "CAMPFIRE_FEATURE_AVATARS", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub avatars: bool,
     /// Enable link previews (O6).
     #[arg(long, env = "CAMPFIRE_FEATURE_OPENGRAPH")]

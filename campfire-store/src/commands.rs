@@ -152,6 +152,8 @@ pub struct AccountChanges {
     pub custom_css: Option<campfire_domain::CustomCss>,
     /// Whether only administrators create rooms.
     pub only_admins_create_rooms: Option<bool>,
+    /// A new logo (A11): `Some(None)` removes it.
+    pub logo: Option<Option<campfire_domain::BlobKey>>,
 }
 
 /// Changes to a person's profile (A9); `None` leaves a field as it is.
@@ -163,6 +165,8 @@ pub struct ProfileChanges {
     pub bio: Option<Bio>,
     /// A new email address.
     pub email: Option<EmailAddress>,
+    /// A new picture (A10): `Some(None)` removes it.
+    pub avatar: Option<Option<campfire_domain::BlobKey>>,
 }
 
 /// Where a queued delivery goes.

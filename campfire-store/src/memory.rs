@@ -271,6 +271,7 @@ impl Store for MemoryStore {
             custom_css: CustomCss::default(),
             only_admins_create_rooms: false,
             created_at: at,
+            logo: None,
         };
         s.account = Some(account.clone());
         s.append(EventKind::AccountUpdated, at);
@@ -427,6 +428,9 @@ impl Store for MemoryStore {
         }
         if let Some(email) = changes.email {
             user.email = Some(email);
+        }
+        if let Some(avatar) = changes.avatar {
+            user.avatar = avatar;
         }
         let user = user.clone();
         s.append(EventKind::UserUpdated { user: id }, at);
@@ -603,6 +607,9 @@ impl Store for MemoryStore {
         }
         if let Some(only) = changes.only_admins_create_rooms {
             account.only_admins_create_rooms = only;
+        }
+        if let Some(logo) = changes.logo {
+            account.logo = logo;
         }
         let account = account.clone();
         s.append(EventKind::AccountUpdated, at);
@@ -1112,7 +1119,8 @@ impl Store for MemoryStore {
 
     async fn blob_used(&self, key: &BlobKey) -> Result<bool, StoreError> {
         let s = self.lock();
-        Ok(s.messages
+        let in_messages = s
+            .messages
             .values()
             .filter_map(|m| m.attachment.as_ref())
             .any(|a| {
@@ -1120,7 +1128,12 @@ impl Store for MemoryStore {
                     || a.image
                         .as_ref()
                         .is_some_and(|(_, thumbnail)| thumbnail == key)
-            }))
+            });
+        let pictured = s.users.values().any(|u| u.avatar.as_ref() == Some(key))
+            || s.account
+                .as_ref()
+                .is_some_and(|a| a.logo.as_ref() == Some(key));
+        Ok(in_messages || pictured)
     }
 
     async fn boosts_of(&self, messages: &[MessageId]) -> Result<Vec<Boost>, StoreError> {

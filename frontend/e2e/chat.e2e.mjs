@@ -696,6 +696,79 @@ await step("the bell asks to notify and registers the service worker; a subscrip
   await ctxP.close();
 });
 
+/** A PNG drawn in the page: a warm gradient with a circle, `w`×`h`, as a Buffer. */
+async function drawnPng(page, w, h) {
+  const base64 = await page.evaluate(
+    ([w, h]) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = w;
+      canvas.height = h;
+      const g = canvas.getContext("2d");
+      const grad = g.createLinearGradient(0, 0, w, h);
+      grad.addColorStop(0, "#f4a259");
+      grad.addColorStop(1, "#5b8e7d");
+      g.fillStyle = grad;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = "#fff";
+      g.beginPath();
+      g.arc(w / 2, h / 2, Math.min(w, h) / 4, 0, Math.PI * 2);
+      g.fill();
+      return canvas.toDataURL("image/png").split(",")[1];
+    },
+    [w, h],
+  );
+  return Buffer.from(base64, "base64");
+}
+
+await step("a profile picture is placed in a square and shows in messages and the sidebar, for everyone (A10)", async () => {
+  await pageA.goto("/me");
+  await pageA.getByRole("heading", { name: "Your profile" }).waitFor();
+  await pageA.getByLabel("Choose a profile picture").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: await drawnPng(pageA, 1200, 800) });
+  const dialog = pageA.getByRole("dialog", { name: "Place your profile picture" });
+  await dialog.waitFor();
+  // Move it a little and zoom in, as a person would.
+  const square = dialog.getByRole("group", { name: /Drag to move the picture/ });
+  const box = await square.boundingBox();
+  await pageA.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await pageA.mouse.down();
+  await pageA.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
+  await pageA.mouse.up();
+  await dialog.getByRole("slider", { name: "Zoom" }).fill("1.5");
+  await shoot(pageA, "avatar-crop");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const mine = pageA.locator(".profile-card .avatar img");
+  await eventually(() => mine.evaluate((img) => img.complete && img.naturalWidth === 512), "my new picture to load");
+  // Everyone sees it: in Bob's room, next to Ada's messages.
+  await pageB.goto(plansUrl);
+  await composer(pageB, "Plans").waitFor();
+  // Ada set up this Campfire: she is user 1.
+  const adas = log(pageB).locator('.avatar img[src^="/api/users/1/avatar?v="]').first();
+  await adas.waitFor();
+  await eventually(() => adas.evaluate((img) => img.complete && img.naturalWidth === 512), "Ada's picture in Bob's room");
+  await shoot(pageB, "avatar-in-room");
+});
+
+await step("the account's logo becomes the tab's icon and the installed app's icons (A11)", async () => {
+  await pageA.goto("/account");
+  await pageA.getByLabel("Choose a logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: await drawnPng(pageA, 600, 600) });
+  const dialog = pageA.getByRole("dialog", { name: "Place your logo" });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await eventually(
+    async () => (await pageA.evaluate(() => document.querySelector('link[rel="icon"]').href)).includes("/icons/icon-512.png?v="),
+    "the tab's icon to be the logo",
+  );
+  await shoot(pageA, "account-logo");
+  const manifest = await pageA.evaluate(() => fetch("/manifest.webmanifest").then((r) => r.json()));
+  check(manifest.icons.every((i) => i.src.includes("?v=")), `manifest icons: ${JSON.stringify(manifest.icons)}`);
+  // Another browser picks the logo up live too.
+  await eventually(
+    async () => (await pageB.evaluate(() => document.querySelector('link[rel="icon"]').href)).includes("/icons/icon-512.png?v="),
+    "Bob's tab icon to be the logo",
+  );
+});
+
 await step("screens: profile, search, the room list on a phone", async () => {
   await pageA.goto("/me");
   await pageA.getByRole("heading", { name: "Your profile" }).waitFor();

@@ -18,6 +18,7 @@ mod m20261125_000006_push_subscriptions;
 mod m20261204_000007_unread_index;
 mod m20261204_000008_unread_covering_index;
 mod m20261206_000009_attachments;
+mod m20261206_000010_pictures;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_unread_index::Migration),
             Box::new(m20261204_000008_unread_covering_index::Migration),
             Box::new(m20261206_000009_attachments::Migration),
+            Box::new(m20261206_000010_pictures::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use axum::extract::multipart::{Field, Multipart, MultipartError};
 use axum::extract::{FromRequest, Request};
-use campfire_domain::{Attachment, ContentType, FileName, MessageBody, THUMBNAIL_BOX};
+use campfire_domain::{Attachment, BlobKey, ContentType, FileName, MessageBody, THUMBNAIL_BOX};
 use campfire_store::blobs::{self, BlobStore};
 
 use crate::AppState;
@@ -117,6 +117,83 @@ pub async fn from_bytes(state: &AppState, name: FileName, bytes: &[u8]) -> ApiRe
             Err(error)
         }
     }
+}
+
+/// The largest picture taken for an avatar or a logo (it is made 512 pixels square).
+const MAX_PICTURE_BYTES: usize = 20 * 1000 * 1000;
+
+/// The side of a stored avatar or logo, in pixels (A10, A11).
+pub const PICTURE_SIDE: u32 = 512;
+
+/// A10, A11: a picture from a multipart form's `picture` field, made square (its middle) and at
+/// most 512 pixels off the async runtime, stored; answers its key.
+pub async fn receive_picture(state: &AppState, request: Request) -> ApiResult<BlobKey> {
+    if !state.config.features.avatars {
+        return Err(ApiError::new(
+            ErrorCode::Unprocessable,
+            "uploaded pictures are not enabled on this server",
+        ));
+    }
+    if !is_multipart(&request) {
+        return Err(ApiError::bad_request(
+            "send the picture as multipart/form-data in a field named \"picture\"",
+        ));
+    }
+    let mut form = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| ApiError::bad_request(format!("the upload is not a multipart form: {e}")))?;
+    let mut bytes = None;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("picture") {
+            continue;
+        }
+        let mut read = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if read.len() + chunk.len() > MAX_PICTURE_BYTES {
+                return Err(ApiError::new(
+                    ErrorCode::PayloadTooLarge,
+                    format!(
+                        "a picture can be up to {}; this one is larger",
+                        human_size(MAX_PICTURE_BYTES as u64)
+                    ),
+                ));
+            }
+            read.extend_from_slice(&chunk);
+        }
+        bytes = Some(read);
+    }
+    let bytes = bytes.ok_or_else(|| {
+        ApiError::bad_request("attach the picture in a form field named \"picture\"")
+    })?;
+    let made = tokio::task::spawn_blocking(move || picture::square(&bytes, PICTURE_SIDE))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    match made {
+        picture::Square::Made(square) => {
+            let (key, _) = blobs::put(state.app.blobs().as_ref(), &square).await?;
+            Ok(key)
+        }
+        picture::Square::Bomb(size) => Err(ApiError::new(
+            ErrorCode::Unprocessable,
+            format!(
+                "this image claims to be {} × {} pixels, too large to read",
+                size.width, size.height
+            ),
+        )),
+        picture::Square::NotAnImage => Err(ApiError::new(
+            ErrorCode::Unprocessable,
+            "that is not a picture we can read: use a PNG, JPEG, GIF or WebP image",
+        )),
+    }
+}
+
+/// A logo's icon at `side` pixels (PNG), from its stored square.
+pub async fn logo_icon(state: &AppState, logo: &BlobKey, side: u32) -> ApiResult<Vec<u8>> {
+    let bytes = blobs::read_all(state.app.blobs().as_ref(), logo).await?;
+    tokio::task::spawn_blocking(move || picture::icon(&bytes, side))
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .ok_or_else(|| ApiError::not_found("logo"))
 }
 
 /// A file's bytes in the blob store, not yet described.

@@ -78,22 +78,9 @@ pub fn picture(bytes: &[u8], bounds: ImageSize) -> Picture {
     if !claimed.may_decode() {
         return Picture::Bomb(claimed);
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(ImageSize::MAX_SIDE);
-    limits.max_image_height = Some(ImageSize::MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let Ok(mut decoder) = reader.into_decoder() else {
+    let Some(image) = decode(bytes, format) else {
         return Picture::NotAnImage;
     };
-    let orientation = decoder.orientation().ok();
-    let Ok(mut image) = DynamicImage::from_decoder(decoder) else {
-        return Picture::NotAnImage;
-    };
-    if let Some(orientation) = orientation {
-        image.apply_orientation(orientation);
-    }
     let size = ImageSize {
         width: image.width(),
         height: image.height(),
@@ -112,6 +99,89 @@ pub fn picture(bytes: &[u8], bounds: ImageSize) -> Picture {
         }),
         None => Picture::NotAnImage,
     }
+}
+
+/// What became of a picture for an avatar or a logo.
+#[derive(Debug)]
+pub enum Square {
+    /// Cropped to its middle square, at most `side` pixels, encoded.
+    Made(Vec<u8>),
+    /// Its header claims more pixels than may be decoded.
+    Bomb(ImageSize),
+    /// Not an image of a format we read.
+    NotAnImage,
+}
+
+/// A10, A11: the middle square of an image (upright), scaled down to at most `side` pixels,
+/// re-encoded without metadata. The app crops where the person chose before uploading; this
+/// makes any other upload (a bot's, a script's) square too.
+pub fn square(bytes: &[u8], side: u32) -> Square {
+    let Ok(reader) = ImageReader::new(Cursor::new(bytes)).with_guessed_format() else {
+        return Square::NotAnImage;
+    };
+    let Some(format) = reader.format() else {
+        return Square::NotAnImage;
+    };
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
+    ) {
+        return Square::NotAnImage;
+    }
+    let Ok((width, height)) =
+        ImageReader::with_format(Cursor::new(bytes), format).into_dimensions()
+    else {
+        return Square::NotAnImage;
+    };
+    let claimed = ImageSize { width, height };
+    if !claimed.may_decode() {
+        return Square::Bomb(claimed);
+    }
+    let Some(image) = decode(bytes, format) else {
+        return Square::NotAnImage;
+    };
+    let edge = image.width().min(image.height());
+    let x = (image.width() - edge) / 2;
+    let y = (image.height() - edge) / 2;
+    let cropped = image.crop_imm(x, y, edge, edge);
+    let small = if edge > side {
+        cropped.resize_exact(side, side, image::imageops::FilterType::Lanczos3)
+    } else {
+        cropped
+    };
+    match encode(&small) {
+        Some(bytes) => Square::Made(bytes),
+        None => Square::NotAnImage,
+    }
+}
+
+/// Decodes with the allocation limits, and turns the image upright.
+fn decode(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(ImageSize::MAX_SIDE);
+    limits.max_image_height = Some(ImageSize::MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).ok()?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
+    Some(image)
+}
+
+/// Scales a stored square picture to `side` pixels, as PNG (icons of the logo).
+pub fn icon(bytes: &[u8], side: u32) -> Option<Vec<u8>> {
+    let image = image::load_from_memory(bytes).ok()?;
+    let scaled = image.resize_exact(side, side, image::imageops::FilterType::Lanczos3);
+    let mut out = Vec::new();
+    scaled
+        .to_rgba8()
+        .write_with_encoder(PngEncoder::new(&mut out))
+        .ok()?;
+    Some(out)
 }
 
 /// Re-encodes pixels alone: EXIF, XMP, ICC and comments of the original are not carried over.
@@ -168,6 +238,23 @@ mod tests {
         let thumb = image::load_from_memory(&shown.thumbnail).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (1200, 500));
         assert_eq!(thumbnail_type(&shown.thumbnail), "image/jpeg");
+    }
+
+    #[test]
+    fn a_picture_becomes_its_middle_square_at_most_512() {
+        let Square::Made(bytes) = square(&png(1600, 900), 512) else {
+            panic!("not made");
+        };
+        let made = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((made.width(), made.height()), (512, 512));
+        let Square::Made(bytes) = square(&png(100, 300), 512) else {
+            panic!("not made");
+        };
+        let made = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((made.width(), made.height()), (100, 100), "never scaled up");
+        assert!(matches!(square(b"<svg/>", 512), Square::NotAnImage));
+        let icon = icon(&bytes, 192).unwrap();
+        assert_eq!(image::load_from_memory(&icon).unwrap().width(), 192);
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub(super) async fn load(
         payload: PushPayloadJson {
             title,
             body,
-            icon: "/icons/icon-192.png".to_owned(),
+            icon: crate::wire::icon_url(state.store.account().await?.as_ref(), 192),
             path: crate::wire::permalink(&message),
             badge: u32::try_from(unread).unwrap_or(u32::MAX),
             tag: format!("room-{}", room.id),

@@ -39,6 +39,7 @@ pub async fn update(
         name: form.name.as_deref().map(AccountName::new).transpose()?,
         custom_css: form.custom_css.as_deref().map(CustomCss::new).transpose()?,
         only_admins_create_rooms: form.only_admins_create_rooms,
+        logo: None,
     };
     let account = state
         .app

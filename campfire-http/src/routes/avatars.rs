@@ -20,9 +20,12 @@ use crate::extract::PathParams;
 /// The absolute URL of `user`'s avatar; `base` is the server's origin as the client sees it.
 /// `v` changes with what the picture shows, so caches never keep a stale one.
 pub fn avatar_url(signing_key: &[u8], base: &str, user: &User) -> String {
-    let version = crc32fast::hash(user.name.as_str().as_bytes());
+    let version = match &user.avatar {
+        Some(key) => crate::wire::picture_version(key).to_owned(),
+        None => format!("{:08x}", crc32fast::hash(user.name.as_str().as_bytes())),
+    };
     format!(
-        "{base}/users/{}-{}/avatar?v={version:08x}",
+        "{base}/users/{}-{}/avatar?v={version}",
         user.id.0,
         mark(signing_key, user.id)
     )
@@ -56,6 +59,7 @@ fn user_of(signing_key: &[u8], token: &str) -> Option<UserId> {
 pub async fn show(
     State(state): State<AppState>,
     PathParams(token): PathParams<String>,
+    request: axum::extract::Request,
 ) -> ApiResult<Response> {
     let not_found = || ApiError::not_found("avatar");
     let id = user_of(&state.config.signing_key, &token).ok_or_else(not_found)?;
@@ -64,6 +68,9 @@ pub async fn show(
         Err(StoreError::NotFound(_)) => return Err(not_found()),
         Err(error) => return Err(error.into()),
     };
+    if let Some(key) = &user.avatar {
+        return super::pictures::picture(&state, key, request.headers()).await;
+    }
     let mut response = (StatusCode::OK, initials_svg(&user)).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));

@@ -7,6 +7,7 @@ mod files;
 mod live;
 mod messages;
 mod people;
+mod pictures;
 mod push;
 mod rooms;
 mod search;
@@ -123,6 +124,9 @@ fn api() -> Table {
             people::unban,
         )
         .at(M::Patch, "/me", SignedIn, people::update_me)
+        .at(M::Put, "/me/avatar", SignedIn, pictures::put_mine)
+        .at(M::Delete, "/me/avatar", SignedIn, pictures::delete_mine)
+        .at(M::Get, "/users/{id}/avatar", SignedIn, pictures::show)
         .at(
             M::Get,
             "/account",
@@ -134,6 +138,18 @@ fn api() -> Table {
             "/account",
             Account(Action::ChangeAccountSettings),
             account::update,
+        )
+        .at(
+            M::Put,
+            "/account/logo",
+            Account(Action::ChangeAccountSettings),
+            pictures::put_logo,
+        )
+        .at(
+            M::Delete,
+            "/account/logo",
+            Account(Action::ChangeAccountSettings),
+            pictures::delete_logo,
         )
         .at(
             M::Post,
@@ -159,6 +175,18 @@ fn api() -> Table {
             "/bots/{id}",
             Account(Action::ManageBots),
             account::deactivate_bot,
+        )
+        .at(
+            M::Put,
+            "/bots/{id}/avatar",
+            Account(Action::ManageBots),
+            pictures::put_bot,
+        )
+        .at(
+            M::Delete,
+            "/bots/{id}/avatar",
+            Account(Action::ManageBots),
+            pictures::delete_bot,
         )
         .at(
             M::Post,

@@ -72,6 +72,7 @@ pub async fn update_me(
         name: form.name.as_deref().map(PersonName::new).transpose()?,
         bio: form.bio.as_deref().map(Bio::new).transpose()?,
         email: form.email.as_deref().map(EmailAddress::new).transpose()?,
+        avatar: None,
     };
     let check = PasswordCheck {
         current: form.current_password,

@@ -128,11 +128,11 @@ pub async fn unsubscribe(
 /// `GET /manifest.webmanifest` (O5): the account's name and the app's icons, so the app can be
 /// installed. Served before first run too ("Campfire").
 pub async fn manifest(State(state): State<AppState>) -> ApiResult<Response> {
-    let name = state
-        .store
-        .account()
-        .await?
+    let account = state.store.account().await?;
+    let name = account
+        .as_ref()
         .map_or_else(|| "Campfire".to_owned(), |a| a.name.to_string());
+    let icon = |side| crate::wire::icon_url(account.as_ref(), side);
     let body = json!({
         "name": name,
         "short_name": name,
@@ -143,9 +143,8 @@ pub async fn manifest(State(state): State<AppState>) -> ApiResult<Response> {
         "background_color": "#1c1a18",
         "theme_color": "#c8531f",
         "icons": [
-            { "src": "/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
-            { "src": "/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },
-            { "src": "/assets/icons/app.svg", "sizes": "any", "type": "image/svg+xml" },
+            { "src": icon(192), "sizes": "192x192", "type": "image/png", "purpose": "any" },
+            { "src": icon(512), "sizes": "512x512", "type": "image/png", "purpose": "any" },
         ],
     });
     let mut response = Json(body).into_response();
@@ -158,14 +157,29 @@ pub async fn manifest(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(response)
 }
 
-/// `GET /icons/icon-{192,512}.png`: the app icon, drawn by [`crate::icons`].
-pub async fn icon(PathParams(file): PathParams<String>) -> Response {
+/// `GET /icons/icon-{32,180,192,512}.png`: the app icon: the account's logo (A11) when it has
+/// one, else Campfire's own, drawn by [`crate::icons`]. The favicon, the installed app's icon
+/// and the push icon.
+pub async fn icon(State(state): State<AppState>, PathParams(file): PathParams<String>) -> Response {
     let size = match file.as_str() {
+        "icon-32.png" => 32,
+        "icon-180.png" => 180,
         "icon-192.png" => 192,
         "icon-512.png" => 512,
         _ => return ApiError::not_found("icon").into_response(),
     };
-    let mut response = (StatusCode::OK, crate::icons::png(size)).into_response();
+    let logo = match state.store.account().await {
+        Ok(account) => account.and_then(|a| a.logo),
+        Err(error) => return ApiError::from(error).into_response(),
+    };
+    let png = match logo {
+        Some(logo) => match crate::files::logo_icon(&state, &logo, size).await {
+            Ok(png) => png,
+            Err(error) => return error.into_response(),
+        },
+        None => crate::icons::png(size),
+    };
+    let mut response = (StatusCode::OK, png).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/png"));
     headers.insert(

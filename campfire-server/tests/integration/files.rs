@@ -600,3 +600,124 @@ async fn with_files_switched_off_an_upload_is_refused_plainly() {
     let bootstrap = ada.get("/api/bootstrap").await.expect(200);
     assert_eq!(bootstrap["features"]["files"], false);
 }
+
+/// Uploads `bytes` as a picture to `path` (PUT, multipart `picture`).
+async fn put_picture(client: &Client, path: &str, bytes: &[u8]) -> Resp {
+    let (content_type, body) = Form::new()
+        .file("picture", "me.png", "image/png", bytes)
+        .finish();
+    client.raw(Method::PUT, path, &content_type, body).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn avatars_and_the_logo_are_made_square_and_served() {
+    let server = Server::start(&[]).await;
+    let ada = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let code = ada.join_code().await;
+    let bob = join(&server, &code, "Bob Member", "bob@example.com").await;
+
+    // A10: Bob's wide photo becomes a 512-pixel square, at a URL that changes with it.
+    let me = put_picture(&bob, "/api/me/avatar", &png(1600, 900))
+        .await
+        .expect(200)["me"]
+        .clone();
+    let url = me["avatar_url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("/api/users/{}/avatar?v=", bob.id())),
+        "{url}"
+    );
+    let picture = ada.get(&url).await;
+    assert_eq!(picture.status, 200);
+    let decoded = image::load_from_memory(&picture.body).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (512, 512));
+    let seen = ada
+        .get(&format!("/api/users/{}", bob.id()))
+        .await
+        .expect(200);
+    assert_eq!(seen["user"]["avatar_url"], url.as_str(), "{seen}");
+    Client::anonymous(server.addr)
+        .get(&url)
+        .await
+        .expect_error(401, "unauthorized");
+
+    // Not a picture, and a bomb: refused with a reason, nothing kept.
+    let before = files_on_disk(&server.data_dir()).len();
+    put_picture(&bob, "/api/me/avatar", b"<svg onload=alert(1)/>")
+        .await
+        .expect_error(422, "unprocessable");
+    let mut bomb = png(1, 1);
+    let ihdr = bomb.windows(4).position(|w| w == b"IHDR").unwrap();
+    bomb[ihdr + 4..ihdr + 8].copy_from_slice(&60_000u32.to_be_bytes());
+    bomb[ihdr + 8..ihdr + 12].copy_from_slice(&60_000u32.to_be_bytes());
+    let crc = crc32fast::hash(&bomb[ihdr..ihdr + 17]);
+    bomb[ihdr + 17..ihdr + 21].copy_from_slice(&crc.to_be_bytes());
+    put_picture(&bob, "/api/me/avatar", &bomb)
+        .await
+        .expect_error(422, "unprocessable");
+    assert_eq!(files_on_disk(&server.data_dir()).len(), before);
+
+    // Removing it goes back to initials and frees the bytes.
+    let me = bob.delete("/api/me/avatar").await.expect(200)["me"].clone();
+    assert!(me["avatar_url"].is_null());
+    assert_eq!(files_on_disk(&server.data_dir()).len(), before - 1);
+    ada.get(&url).await.expect_error(404, "not_found");
+
+    // A bot's picture is set by an administrator, and the bot API's avatar_url serves it.
+    let created = ada
+        .post("/api/bots", &json!({ "name": "Deploy Bot" }))
+        .await
+        .expect(201);
+    let bot_id = created["bot"]["user"]["id"].as_i64().unwrap();
+    let key = created["bot"]["key"].as_str().unwrap().to_owned();
+    let path = format!("/api/bots/{bot_id}/avatar");
+    assert_eq!(put_picture(&bob, &path, &png(64, 64)).await.status, 403);
+    put_picture(&ada, &path, &png(300, 300)).await.expect(200);
+    let room = ada.room_named("All Talk").await;
+    let curl = Client::anonymous(server.addr);
+    let posted = curl
+        .raw(
+            Method::POST,
+            &format!("/rooms/{room}/{key}/messages"),
+            "text/plain",
+            "deployed",
+        )
+        .await
+        .expect(201);
+    let avatar_url = posted["creator"]["avatar_url"].as_str().unwrap();
+    let path = avatar_url.split_once(&server.base()).unwrap().1;
+    let served = curl.get(path).await;
+    assert_eq!(served.status, 200);
+    let decoded = image::load_from_memory(&served.body).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (300, 300));
+
+    // A11: the logo becomes the app's icons (favicon, installed app, pushes).
+    let default_icon = curl.get("/icons/icon-192.png").await.body;
+    assert_eq!(
+        put_picture(&bob, "/api/account/logo", &png(600, 600))
+            .await
+            .status,
+        403
+    );
+    let account = put_picture(&ada, "/api/account/logo", &png(600, 600))
+        .await
+        .expect(200)["account"]
+        .clone();
+    let logo_url = account["logo_url"].as_str().unwrap();
+    assert!(logo_url.starts_with("/icons/icon-512.png?v="), "{logo_url}");
+    let icon = curl.get("/icons/icon-192.png").await;
+    assert_eq!(icon.header("content-type").unwrap(), "image/png");
+    assert_ne!(icon.body, default_icon);
+    let decoded = image::load_from_memory(&icon.body).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (192, 192));
+    let manifest = curl.get("/manifest.webmanifest").await;
+    let manifest: Value = serde_json::from_slice(&manifest.body).unwrap();
+    assert!(
+        manifest["icons"][0]["src"]
+            .as_str()
+            .unwrap()
+            .starts_with("/icons/icon-192.png?v="),
+        "{manifest}"
+    );
+    ada.delete("/api/account/logo").await.expect(200);
+    assert_eq!(curl.get("/icons/icon-192.png").await.body, default_icon);
+}

@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use campfire_domain::{
-    Action, Attachment, Boost, BoostContent, ClientMessageId, Message, MessageBody, MessageId,
-    Room, RoomFacts, RoomId, RoomKind, User, UserId, authorize, extract_mentions,
+    Action, Attachment, BlobKey, Boost, BoostContent, ClientMessageId, Message, MessageBody,
+    MessageId, Room, RoomFacts, RoomId, RoomKind, User, UserId, authorize, extract_mentions,
     webhook_recipients,
 };
 
@@ -179,12 +179,18 @@ impl App {
         Ok(())
     }
 
-    /// Removes a file's bytes and thumbnail from the blob store once no message uses them
-    /// (the same bytes posted twice are one blob). A failure here is logged, not returned: the
-    /// message is gone either way, and the housekeeping sweep removes what is left over.
+    /// Removes a file's bytes and thumbnail from the blob store once nothing uses them.
     async fn release(&self, file: &Attachment) {
         let thumbnail = file.image.as_ref().map(|(_, key)| key);
-        for key in std::iter::once(&file.blob).chain(thumbnail) {
+        self.release_blobs(std::iter::once(&file.blob).chain(thumbnail))
+            .await;
+    }
+
+    /// Removes blobs from the blob store that nothing uses any more (the same bytes posted
+    /// twice, or uploaded as a file and an avatar, are one blob). A failure here is logged, not
+    /// returned: what referred to the bytes is gone either way, and they are only left over.
+    pub(super) async fn release_blobs(&self, keys: impl Iterator<Item = &BlobKey>) {
+        for key in keys {
             let outcome = match self.store.blob_used(key).await {
                 Ok(true) => Ok(()),
                 Ok(false) => self.blobs.remove(key).await,

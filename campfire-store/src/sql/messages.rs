@@ -3,10 +3,10 @@
 use campfire_domain::{Attachment, EventParts, MessageBody, Timestamp};
 use sea_query::{
     Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, IntoTableRef, JoinType,
-    Order, Query, SelectStatement, UpdateStatement,
+    Order, Query, SelectStatement, UnionType, UpdateStatement,
 };
 
-use super::schema::{Attachments, Boosts, Events, Mentions, Messages, Rooms, Users};
+use super::schema::{Account, Attachments, Boosts, Events, Mentions, Messages, Rooms, Users};
 use super::{Dialect, scalar};
 
 /// Messages with their mentioned users' ids joined by commas and their file (M9), in the order
@@ -189,17 +189,32 @@ pub(crate) fn insert_attachment(message: i64, file: &Attachment) -> InsertStatem
         .take()
 }
 
-/// `(1)` when some message's file or thumbnail is this blob.
+/// `(1)` for each use of this blob: a message's file or thumbnail, an avatar, the logo.
 pub(crate) fn blob_used(key: &str) -> SelectStatement {
-    Query::select()
+    let mut attachments = {
+        Query::select()
+            .expr(Expr::val(1))
+            .from(Attachments::Table)
+            .cond_where(
+                Expr::col(Attachments::Blob)
+                    .eq(key)
+                    .or(Expr::col(Attachments::Thumbnail).eq(key)),
+            )
+            .take()
+    };
+    let avatars = Query::select()
         .expr(Expr::val(1))
-        .from(Attachments::Table)
-        .cond_where(
-            Expr::col(Attachments::Blob)
-                .eq(key)
-                .or(Expr::col(Attachments::Thumbnail).eq(key)),
-        )
-        .limit(1)
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Avatar).eq(key))
+        .take();
+    let logo = Query::select()
+        .expr(Expr::val(1))
+        .from(Account::Table)
+        .and_where(Expr::col(Account::Logo).eq(key))
+        .take();
+    attachments
+        .union(UnionType::All, avatars)
+        .union(UnionType::All, logo)
         .take()
 }
 

@@ -19,6 +19,7 @@ pub(crate) fn account() -> SelectStatement {
             Account::CustomCss,
             Account::OnlyAdminsCreateRooms,
             Account::CreatedAt,
+            Account::Logo,
         ])
         .from(Account::Table)
         .take()
@@ -59,6 +60,7 @@ pub(crate) fn users() -> SelectStatement {
             Users::Bio,
             Users::BotToken,
             Users::CreatedAt,
+            Users::Avatar,
         ])
         .from(Users::Table)
         .order_by(Users::Id, Order::Asc)

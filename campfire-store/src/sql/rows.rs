@@ -32,6 +32,9 @@ pub(crate) fn account(row: &Row) -> Result<Account, StoreError> {
         custom_css: value("custom css", CustomCss::new(&text(row, 3)?))?,
         only_admins_create_rooms: int(row, 4)? != 0,
         created_at: Timestamp(int(row, 5)?),
+        logo: opt_text(row, 6)?
+            .map(|k| value("logo key", BlobKey::parse(&k)))
+            .transpose()?,
     })
 }
 
@@ -51,6 +54,9 @@ pub(crate) fn user(row: &Row) -> Result<User, StoreError> {
             .map(|t| value("bot token", BotToken::parse(&t)))
             .transpose()?,
         created_at: Timestamp(int(row, 7)?),
+        avatar: opt_text(row, 8)?
+            .map(|k| value("avatar key", BlobKey::parse(&k)))
+            .transpose()?,
     })
 }
 

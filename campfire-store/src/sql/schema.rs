@@ -12,6 +12,7 @@ pub(crate) enum Account {
     CustomCss,
     OnlyAdminsCreateRooms,
     CreatedAt,
+    Logo,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -26,6 +27,7 @@ pub(crate) enum Users {
     Bio,
     BotToken,
     CreatedAt,
+    Avatar,
 }
 
 #[derive(Iden, Clone, Copy)]

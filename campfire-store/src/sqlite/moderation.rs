@@ -44,6 +44,15 @@ impl SqliteStore {
                 ),
             )?;
         }
+        if let Some(logo) = &changes.logo {
+            execute(
+                tx,
+                &people::update_account(
+                    AccountColumn::Logo,
+                    logo.as_ref().map(|k| k.as_str().to_owned()).into(),
+                ),
+            )?;
+        }
         append(tx, EventKind::AccountUpdated, at)?;
         account_in(tx)?.ok_or(Conflict::NotSetUp.into())
     }
@@ -74,6 +83,16 @@ impl SqliteStore {
                 &people::update_user(id.0, Users::Email, email.as_str().into()),
             )
             .map_err(map_unique(Conflict::EmailTaken))?;
+        }
+        if let Some(avatar) = &changes.avatar {
+            execute(
+                tx,
+                &people::update_user(
+                    id.0,
+                    Users::Avatar,
+                    avatar.as_ref().map(|k| k.as_str().to_owned()).into(),
+                ),
+            )?;
         }
         append(tx, EventKind::UserUpdated { user: id }, at)?;
         user_in(tx, id)

@@ -1059,6 +1059,7 @@ pub async fn account_and_profiles_change(store: Shared) {
                 name: Some(AccountName::new("Acme").unwrap()),
                 custom_css: Some(CustomCss::new("body{}").unwrap()),
                 only_admins_create_rooms: Some(true),
+                logo: Some(Some(campfire_domain::BlobKey::from_digest(&[9; 32]))),
             },
             at(2),
         )
@@ -1082,6 +1083,7 @@ pub async fn account_and_profiles_change(store: Shared) {
                 name: Some(PersonName::new("Robert").unwrap()),
                 bio: Some(Bio::new("builds").unwrap()),
                 email: Some(EmailAddress::new("rob@example.com").unwrap()),
+                avatar: Some(Some(campfire_domain::BlobKey::from_digest(&[8; 32]))),
             },
             at(3),
         )
@@ -1092,6 +1094,33 @@ pub async fn account_and_profiles_change(store: Shared) {
         ("Robert", "builds")
     );
     assert_eq!(changed.email.unwrap().as_str(), "rob@example.com");
+    // Pictures (A10, A11) are kept, read back, count as uses of their blobs, and go.
+    let avatar = campfire_domain::BlobKey::from_digest(&[8; 32]);
+    let logo = campfire_domain::BlobKey::from_digest(&[9; 32]);
+    assert_eq!(changed.avatar.as_ref(), Some(&avatar));
+    assert_eq!(
+        store.user(bob.id).await.unwrap().avatar,
+        Some(avatar.clone())
+    );
+    assert_eq!(
+        store.account().await.unwrap().unwrap().logo,
+        Some(logo.clone())
+    );
+    assert!(store.blob_used(&avatar).await.unwrap());
+    assert!(store.blob_used(&logo).await.unwrap());
+    let plain = store
+        .update_profile(
+            bob.id,
+            ProfileChanges {
+                avatar: Some(None),
+                ..Default::default()
+            },
+            at(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(plain.avatar, None);
+    assert!(!store.blob_used(&avatar).await.unwrap());
     let taken = store
         .update_profile(
             bob.id,

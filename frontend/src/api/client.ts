@@ -87,6 +87,21 @@ export function errorMessage(e: unknown): string {
 
 const enc = encodeURIComponent;
 
+/** A10, A11: a picture (already cropped square by the app) as a multipart form's `picture`. */
+async function putPicture<T>(path: string, picture: Blob): Promise<T> {
+  const form = new FormData();
+  form.append("picture", picture, "picture.png");
+  let res: Response;
+  try {
+    res = await fetch(path, { method: "PUT", body: form, credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch {
+    throw new ApiError(0, "network", "Can't reach the server. Check your connection and try again.");
+  }
+  const data = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? statusCode(res.status), data?.error?.message ?? fallbackMessage(res.status));
+  return data as T;
+}
+
 export const api = {
   bootstrap: () => request<Bootstrap>("GET", "/api/bootstrap"),
   firstRun: (body: { name: string; email: string; password: string }) =>
@@ -112,6 +127,12 @@ export const api = {
     request<{ user: User; rooms?: { room_id: number; involvement: Involvement }[] }>("GET", `/api/users/${id}`),
   updateMe: (body: { name?: string; bio?: string; email?: string; password?: string; current_password?: string }) =>
     request<{ me: User }>("PATCH", "/api/me", body),
+  setMyAvatar: (picture: Blob) => putPicture<{ me: User }>("/api/me/avatar", picture),
+  removeMyAvatar: () => request<{ me: User }>("DELETE", "/api/me/avatar"),
+  setBotAvatar: (id: number, picture: Blob) => putPicture<{ user: User }>(`/api/bots/${id}/avatar`, picture),
+  removeBotAvatar: (id: number) => request<{ user: User }>("DELETE", `/api/bots/${id}/avatar`),
+  setLogo: (picture: Blob) => putPicture<{ account: Account }>("/api/account/logo", picture),
+  removeLogo: () => request<{ account: Account }>("DELETE", "/api/account/logo"),
   setRole: (id: number, role: "member" | "administrator") => request<{ user: User }>("PATCH", `/api/users/${id}`, { role }),
   deactivate: (id: number) => request<void>("POST", `/api/users/${id}/deactivate`),
   ban: (id: number) => request<void>("POST", `/api/users/${id}/ban`),

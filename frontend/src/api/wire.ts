@@ -5,7 +5,11 @@ export type Involvement = "everything" | "mentions" | "nothing" | "invisible";
 
 export type UserJson = { id: number, name: string, role: "member" | "administrator" | "bot", active: boolean, bio: string, initials: string, color: string, avatar_url: string | null, email?: string, };
 
-export type AccountJson = { name: string, custom_css: string, only_admins_create_rooms: boolean, };
+export type AccountJson = { name: string, custom_css: string, only_admins_create_rooms: boolean, 
+/**
+ * The uploaded logo (A11), 512 pixels square; `null` for Campfire's own icon.
+ */
+logo_url: string | null, };
 
 export type Features = { 
 /**

@@ -152,7 +152,7 @@ describe("applying events", () => {
       ev(101, { kind: "user_joined", user_id: 5, user: user(5, "Cleo") }),
       ev(102, { kind: "user_updated", user_id: ME, user: user(1, "Ada King") }),
       ev(103, { kind: "user_deactivated", user_id: 2, user: null }),
-      ev(104, { kind: "account_updated", account: { name: "Hearth", custom_css: "body{}", only_admins_create_rooms: true } }),
+      ev(104, { kind: "account_updated", account: { name: "Hearth", custom_css: "body{}", only_admins_create_rooms: true, logo_url: null } }),
     );
     expect(s.users[5].name).toBe("Cleo");
     expect(s.me?.name).toBe("Ada King");

@@ -53,7 +53,7 @@ export function message(id: number, extra: Partial<Message> = {}): Message {
 export function bootstrap(seq: number, me: User | null = user(1, "Ada Lovelace")): Bootstrap {
   return {
     setup_required: false,
-    account: { name: "Campfire", custom_css: "", only_admins_create_rooms: false },
+    account: { name: "Campfire", custom_css: "", only_admins_create_rooms: false, logo_url: null },
     features: { files: false, avatars: false, opengraph: false, search: false, push: false, bots: true, max_file_size: 0 },
     me,
     seq,

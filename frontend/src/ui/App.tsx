@@ -82,6 +82,7 @@ export function App() {
   return (
     <>
       <CustomCss />
+      <Favicon />
       <TitleAndBadge />
       <Routes>
         <Route path="/first_run" element={setupRequired ? <FirstRun /> : <Navigate to="/" replace />} />
@@ -122,6 +123,28 @@ function RequireSession() {
  * inline <style>, so it works under a strict Content-Security-Policy; browsers
  * without adoptedStyleSheets get a <style> element.
  */
+/** The account's logo (A11) as the tab's icon and the home-screen icon, changed live. */
+function Favicon() {
+  const logo = useAppState((s) => s.account?.logo_url ?? null);
+  useEffect(() => {
+    const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel="icon"], link[rel="apple-touch-icon"]')];
+    const original = links.map((l) => [l.href, l.type] as const);
+    if (logo) {
+      for (const l of links) {
+        l.href = logo;
+        if (l.rel === "icon") l.type = "image/png";
+      }
+    }
+    return () => {
+      links.forEach((l, i) => {
+        l.href = original[i][0];
+        l.type = original[i][1];
+      });
+    };
+  }, [logo]);
+  return null;
+}
+
 function CustomCss() {
   const css = useAppState((s) => s.account?.custom_css ?? "");
   const canAdopt = typeof CSSStyleSheet !== "undefined" && "replaceSync" in CSSStyleSheet.prototype && "adoptedStyleSheets" in document;

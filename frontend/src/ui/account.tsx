@@ -8,6 +8,7 @@ import { roomTitle } from "../lib/format";
 import { store, useAppState } from "../state/store";
 import { absoluteUrl, Avatar, CopyButton, Empty, ErrorNote, Field, LinkShare, Loading, Panel, Switch, TextArea, useConfirm } from "./common";
 import { BotIcon, CrownIcon, RotateIcon } from "./icons";
+import { PictureEditor } from "./picture";
 
 export function AccountSettings() {
   const me = useAppState((s) => s.me);
@@ -34,6 +35,7 @@ export function AccountSettings() {
 
 function AccountForm() {
   const account = useAppState((s) => s.account);
+  const features = useAppState((s) => s.features);
   const [name, setName] = useState(account?.name ?? "");
   const [css, setCss] = useState(account?.custom_css ?? "");
   const [state, setState] = useState<{ error?: string; saved?: boolean; busy?: boolean }>({});
@@ -68,6 +70,20 @@ function AccountForm() {
           Your Campfire
         </h2>
         <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
+        {features.avatars ? (
+          <div className="field">
+            <span className="field__label">Logo</span>
+            <PictureEditor
+              label="Logo"
+              round={false}
+              preview={<img className="logo-preview" src={account?.logo_url ?? "/icons/icon-192.png"} alt="" width={72} height={72} />}
+              hasPicture={!!account?.logo_url}
+              onSave={async (picture) => store.dispatch({ type: "accountUpdated", account: (await api.setLogo(picture)).account })}
+              onRemove={async () => store.dispatch({ type: "accountUpdated", account: (await api.removeLogo()).account })}
+            />
+            <span className="field__hint">The tab's icon, the installed app's icon and the icon of notifications.</span>
+          </div>
+        ) : null}
         <TextArea
           label="Custom CSS"
           value={css}
@@ -354,6 +370,7 @@ function BotRow({ bot, onChange, onRemove }: { bot: Bot; onChange: (b: Bot) => v
   const rooms = useAppState((s) => s.rooms);
   const users = useAppState((s) => s.users);
   const me = useAppState((s) => s.me);
+  const features = useAppState((s) => s.features);
   const [webhook, setWebhook] = useState(bot.webhook_url ?? "");
   const [name, setName] = useState(bot.user.name);
   const [error, setError] = useState("");
@@ -367,7 +384,17 @@ function BotRow({ bot, onChange, onRemove }: { bot: Bot; onChange: (b: Bot) => v
   return (
     <li className="bots__row">
       <div className="bots__head">
-        <Avatar user={bot.user} size={32} />
+        {features.avatars ? (
+          <PictureEditor
+            label="Picture"
+            preview={<Avatar user={bot.user} size={40} />}
+            hasPicture={!!bot.user.avatar_url}
+            onSave={async (picture) => onChange({ ...bot, user: (await api.setBotAvatar(bot.user.id, picture)).user })}
+            onRemove={async () => onChange({ ...bot, user: (await api.removeBotAvatar(bot.user.id)).user })}
+          />
+        ) : (
+          <Avatar user={bot.user} size={32} />
+        )}
         <strong>{bot.user.name}</strong>
       </div>
       {bot.webhook_url && bot.deliveries && (

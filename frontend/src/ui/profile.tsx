@@ -10,6 +10,7 @@ import { describeAgent, formatDateTime, roomTitle } from "../lib/format";
 import { store, useAppState } from "../state/store";
 import { Avatar, Empty, ErrorNote, Field, LinkShare, Loading, Panel, TextArea, useConfirm } from "./common";
 import { CrownIcon, LogoutIcon, PingIcon } from "./icons";
+import { PictureEditor } from "./picture";
 import { BellButton } from "./room/RoomScreen";
 import { NotFound } from "./Shell";
 
@@ -128,15 +129,23 @@ export function MyProfile() {
   return (
     <Panel title="Your profile" wide>
       <div className="profile-card">
-        <Avatar user={me} size={72} />
+        {features.avatars ? (
+          <PictureEditor
+            label="Profile picture"
+            preview={<Avatar user={me} size={72} />}
+            hasPicture={!!me.avatar_url}
+            onSave={async (picture) => store.dispatch({ type: "userUpsert", user: (await api.setMyAvatar(picture)).me })}
+            onRemove={async () => store.dispatch({ type: "userUpsert", user: (await api.removeMyAvatar()).me })}
+          />
+        ) : (
+          <Avatar user={me} size={72} />
+        )}
         <div className="profile-card__text">
           <h2 className="profile-card__name">{me.name}</h2>
           <p className="muted">{me.email}</p>
-          <p className="muted profile-card__note">
-            {features.avatars
-              ? "Uploading a profile picture from the browser isn't built yet, so your initials are shown."
-              : "Profile pictures are not enabled on this server, so your initials are shown."}
-          </p>
+          {features.avatars ? null : (
+            <p className="muted profile-card__note">Profile pictures are not enabled on this server, so your initials are shown.</p>
+          )}
         </div>
       </div>
       <div className="grid-2">
