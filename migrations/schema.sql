@@ -6,7 +6,7 @@ CREATE TABLE account (
         custom_css TEXT NOT NULL DEFAULT '',
         only_admins_create_rooms INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL
-    );
+    , logo TEXT);
 
 CREATE TABLE attachments (
         message_id INTEGER PRIMARY KEY NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
@@ -137,7 +137,7 @@ CREATE TABLE users (
         bio TEXT NOT NULL DEFAULT '',
         bot_token TEXT,
         created_at INTEGER NOT NULL
-    );
+    , avatar TEXT);
 
 CREATE TABLE webhooks (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
