@@ -101,6 +101,58 @@ impl LocalBlobs {
         &self.root
     }
 
+    /// Stores the file at `source` as a blob, read in pieces (for the import, which runs on a
+    /// thread of its own). Answers its key and length.
+    pub fn put_file_blocking(&self, source: &Path) -> Result<(BlobKey, u64), StoreError> {
+        let mut input = std::fs::File::open(source).map_err(io_error)?;
+        self.put_reader_blocking(&mut input)
+    }
+
+    /// Stores `bytes` as a blob, on the calling thread.
+    pub fn put_blocking(&self, bytes: &[u8]) -> Result<(BlobKey, u64), StoreError> {
+        self.put_reader_blocking(&mut std::io::Cursor::new(bytes))
+    }
+
+    fn put_reader_blocking(&self, input: &mut dyn io::Read) -> Result<(BlobKey, u64), StoreError> {
+        let random =
+            crate::app::random::bytes::<16>().map_err(|e| StoreError::Backend(Box::new(e)))?;
+        let name: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let tmp = self.root.join("tmp").join(name);
+        let outcome = (|| {
+            let mut output = std::fs::File::create_new(&tmp)?;
+            let mut hash = Sha256::new();
+            let mut len = 0_u64;
+            let mut buffer = vec![0_u8; 256 * 1024];
+            loop {
+                let n = input.read(&mut buffer)?;
+                if n == 0 {
+                    break;
+                }
+                let chunk = buffer.get(..n).unwrap_or_default();
+                io::Write::write_all(&mut output, chunk)?;
+                hash.update(chunk);
+                len += n as u64;
+            }
+            output.sync_all()?;
+            let digest: [u8; 32] = hash.finalize().into();
+            let key = BlobKey::from_digest(&digest);
+            let path = self.path(&key);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            if path.exists() {
+                std::fs::remove_file(&tmp)?;
+            } else {
+                std::fs::rename(&tmp, &path)?;
+            }
+            Ok::<_, io::Error>((key, len))
+        })();
+        outcome.map_err(|error| {
+            let _ = std::fs::remove_file(&tmp);
+            io_error(error)
+        })
+    }
+
     /// Where a blob's file is.
     pub fn path(&self, key: &BlobKey) -> PathBuf {
         let k = key.as_str();
@@ -313,6 +365,28 @@ mod tests {
             0
         );
         assert!(blobs.list().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn blobs_written_on_a_thread_are_the_same_blobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = LocalBlobs::open(dir.path()).unwrap();
+        let source = dir.path().join("source.bin");
+        std::fs::write(&source, vec![7_u8; 600_000]).unwrap();
+        let (from_file, len) = blobs.put_file_blocking(&source).unwrap();
+        assert_eq!(len, 600_000);
+        let (from_bytes, _) = put(&blobs, &vec![7_u8; 600_000]).await.unwrap();
+        assert_eq!(from_file, from_bytes);
+        assert_eq!(blobs.put_blocking(b"x").unwrap().1, 1);
+        assert!(
+            blobs
+                .put_file_blocking(&dir.path().join("missing"))
+                .is_err()
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
     }
 
     #[tokio::test]

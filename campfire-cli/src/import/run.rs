@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use campfire_domain::{
-    BoostContent, BotToken, DirectRoomKey, EmailAddress, JoinCode, UserId, sanitize,
+    BlobKey, BoostContent, BotToken, DirectRoomKey, EmailAddress, JoinCode, MessageBody, UserId,
+    sanitize,
 };
+use campfire_store::blobs::LocalBlobs;
 use campfire_store::once::{ImportTarget, OnceSource, OnceUser, Row};
 use campfire_store::{DataDir, SqliteStore, Store, StoreOptions};
 
-use super::time;
+use super::{files, time};
 use campfire_domain::action_text as rich_text;
 
 /// Messages read and written per transaction: bounded memory whatever the source's size.
@@ -102,15 +104,24 @@ pub async fn import(data: &DataDir, storage: &Path) -> Result<Report> {
     let (target_path, scratch_path) = (target.clone(), scratch.clone());
     let written = tokio::task::spawn_blocking(move || copy(&storage, &scratch_path, &target_path))
         .await
-        .context("the import stopped")?;
-    let _ = std::fs::remove_dir_all(&scratch);
+        .context("the import stopped");
     let report = match written {
-        Ok(report) => report,
-        Err(error) => {
+        Ok(Ok(report)) => report,
+        Ok(Err(error)) | Err(error) => {
+            let _ = std::fs::remove_dir_all(&scratch);
             remove_database(&target);
             return Err(error);
         }
     };
+    // The files' blob store into place first: the database that refers to them follows.
+    let files = data.files();
+    if files.exists() {
+        std::fs::remove_dir_all(&files)
+            .with_context(|| format!("could not replace {}", files.display()))?;
+    }
+    std::fs::rename(scratch.join("files"), &files)
+        .context("could not move the imported files into place")?;
+    let _ = std::fs::remove_dir_all(&scratch);
     // Into place: the old (empty) database and any index of it go.
     remove_database(&data.database());
     std::fs::rename(&target, data.database())
@@ -135,7 +146,30 @@ fn remove_database(path: &Path) {
 fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
     let source = OnceSource::open(storage, scratch)?;
     let mut target = ImportTarget::open(target)?;
+    let blobs = LocalBlobs::open(scratch.join("files"))?;
     let mut report = Report::default();
+    let pictures =
+        |record: &str, name: &str, report: &mut Report| -> Result<HashMap<i64, BlobKey>> {
+            let mut found = HashMap::new();
+            for (id, file) in source.files(record, name)? {
+                match files::picture(&source, &blobs, &file) {
+                    Ok(key) => {
+                        found.insert(id, key);
+                        report.imported("pictures");
+                    }
+                    Err(problem) => report.adjusted(
+                        "pictures",
+                        format!("{record} {id}: {problem}; none is shown"),
+                    ),
+                }
+            }
+            Ok(found)
+        };
+    let logo = pictures("Account", "logo", &mut report)?
+        .into_values()
+        .next();
+    let mut avatars = pictures("User", "avatar", &mut report)?;
+    let attachments = source.files("Message", "attachment")?;
     let at = |text: &str| time::parse(text).map(|t| t.0);
 
     let Some(account) = source.account()? else {
@@ -160,6 +194,7 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
         custom_css: account.custom_styles.unwrap_or_default(),
         only_admins_create_rooms: only_admins,
         created_at: at(&account.created_at).unwrap_or(0),
+        logo,
     }])?;
     report.imported("account");
 
@@ -168,7 +203,7 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
     let mut bots: HashSet<i64> = HashSet::new();
     let mut rows = Vec::new();
     for user in source.users()? {
-        match user_row(&user, &mut report) {
+        match user_row(&user, avatars.remove(&user.id), &mut report) {
             Some(row) => {
                 names.insert(user.id, user.name.clone());
                 if user.role == 2 {
@@ -303,9 +338,23 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
                 report.skipped("messages", "its author is not in the source");
                 continue;
             }
-            let Some(body) = message.body.as_deref() else {
-                report.skipped("messages", "a file (files are not imported yet)");
-                continue;
+            // A message with a file has no rich text: its plain text is the file's name.
+            let (body, attachment) = match (message.body.as_deref(), attachments.get(&message.id)) {
+                (Some(body), _) => (body, None),
+                (None, Some(file)) => match files::attachment(&source, &blobs, file) {
+                    Ok(attachment) => {
+                        report.imported("files");
+                        ("", Some(attachment))
+                    }
+                    Err(problem) => {
+                        report.skipped("messages", format!("message {}: {problem}", message.id));
+                        continue;
+                    }
+                },
+                (None, None) => {
+                    report.skipped("messages", "no text and no file");
+                    continue;
+                }
             };
             let converted = rich_text::convert(body, name_of);
             if converted.unresolved > 0 {
@@ -314,7 +363,11 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
                     "a mention of someone not in the source kept as text",
                 );
             }
-            let body = match sanitize::message_body(&converted.html) {
+            let body = match &attachment {
+                Some(file) => Ok(MessageBody::file_name(&file.name)),
+                None => sanitize::message_body(&converted.html),
+            };
+            let body = match body {
                 Ok(body) => body,
                 Err(error) => {
                     report.skipped("messages", format!("message {}: {error}", message.id));
@@ -351,6 +404,7 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
                 mentions,
                 created_at,
                 edited_at,
+                attachment,
             });
             report.imported("messages");
         }
@@ -443,7 +497,7 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
 }
 
 /// A person or bot, or `None` (counted) if they cannot be imported.
-fn user_row(user: &OnceUser, report: &mut Report) -> Option<Row> {
+fn user_row(user: &OnceUser, avatar: Option<BlobKey>, report: &mut Report) -> Option<Row> {
     let role = match user.role {
         0 => "member",
         1 => "administrator",
@@ -515,6 +569,7 @@ fn user_row(user: &OnceUser, report: &mut Report) -> Option<Row> {
         bio: user.bio.clone().unwrap_or_default(),
         bot_token,
         created_at: time::parse(&user.created_at).map_or(0, |t| t.0),
+        avatar,
     })
 }
 

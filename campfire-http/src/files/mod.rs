@@ -1,7 +1,6 @@
 //! Files at the edge (M9): receiving an upload into the blob store as it streams in, deciding
 //! what it is, and serving it back with the headers that keep it inert.
 
-mod picture;
 pub mod serve;
 
 use std::collections::HashMap;
@@ -9,13 +8,14 @@ use std::collections::HashMap;
 use axum::extract::multipart::{Field, Multipart, MultipartError};
 use axum::extract::{FromRequest, Request};
 use campfire_domain::{Attachment, BlobKey, ContentType, FileName, MessageBody, THUMBNAIL_BOX};
+use campfire_store::app::picture;
 use campfire_store::blobs::{self, BlobStore};
 
 use crate::AppState;
 use crate::ErrorCode;
 use crate::error::{ApiError, ApiResult};
 
-pub use picture::thumbnail_type;
+pub use campfire_store::app::picture::thumbnail_type;
 
 /// An upload as received: its file, stored, and its other fields as text.
 pub struct Upload {
@@ -122,9 +122,6 @@ pub async fn from_bytes(state: &AppState, name: FileName, bytes: &[u8]) -> ApiRe
 /// The largest picture taken for an avatar or a logo (it is made 512 pixels square).
 const MAX_PICTURE_BYTES: usize = 20 * 1000 * 1000;
 
-/// The side of a stored avatar or logo, in pixels (A10, A11).
-pub const PICTURE_SIDE: u32 = 512;
-
 /// A10, A11: a picture from a multipart form's `picture` field, made square (its middle) and at
 /// most 512 pixels off the async runtime, stored; answers its key.
 pub async fn receive_picture(state: &AppState, request: Request) -> ApiResult<BlobKey> {
@@ -165,7 +162,7 @@ pub async fn receive_picture(state: &AppState, request: Request) -> ApiResult<Bl
     let bytes = bytes.ok_or_else(|| {
         ApiError::bad_request("attach the picture in a form field named \"picture\"")
     })?;
-    let made = tokio::task::spawn_blocking(move || picture::square(&bytes, PICTURE_SIDE))
+    let made = tokio::task::spawn_blocking(move || picture::square(&bytes, picture::PICTURE_SIDE))
         .await
         .map_err(|e| ApiError::internal(&e))?;
     match made {
@@ -258,7 +255,7 @@ async fn describe(blobs: &dyn BlobStore, stored: &Stored) -> ApiResult<Attachmen
     };
     // A name never makes an image (`ContentType::from_name` knows no raster types): only
     // the bytes, decoded, do.
-    if !picture::looks_like_image(&stored.head) || stored.len > picture::MAX_IMAGE_FILE {
+    if !picture::worth_decoding(&stored.head, stored.len) {
         return Ok(file);
     }
     let bytes = blobs::read_all(blobs, &stored.key).await?;

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use super::cli_changes::cli;
 use super::once_fixture::{
-    self, ADA, ALL_TALK, BOB, CY_EMAIL, DEE, DIRECT, NOTES, PLANS, ROBO, ROBO_KEY,
+    self, ADA, ALL_TALK, BOB, CY_EMAIL, DEE, DIRECT, MISSING_FILE_MESSAGE, NOTES, PDF_MESSAGE,
+    PHOTO_MESSAGE, PLANS, ROBO, ROBO_KEY,
 };
 use crate::common::{Client, Server};
 
@@ -92,15 +93,25 @@ async fn a_once_campfire_comes_over_whole() {
     assert!(ok, "the import failed: {err}\n{out}");
     println!("{out}");
     assert_eq!(files_digest(&storage), before, "the source was changed");
-    // The closing table names what was skipped and why.
-    assert!(out.contains("a file (files are not imported yet)"), "{out}");
+    // The closing table names what was skipped and why: a missing file and a malformed body,
+    // by id; everything else is imported.
+    assert!(
+        out.contains(&format!(
+            "message {MISSING_FILE_MESSAGE}: its file zz9yy8xx7ww6vv5uu4tt3ss2rr1q is missing"
+        )),
+        "{out}"
+    );
     assert!(
         out.contains("message 27"),
         "the blank body is reported by id: {out}"
     );
     assert!(
-        out.contains("its message was not imported"),
-        "the orphaned boost: {out}"
+        out.contains("User 11: its file rroobbooaavvaattaarr0000000a is missing"),
+        "Robo's missing avatar: {out}"
+    );
+    assert!(
+        !out.contains("its message was not imported"),
+        "the boost of the file message is imported with it: {out}"
     );
     server.restart().await;
 
@@ -233,6 +244,45 @@ async fn a_once_campfire_comes_over_whole() {
     let account = ada.get("/api/account").await.expect(200);
     assert_eq!(account["account"]["name"], "Acme Ltd");
     assert_eq!(account["account"]["only_admins_create_rooms"], true);
+
+    // Files come with their bytes: the PDF as it was, the photo with a thumbnail.
+    let pdf = &by_id(PDF_MESSAGE)["attachment"];
+    assert_eq!(pdf["name"], "Q3 report.pdf");
+    assert_eq!(pdf["content_type"], "application/pdf");
+    assert_eq!(by_id(PDF_MESSAGE)["boosts"][0]["content"], "nice file");
+    let got = bob.get(pdf["url"].as_str().unwrap()).await;
+    assert_eq!(got.body, once_fixture::pdf_bytes(), "the same bytes");
+    let photo = &by_id(PHOTO_MESSAGE)["attachment"];
+    assert_eq!(photo["kind"], "image");
+    assert_eq!(
+        (photo["width"].clone(), photo["height"].clone()),
+        (json!(1600), json!(1200))
+    );
+    let thumb = bob.get(photo["thumbnail_url"].as_str().unwrap()).await;
+    let thumb = image::load_from_memory(&thumb.body).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (1067, 800));
+    assert_eq!(
+        bob.get(photo["url"].as_str().unwrap()).await.body,
+        once_fixture::png_bytes(1600, 1200)
+    );
+    // Search finds a file by its name, as in the original.
+    let found = ada.get("/api/search?q=report").await.expect(200);
+    assert_eq!(found["results"][0]["message"]["id"], PDF_MESSAGE, "{found}");
+    // Bob's avatar is his picture, made square; the logo is the app's icon.
+    let bob_seen = ada.get(&format!("/api/users/{}", BOB.0)).await.expect(200);
+    let avatar = ada
+        .get(bob_seen["user"]["avatar_url"].as_str().unwrap())
+        .await;
+    let avatar = image::load_from_memory(&avatar.body).unwrap();
+    assert_eq!((avatar.width(), avatar.height()), (200, 200));
+    assert!(account["account"]["logo_url"].is_string(), "{account}");
+    let icon = ada.get("/icons/icon-192.png").await;
+    let icon = image::load_from_memory(&icon.body).unwrap();
+    // The logo's colour (a stored square is a JPEG when opaque: within a step or two).
+    let pixel = icon.to_rgba8().get_pixel(96, 96).0;
+    for (got, want) in pixel.iter().zip([200_u8, 120, 30, 255]) {
+        assert!(got.abs_diff(want) <= 3, "{pixel:?}");
+    }
 }
 
 #[tokio::test]
@@ -258,4 +308,41 @@ async fn a_data_directory_with_a_campfire_or_a_folder_without_one_is_refused() {
         "{err}"
     );
     drop(server);
+}
+
+#[tokio::test]
+async fn a_missing_file_and_a_malformed_body_are_reported_and_everything_else_comes_over() {
+    let source = tempfile::tempdir().unwrap();
+    let storage = source.path().join("storage");
+    let expected = once_fixture::write(&storage);
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out, err) = import(data.path(), &storage);
+    assert!(ok, "one bad message does not stop the import: {err}\n{out}");
+    let skipped: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("skipped:"))
+        .skip(1)
+        .take_while(|l| l.starts_with(' '))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{out}");
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains(&format!("message {MISSING_FILE_MESSAGE}: its file"))),
+        "{out}"
+    );
+    assert!(skipped.iter().any(|l| l.contains("message 27:")), "{out}");
+    // Every other message of the source is there (its rooms' messages plus the note to self).
+    let wanted = expected.all_talk.len() + expected.plans.len() + expected.direct.len() + 1;
+    let stats = Command::new(cli())
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("stats")
+        .output()
+        .unwrap();
+    let stats = String::from_utf8_lossy(&stats.stdout);
+    assert!(stats.contains(&format!("messages  {wanted}")), "{stats}");
+    assert!(stats.contains("files     2"), "{stats}");
+    // And nothing of the failed file is left behind in the data directory.
+    assert!(!data.path().join("import-work").exists());
 }

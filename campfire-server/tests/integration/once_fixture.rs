@@ -38,7 +38,66 @@ CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, bio TEXT, bot_token TE
 CREATE TABLE webhooks (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   url TEXT, user_id INTEGER NOT NULL);
 CREATE VIRTUAL TABLE message_search_index USING fts5(body, tokenize=porter);
+CREATE TABLE active_storage_blobs (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, filename TEXT NOT NULL,
+  content_type TEXT, metadata TEXT, service_name TEXT NOT NULL, byte_size INTEGER NOT NULL, checksum TEXT,
+  created_at TEXT NOT NULL);
+CREATE TABLE active_storage_attachments (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,
+  record_type TEXT NOT NULL, record_id INTEGER NOT NULL, blob_id INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE active_storage_variant_records (id INTEGER PRIMARY KEY AUTOINCREMENT, blob_id INTEGER NOT NULL,
+  variation_digest TEXT NOT NULL);
 ";
+
+/// The fixture's files: a PDF on message 26, a photo on message 29, Bob's avatar, the logo; and
+/// message 32, whose file is missing from `files/`, and Robo's avatar, missing too.
+pub const PDF_MESSAGE: i64 = 26;
+pub const PHOTO_MESSAGE: i64 = 29;
+pub const MISSING_FILE_MESSAGE: i64 = 32;
+
+/// The bytes of the fixture's PDF.
+pub fn pdf_bytes() -> Vec<u8> {
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.extend((0..20_000_u32).map(|i| (i % 251) as u8));
+    bytes
+}
+
+/// A PNG of `width` × `height`.
+pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(width, height, image::Rgb([200, 120, 30]))
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// Stores `bytes` as Active Storage does and attaches them: the blob row, the attachment row,
+/// and the file at `files/<key[0:2]>/<key[2:4]>/<key>` (unless `on_disk` is false).
+fn attach(
+    db: &Connection,
+    storage: &Path,
+    (record_type, record_id, name): (&str, i64, &str),
+    (key, filename, content_type): (&str, &str, &str),
+    bytes: &[u8],
+    on_disk: bool,
+) {
+    let t = "2025-11-04 09:05:00";
+    db.execute(
+        "INSERT INTO active_storage_blobs (key, filename, content_type, metadata, service_name, byte_size, checksum, created_at) \
+         VALUES (?1, ?2, ?3, '{\"identified\":true}', 'local', ?4, 'x', ?5)",
+        params![key, filename, content_type, bytes.len() as i64, t],
+    )
+    .unwrap();
+    let blob = db.last_insert_rowid();
+    db.execute(
+        "INSERT INTO active_storage_attachments (name, record_type, record_id, blob_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![name, record_type, record_id, blob, t],
+    )
+    .unwrap();
+    if on_disk {
+        let dir = storage.join("files").join(&key[0..2]).join(&key[2..4]);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(key), bytes).unwrap();
+    }
+}
 
 /// People of the fixture: (id, name, email, password, role, status).
 pub const ADA: (i64, &str, &str, &str) =
@@ -235,9 +294,88 @@ pub fn write(storage: &Path) -> Expected {
         false,
     );
     expected.all_talk.push((25, "/play trombone".into()));
-    // A file message (no rich text) and a body of nothing but white space: reported, skipped.
-    message(26, ALL_TALK, BOB.0, 5, None, false);
+    // File messages (no rich text): a PDF, a photo, and one whose file is missing (reported,
+    // skipped); a body of nothing but white space: reported, skipped.
+    message(PDF_MESSAGE, ALL_TALK, BOB.0, 5, None, false);
+    attach(
+        &db,
+        storage,
+        ("Message", PDF_MESSAGE, "attachment"),
+        (
+            "q7tv2kdn8f3hs9wz1xbcy4mlr0pe",
+            "Q3 report.pdf",
+            "application/pdf",
+        ),
+        &pdf_bytes(),
+        true,
+    );
+    expected
+        .all_talk
+        .push((PDF_MESSAGE, "Q3 report.pdf".into()));
+    message(PHOTO_MESSAGE, ALL_TALK, ADA.0, 6, None, false);
+    attach(
+        &db,
+        storage,
+        ("Message", PHOTO_MESSAGE, "attachment"),
+        (
+            "a1b2c3d4e5f6g7h8i9j0k1l2m3n4",
+            "team photo.png",
+            "image/png",
+        ),
+        &png_bytes(1600, 1200),
+        true,
+    );
+    expected
+        .all_talk
+        .push((PHOTO_MESSAGE, "team photo.png".into()));
+    message(MISSING_FILE_MESSAGE, ALL_TALK, ADA.0, 6, None, false);
+    attach(
+        &db,
+        storage,
+        ("Message", MISSING_FILE_MESSAGE, "attachment"),
+        (
+            "zz9yy8xx7ww6vv5uu4tt3ss2rr1q",
+            "lost.zip",
+            "application/zip",
+        ),
+        b"never written",
+        false,
+    );
     message(27, ALL_TALK, BOB.0, 6, Some("<div>  <br></div>"), false);
+    // Pictures: Bob's avatar and the logo are there; Robo's avatar is missing. A thumbnail the
+    // original derived (a variant) is not user content.
+    attach(
+        &db,
+        storage,
+        ("User", BOB.0, "avatar"),
+        ("bbaavvaattaarr0000000000000a", "bob.png", "image/png"),
+        &png_bytes(300, 200),
+        true,
+    );
+    attach(
+        &db,
+        storage,
+        ("User", ROBO, "avatar"),
+        ("rroobbooaavvaattaarr0000000a", "robo.png", "image/png"),
+        b"never written",
+        false,
+    );
+    attach(
+        &db,
+        storage,
+        ("Account", 1, "logo"),
+        ("llooggoo00000000000000000000", "logo.png", "image/png"),
+        &png_bytes(640, 640),
+        true,
+    );
+    attach(
+        &db,
+        storage,
+        ("ActiveStorage::VariantRecord", 1, "image"),
+        ("vvaarriiaanntt00000000000000", "photo.png", "image/png"),
+        &png_bytes(10, 10),
+        true,
+    );
     let embed = r#"<div>read this</div><action-text-attachment content-type="application/vnd.actiontext.opengraph-embed" url="https://news.example/i.png" href="https://news.example/story" filename="The Story" caption="What happened"></action-text-attachment>"#;
     message(28, ALL_TALK, ADA.0, 7, Some(embed), false);
     expected.all_talk.push((28, "read this\nThe Story".into()));

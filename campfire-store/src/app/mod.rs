@@ -17,6 +17,7 @@ mod devices;
 mod live;
 mod messages;
 mod people;
+pub mod picture;
 mod pictures;
 pub mod random;
 mod rooms;

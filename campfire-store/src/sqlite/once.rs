@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use campfire_domain::{Attachment, BlobKey};
+
 use crate::StoreError;
 
 use super::sql::backend;
@@ -158,10 +160,23 @@ pub struct OnceSearch {
     pub created_at: String,
 }
 
+/// A file of the original (Active Storage): a blob attached to a message, a user or the
+/// account.
+#[derive(Debug, Clone)]
+pub struct OnceFile {
+    /// The blob's key: its bytes are at `files/<key[0:2]>/<key[2:4]>/<key>`.
+    pub key: String,
+    /// The name it was uploaded as.
+    pub filename: String,
+    /// Its size as recorded.
+    pub byte_size: i64,
+}
+
 /// A ONCE Campfire `storage/` folder, opened read-only (through a private copy).
 pub struct OnceSource {
     connection: Connection,
     copy: PathBuf,
+    storage: PathBuf,
 }
 
 impl Drop for OnceSource {
@@ -197,7 +212,11 @@ impl OnceSource {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| read(&e))?;
-        let source = OnceSource { connection, copy };
+        let source = OnceSource {
+            connection,
+            copy,
+            storage: storage.to_owned(),
+        };
         for table in TABLES {
             let found: Option<String> = source
                 .connection
@@ -234,6 +253,62 @@ impl OnceSource {
         let mut statement = self.connection.prepare(sql).map_err(read)?;
         let rows = statement.query_map([], row).map_err(read)?;
         rows.collect::<Result<Vec<T>, _>>().map_err(read)
+    }
+
+    /// The files attached as `name` (`attachment`, `avatar`, `logo`) to records of
+    /// `record_type` (`Message`, `User`, `Account`), by record id. Derived variants and
+    /// unattached blobs are not user content and are not read. A database without Active
+    /// Storage's tables has no files.
+    pub fn files(
+        &self,
+        record_type: &str,
+        name: &str,
+    ) -> Result<std::collections::HashMap<i64, OnceFile>, SourceError> {
+        let read = |e: rusqlite::Error| SourceError::Read(e.to_string());
+        let has_tables: i64 = self
+            .connection
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'                  AND name IN ('active_storage_attachments', 'active_storage_blobs')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(read)?;
+        if has_tables < 2 {
+            return Ok(std::collections::HashMap::new());
+        }
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT a.record_id, b.key, b.filename, b.byte_size                  FROM active_storage_attachments a JOIN active_storage_blobs b ON b.id = a.blob_id                  WHERE a.record_type = ?1 AND a.name = ?2",
+            )
+            .map_err(read)?;
+        let rows = statement
+            .query_map(params![record_type, name], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    OnceFile {
+                        key: r.get(1)?,
+                        filename: r.get(2)?,
+                        byte_size: r.get(3)?,
+                    },
+                ))
+            })
+            .map_err(read)?;
+        rows.collect::<Result<_, _>>().map_err(read)
+    }
+
+    /// Where a file's bytes are in the storage folder, if its key is one Active Storage makes
+    /// (never a path out of the folder).
+    pub fn file_path(&self, file: &OnceFile) -> Option<PathBuf> {
+        let key = file.key.as_str();
+        let plain = key.len() >= 4 && key.bytes().all(|b| b.is_ascii_alphanumeric());
+        plain.then(|| {
+            self.storage
+                .join("files")
+                .join(&key[0..2])
+                .join(&key[2..4])
+                .join(key)
+        })
     }
 
     /// The account (none in a Campfire never set up).
@@ -416,6 +491,7 @@ pub enum Row {
         custom_css: String,
         only_admins_create_rooms: bool,
         created_at: i64,
+        logo: Option<BlobKey>,
     },
     User {
         id: i64,
@@ -427,6 +503,7 @@ pub enum Row {
         bio: String,
         bot_token: Option<String>,
         created_at: i64,
+        avatar: Option<BlobKey>,
     },
     Room {
         id: i64,
@@ -453,6 +530,7 @@ pub enum Row {
         mentions: Vec<i64>,
         created_at: i64,
         edited_at: Option<i64>,
+        attachment: Option<Attachment>,
     },
     Boost {
         id: i64,
@@ -564,11 +642,12 @@ fn write_row(tx: &rusqlite::Transaction<'_>, row: &Row) -> rusqlite::Result<bool
             custom_css,
             only_admins_create_rooms,
             created_at,
+            logo,
         } => {
             tx.prepare_cached(
-                "INSERT INTO account (id, name, join_code, custom_css, only_admins_create_rooms, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO account (id, name, join_code, custom_css, only_admins_create_rooms, created_at, logo) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![name, join_code, custom_css, only_admins_create_rooms, created_at])?;
+            .execute(params![name, join_code, custom_css, only_admins_create_rooms, created_at, logo.as_ref().map(BlobKey::as_str)])?;
         }
         Row::User {
             id,
@@ -580,11 +659,12 @@ fn write_row(tx: &rusqlite::Transaction<'_>, row: &Row) -> rusqlite::Result<bool
             bio,
             bot_token,
             created_at,
+            avatar,
         } => {
             tx.prepare_cached(
-                "INSERT INTO users (id, name, email, password_hash, role, status, bio, bot_token, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO users (id, name, email, password_hash, role, status, bio, bot_token, created_at, avatar) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
-            .execute(params![id, name, email, password_hash, role, status, bio, bot_token, created_at])?;
+            .execute(params![id, name, email, password_hash, role, status, bio, bot_token, created_at, avatar.as_ref().map(BlobKey::as_str)])?;
         }
         Row::Room {
             id,
@@ -621,6 +701,7 @@ fn write_row(tx: &rusqlite::Transaction<'_>, row: &Row) -> rusqlite::Result<bool
             mentions,
             created_at,
             edited_at,
+            attachment,
         } => {
             // The original does not keep client message ids unique; ours are, per author. A
             // repeated one gets the message id appended.
@@ -641,6 +722,26 @@ fn write_row(tx: &rusqlite::Transaction<'_>, row: &Row) -> rusqlite::Result<bool
                     "INSERT OR IGNORE INTO mentions (message_id, user_id) VALUES (?1, ?2)",
                 )?
                 .execute(params![id, user])?;
+            }
+            if let Some(file) = attachment {
+                let (width, height, thumbnail) = match &file.image {
+                    Some((size, key)) => (Some(size.width), Some(size.height), Some(key.as_str())),
+                    None => (None, None, None),
+                };
+                tx.prepare_cached(
+                    "INSERT INTO attachments (message_id, blob, name, content_type, byte_size, width, height, thumbnail) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    id,
+                    file.blob.as_str(),
+                    file.name.as_str(),
+                    file.content_type.as_str(),
+                    i64::try_from(file.byte_size).unwrap_or(i64::MAX),
+                    width,
+                    height,
+                    thumbnail
+                ])?;
             }
         }
         Row::Boost {

@@ -1,8 +1,9 @@
-//! Images of uploaded files (M9): recognising them, refusing decompression bombs before any
-//! pixel is decoded, and making thumbnails upright and without metadata.
+//! Images (M9, A10, A11): recognising them, refusing decompression bombs before any pixel is
+//! decoded, and making thumbnails, avatars and logos upright and without metadata. Here, not in
+//! campfire-http, because uploads (HTTP) and the ONCE import (campfire-cli) make the same ones.
 //!
-//! Runs on a blocking thread (decoding a 50-megapixel photo takes a second of CPU); the caller
-//! moves it there.
+//! Pure and CPU-bound (decoding a 50-megapixel photo takes a second): callers run it on a
+//! blocking thread.
 
 use std::io::Cursor;
 
@@ -10,6 +11,9 @@ use campfire_domain::{ContentType, ImageSize};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+/// The side of a stored avatar or logo, in pixels (A10, A11).
+pub const PICTURE_SIDE: u32 = 512;
 
 /// The largest image file a thumbnail is made of; larger ones are offered as downloads.
 pub const MAX_IMAGE_FILE: u64 = 40 * 1024 * 1024;
@@ -21,6 +25,12 @@ pub fn looks_like_image(head: &[u8]) -> bool {
         || head.starts_with(b"GIF87a")
         || head.starts_with(b"GIF89a")
         || (head.len() >= 12 && head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+}
+
+/// Whether a file is decoded as an image (M9): its first bytes are those of a format we show,
+/// and it is small enough to decode. Nothing else is an image, whatever its name says.
+pub fn worth_decoding(head: &[u8], len: u64) -> bool {
+    looks_like_image(head) && len <= MAX_IMAGE_FILE
 }
 
 /// A decoded image, ready to be stored.
