@@ -201,9 +201,10 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
     // People and bots.
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut bots: HashSet<i64> = HashSet::new();
+    let mut emails: HashSet<String> = HashSet::new();
     let mut rows = Vec::new();
     for user in source.users()? {
-        match user_row(&user, avatars.remove(&user.id), &mut report) {
+        match user_row(&user, avatars.remove(&user.id), &mut emails, &mut report) {
             Some(row) => {
                 names.insert(user.id, user.name.clone());
                 if user.role == 2 {
@@ -497,7 +498,12 @@ fn copy(storage: &Path, scratch: &Path, target: &Path) -> Result<Report> {
 }
 
 /// A person or bot, or `None` (counted) if they cannot be imported.
-fn user_row(user: &OnceUser, avatar: Option<BlobKey>, report: &mut Report) -> Option<Row> {
+fn user_row(
+    user: &OnceUser,
+    avatar: Option<BlobKey>,
+    emails: &mut HashSet<String>,
+    report: &mut Report,
+) -> Option<Row> {
     let role = match user.role {
         0 => "member",
         1 => "administrator",
@@ -554,6 +560,22 @@ fn user_row(user: &OnceUser, avatar: Option<BlobKey>, report: &mut Report) -> Op
                 None
             }
         },
+    };
+    // The original matched addresses as typed, so two active people may differ only in case;
+    // we compare them in lower case. The first keeps it; the other is imported without one.
+    let email = match email {
+        Some(email) if status == "active" && !emails.insert(email.clone()) => {
+            report.adjusted(
+                "people",
+                format!(
+                    "user {}: {email} is also an earlier person's (the original told them apart \
+                     by case): imported without an email; an administrator can give them one",
+                    user.id
+                ),
+            );
+            None
+        }
+        other => other,
     };
     Some(Row::User {
         id: user.id,

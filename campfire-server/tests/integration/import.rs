@@ -332,6 +332,14 @@ async fn a_missing_file_and_a_malformed_body_are_reported_and_everything_else_co
         "{out}"
     );
     assert!(skipped.iter().any(|l| l.contains("message 27:")), "{out}");
+    // Two people whose addresses differ only in case: both come over, the second without one.
+    assert!(
+        out.contains(&format!(
+            "user {}: bob@example.com is also an earlier person's",
+            once_fixture::TWIN
+        )),
+        "{out}"
+    );
     // Every other message of the source is there (its rooms' messages plus the note to self).
     let wanted = expected.all_talk.len() + expected.plans.len() + expected.direct.len() + 1;
     let stats = Command::new(cli())

@@ -108,6 +108,7 @@ pub const DEE: (i64, &str, &str, &str) =
     (9, "Dee Banned", "dee@example.com", "dee's old passphrase");
 pub const CY_EMAIL: &str = "cy-deactivated-1b2c@example.com";
 pub const ROBO: i64 = 11;
+pub const TWIN: i64 = 12;
 pub const ROBO_KEY: &str = "11-AbCdEf123456";
 
 /// Rooms: All Talk (open), Plans (closed, Ada and Bob), a direct room of Ada and Bob, and a
@@ -185,6 +186,16 @@ pub fn write(storage: &Path) -> Expected {
         (8, "Cy Gone", Some(CY_EMAIL), Some(hash("cy's")), 0, 1, None),
         (DEE.0, DEE.1, Some(DEE.2), Some(hash(DEE.3)), 0, 2, None),
         (ROBO, "Robo", None, None, 2, 0, Some("AbCdEf123456")),
+        // Bob's address in other letters: the original told them apart, we do not.
+        (
+            TWIN,
+            "Bob Twin",
+            Some("BOB@example.com"),
+            Some(hash("twin's")),
+            0,
+            0,
+            None,
+        ),
     ] {
         db.execute(
             "INSERT INTO users (id, bio, bot_token, created_at, email_address, name, password_digest, role, status, updated_at) \
