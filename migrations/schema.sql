@@ -85,6 +85,15 @@ CREATE TABLE outbox (
         finished_at INTEGER
     , last_attempt_at INTEGER);
 
+CREATE TABLE previews (
+        message_id INTEGER PRIMARY KEY NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        site TEXT NOT NULL,
+        image TEXT
+    );
+
 CREATE TABLE push_subscriptions (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -164,6 +173,10 @@ CREATE INDEX messages_room ON messages (room_id, id);
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
 CREATE INDEX outbox_target ON outbox (kind, target);
+
+CREATE INDEX previews_image ON previews (image);
+
+CREATE INDEX previews_url ON previews (url);
 
 CREATE INDEX push_subscriptions_session ON push_subscriptions (session_id);
 

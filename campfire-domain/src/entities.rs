@@ -324,6 +324,8 @@ pub struct Message {
     /// Its file, if it has one (M9): the body is then the caption, or empty HTML with the
     /// file's name as the plain text, as the original keeps it.
     pub attachment: Option<crate::Attachment>,
+    /// The card of the page it links to, when it is a lone link (M10).
+    pub preview: Option<crate::LinkPreview>,
 }
 
 /// A user mentioned in a message, stored by id (M5).

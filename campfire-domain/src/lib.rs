@@ -24,6 +24,7 @@ mod names;
 pub mod password;
 mod play;
 mod policy;
+mod preview;
 mod push;
 mod roster;
 pub mod sanitize;
@@ -55,6 +56,7 @@ pub use names::{
 };
 pub use play::{PlayDisplay, Sound};
 pub use policy::{Action, Actor, Denied, RoomFacts, authorize};
+pub use preview::{LinkPreview, lone_url};
 pub use push::{PushKeys, VapidKey};
 pub use roster::{NotActive, RosterChange, roster_change, shared_room_members};
 pub use time::Timestamp;

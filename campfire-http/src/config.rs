@@ -26,7 +26,7 @@ impl Default for Features {
         Features {
             files: true,
             avatars: true,
-            opengraph: false,
+            opengraph: true,
             search: true,
             push: true,
             bots: true,

@@ -23,6 +23,7 @@ pub mod live;
 pub mod metrics;
 mod middleware;
 pub mod outbox;
+mod previews;
 mod routes;
 pub mod search;
 mod static_files;

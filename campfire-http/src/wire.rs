@@ -200,6 +200,37 @@ pub struct MessageJson {
     pub url: String,
     /// Its file (M9); the body is then the caption, or empty HTML with the name as plain text.
     pub attachment: Option<AttachmentJson>,
+    /// The card of the page it links to (M10), once fetched.
+    pub preview: Option<PreviewJson>,
+}
+
+/// A link preview card (M10). `image_url` is served from this server.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct PreviewJson {
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub site: String,
+    pub image_url: Option<String>,
+}
+
+impl PreviewJson {
+    /// The card of message `id`.
+    pub fn new(id: MessageId, preview: &campfire_domain::LinkPreview) -> Self {
+        PreviewJson {
+            url: preview.url.clone(),
+            title: preview.title.clone(),
+            description: preview.description.clone(),
+            site: preview.site.clone(),
+            image_url: preview.image.as_ref().map(|key| {
+                format!(
+                    "/api/messages/{}/preview_image?v={}",
+                    id.0,
+                    picture_version(key)
+                )
+            }),
+        }
+    }
 }
 
 /// A message's file (M9), with the addresses that serve it to members of the room.
@@ -282,6 +313,10 @@ impl MessageJson {
                 .attachment
                 .as_ref()
                 .map(|file| AttachmentJson::new(message.id, file)),
+            preview: message
+                .preview
+                .as_ref()
+                .map(|card| PreviewJson::new(message.id, card)),
         }
     }
 }
@@ -756,6 +791,7 @@ pub fn typescript() -> String {
         PlayJson::decl(&cfg),
         FileKindJson::decl(&cfg),
         AttachmentJson::decl(&cfg),
+        PreviewJson::decl(&cfg),
         MessageJson::decl(&cfg),
         SessionJson::decl(&cfg),
         PushKeyJson::decl(&cfg),

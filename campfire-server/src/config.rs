@@ -37,8 +37,8 @@ pub struct Config {
     /// uploads off (initials and Campfire's icon stay).
     #[arg(long, env = "CAMPFIRE_FEATURE_AVATARS", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub avatars: bool,
-    /// Enable link previews (O6).
-    #[arg(long, env = "CAMPFIRE_FEATURE_OPENGRAPH")]
+    /// Link previews (O6, M10), on by default; `--opengraph false` turns them off.
+    #[arg(long, env = "CAMPFIRE_FEATURE_OPENGRAPH", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub opengraph: bool,
     /// Search (O6), on by default; `--search false` turns it off.
     #[arg(long, env = "CAMPFIRE_FEATURE_SEARCH", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
@@ -59,8 +59,9 @@ pub struct Config {
     /// The largest attachment, in bytes (O6).
     #[arg(long, env = "CAMPFIRE_MAX_FILE_SIZE", default_value_t = 100 * 1000 * 1000)]
     pub max_file_size: u64,
-    /// Let bot webhooks and push endpoints reach private and loopback addresses, and push
-    /// endpoints use plain http (off by default: an SSRF guard refuses them; for tests).
+    /// Let bot webhooks, push endpoints and link previews reach private and loopback
+    /// addresses, and push endpoints use plain http (off by default: an SSRF guard refuses
+    /// them; for tests, or a Campfire that only links inside a private network).
     #[arg(long, env = "CAMPFIRE_ALLOW_PRIVATE_WEBHOOKS", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub allow_private_webhooks: bool,
     /// Seconds a bot's webhook has to answer (the original Campfire's 7).

@@ -846,6 +846,7 @@ impl Store for MemoryStore {
             created_at: new.at,
             edited_at: None,
             attachment: new.attachment,
+            preview: None,
         };
         let audience = Audience {
             author: new.author,
@@ -1117,6 +1118,42 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn set_preview(
+        &self,
+        message: MessageId,
+        preview: Option<campfire_domain::LinkPreview>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError> {
+        let mut s = self.lock();
+        let stored = s
+            .messages
+            .get_mut(&message)
+            .ok_or(StoreError::NotFound("message"))?;
+        stored.preview = preview;
+        let stored = stored.clone();
+        s.append(
+            EventKind::MessageEdited {
+                room: stored.room,
+                message,
+            },
+            at,
+        );
+        Ok(stored)
+    }
+
+    async fn preview_of_url(
+        &self,
+        url: &str,
+    ) -> Result<Option<campfire_domain::LinkPreview>, StoreError> {
+        let s = self.lock();
+        Ok(s.messages
+            .values()
+            .rev()
+            .filter_map(|m| m.preview.as_ref())
+            .find(|p| p.url == url)
+            .cloned())
+    }
+
     async fn blob_used(&self, key: &BlobKey) -> Result<bool, StoreError> {
         let s = self.lock();
         let in_messages = s
@@ -1129,7 +1166,13 @@ impl Store for MemoryStore {
                         .as_ref()
                         .is_some_and(|(_, thumbnail)| thumbnail == key)
             });
-        let pictured = s.users.values().any(|u| u.avatar.as_ref() == Some(key))
+        let previewed = s
+            .messages
+            .values()
+            .filter_map(|m| m.preview.as_ref())
+            .any(|p| p.image.as_ref() == Some(key));
+        let pictured = previewed
+            || s.users.values().any(|u| u.avatar.as_ref() == Some(key))
             || s.account
                 .as_ref()
                 .is_some_and(|a| a.logo.as_ref() == Some(key));

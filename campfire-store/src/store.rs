@@ -267,6 +267,22 @@ pub trait Store: Send + Sync {
     /// Removes a boost.
     async fn remove_boost(&self, id: BoostId, at: Timestamp) -> Result<(), StoreError>;
 
+    /// Sets or removes a message's preview card (M10). Appends `MessageEdited`, so clients
+    /// show the card (its edit time does not change: the author did not edit).
+    async fn set_preview(
+        &self,
+        message: MessageId,
+        preview: Option<campfire_domain::LinkPreview>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError>;
+
+    /// The newest card already made of this page, if any (a link posted again is not fetched
+    /// again).
+    async fn preview_of_url(
+        &self,
+        url: &str,
+    ) -> Result<Option<campfire_domain::LinkPreview>, StoreError>;
+
     /// Whether some message's file or thumbnail is this blob (M9): a blob no message uses any
     /// more is removed from the blob store.
     async fn blob_used(&self, key: &campfire_domain::BlobKey) -> Result<bool, StoreError>;

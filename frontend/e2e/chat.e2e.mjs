@@ -453,6 +453,42 @@ await step("a file over the server's limit is refused with a clear message befor
   await pageA.getByRole("list", { name: "Files to send" }).waitFor({ state: "detached" });
 });
 
+await step("a file dropped on the room waits above the composer, and its upload can be cancelled (M9)", async () => {
+  await pageA.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(3_000_000)], "big-notes.txt", { type: "text/plain" }));
+    const room = document.querySelector("section.room");
+    room.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    room.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await pageA.getByRole("list", { name: "Files to send" }).getByText("big-notes.txt").waitFor();
+  const cdp = await ctxA.newCDPSession(pageA);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 100 * 1024 });
+  await pageA.getByRole("button", { name: "Send" }).click();
+  await pageA.getByRole("progressbar", { name: "Uploading big-notes.txt" }).waitFor();
+  await pageA.getByRole("button", { name: "Cancel uploading big-notes.txt" }).click();
+  await pageA.getByRole("list", { name: "Files to send" }).waitFor({ state: "detached" });
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  // Nothing was posted: the next message is the one after it.
+  await send(pageA, "Plans", "after the cancelled upload");
+  await log(pageB).getByText("after the cancelled upload").waitFor();
+  check((await log(pageB).getByText("big-notes.txt").count()) === 0, "a cancelled upload was posted");
+});
+
+await step("a lone link gets a card for everyone, which its author can remove (M10)", async () => {
+  // The server's own page (its <title> is "Campfire"): previews may reach loopback in this run.
+  await send(pageA, "Plans", `${BASE}/`);
+  const card = log(pageB).locator(".link-card").filter({ hasText: "Campfire" });
+  await card.waitFor({ timeout: 15_000 });
+  await shoot(pageB, "link-preview");
+  const mine = log(pageA).locator(".link-card").filter({ hasText: "Campfire" });
+  await mine.hover();
+  await mine.getByRole("button", { name: "Remove the preview" }).click();
+  await card.waitFor({ state: "detached" });
+  check((await log(pageB).getByRole("button", { name: "Remove the preview" }).count()) === 0, "Bob may remove Ada's card");
+});
+
 await step("@ autocompletes room members into a mention chip (M5)", async () => {
   await composer(pageA, "Plans").click();
   await pageA.keyboard.type("@Bo");

@@ -20,6 +20,8 @@ cat > "$work/start.sh" <<'START'
 set -eu
 # A small file limit, so the over-the-limit step needs no 100 MB file.
 export CAMPFIRE_MAX_FILE_SIZE="${CAMPFIRE_MAX_FILE_SIZE:-5000000}"
+# Link previews may fetch loopback pages: the test links to the server's own page.
+export CAMPFIRE_ALLOW_PRIVATE_WEBHOOKS=true
 setsid "$CAMPFIRE_E2E_SERVER" --data-dir "$CAMPFIRE_E2E_WORK/data" --bind "$CAMPFIRE_E2E_BIND" \
   >> "$CAMPFIRE_E2E_WORK/server.log" 2>&1 < /dev/null &
 echo $! > "$CAMPFIRE_E2E_WORK/pid"

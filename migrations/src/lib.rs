@@ -19,6 +19,7 @@ mod m20261204_000007_unread_index;
 mod m20261204_000008_unread_covering_index;
 mod m20261206_000009_attachments;
 mod m20261206_000010_pictures;
+mod m20261206_000011_previews;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_unread_covering_index::Migration),
             Box::new(m20261206_000009_attachments::Migration),
             Box::new(m20261206_000010_pictures::Migration),
+            Box::new(m20261206_000011_previews::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 //! retried with backoff and jitter, and failing endpoints are isolated by a circuit breaker
 //! (`campfire-coord`'s policy, driven here). Every target passes the one SSRF guard.
 
-mod guard;
+pub(crate) mod guard;
 mod push;
 mod webhook;
 

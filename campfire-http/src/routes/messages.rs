@@ -172,6 +172,9 @@ pub async fn post(
             Origin::Client,
         )
         .await?;
+    if posted.created {
+        crate::previews::spawn(&state, &posted.message);
+    }
     let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
     let status = if posted.created {
         StatusCode::CREATED
@@ -206,6 +209,33 @@ pub async fn remove(
     let message = state.app.message_for(&authed.user, MessageId(id)).await?;
     state.app.delete(&authed.user, &message).await?;
     Ok(no_content())
+}
+
+/// M10: the author (or an administrator) removes a message's link preview.
+pub async fn remove_preview(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    let changed = state.app.remove_preview(&authed.user, &message).await?;
+    let json = with_boosts(&state, std::slice::from_ref(&changed)).await?;
+    Ok(Json(json!({ "message": json.first() })).into_response())
+}
+
+/// M10: a card's picture, fetched and re-encoded by the server, for members of the room.
+pub async fn preview_image(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    request: axum::extract::Request,
+) -> ApiResult<Response> {
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    let key = message
+        .preview
+        .and_then(|p| p.image)
+        .ok_or_else(|| ApiError::not_found("preview image"))?;
+    super::pictures::picture(&state, &key, request.headers()).await
 }
 
 /// M6: boost.

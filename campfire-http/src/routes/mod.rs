@@ -267,6 +267,18 @@ fn api() -> Table {
         )
         .at(
             M::Get,
+            "/messages/{id}/preview_image",
+            Message(|room, _| Action::ReadRoom(room)),
+            messages::preview_image,
+        )
+        .at(
+            M::Delete,
+            "/messages/{id}/preview",
+            Message(|room, author| Action::EditMessage { room, author }),
+            messages::remove_preview,
+        )
+        .at(
+            M::Get,
             "/messages/{id}/thumbnail",
             Message(|room, _| Action::ReadRoom(room)),
             files::thumbnail,

@@ -874,6 +874,7 @@ async fn every_route_answers_every_caller_as_the_policy_says_and_leaks_nothing()
                         } else if route.path.ends_with("/file")
                             || route.path.ends_with("/thumbnail")
                             || route.path.ends_with("/avatar")
+                            || route.path.ends_with("/preview_image")
                         {
                             // The world's messages are text and its people have no pictures:
                             // an allowed reader is told there is none, not that it is out of
@@ -883,7 +884,8 @@ async fn every_route_answers_every_caller_as_the_policy_says_and_leaks_nothing()
                                 || (resp.status == 404
                                     && (text.contains("file not found")
                                         || text.contains("thumbnail not found")
-                                        || text.contains("avatar not found")))
+                                        || text.contains("avatar not found")
+                                        || text.contains("preview image not found")))
                         } else {
                             (200..300).contains(&resp.status)
                         }

@@ -60,7 +60,7 @@ impl Form {
 }
 
 /// Uploads `bytes` as `filename` to `room`, with an optional caption.
-async fn upload(
+pub(crate) async fn upload(
     client: &Client,
     room: i64,
     filename: &str,

@@ -37,6 +37,7 @@ mod integration {
     pub mod metrics;
     mod once_fixture;
     mod password_guesses;
+    mod previews;
     mod proxy;
     mod push;
     mod revocation;

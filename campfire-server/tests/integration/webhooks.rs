@@ -277,14 +277,23 @@ async fn every_message_in_a_direct_room_with_the_bot_calls_it() {
     let room = direct["room"]["id"].as_i64().unwrap();
     admin.post_message(room, "<p>no mention needed</p>").await;
     admin.post_message(room, "<p>second</p>").await;
-    let calls = receiver.wait_for_calls(2, Duration::from_secs(10)).await;
+    // A file, as the original sends one: the name as the plain text, no HTML.
+    super::files::upload(&admin, room, "deploy-log.txt", b"all green", None)
+        .await
+        .expect(201);
+    let calls = receiver.wait_for_calls(3, Duration::from_secs(10)).await;
     // Deliveries run concurrently, so their order is not promised.
     let mut plains: Vec<&str> = calls
         .iter()
         .map(|(_, p)| p["message"]["body"]["plain"].as_str().unwrap())
         .collect();
     plains.sort_unstable();
-    assert_eq!(plains, ["no mention needed", "second"]);
+    assert_eq!(plains, ["deploy-log.txt", "no mention needed", "second"]);
+    let file = calls
+        .iter()
+        .find(|(_, p)| p["message"]["body"]["plain"] == "deploy-log.txt")
+        .unwrap();
+    assert_eq!(file.1["message"]["body"]["html"], "");
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@ mod messages;
 mod people;
 pub mod picture;
 mod pictures;
+mod previews;
 pub mod random;
 mod rooms;
 mod session;

@@ -541,6 +541,26 @@ impl Store for HotStore {
             .await
     }
 
+    async fn set_preview(
+        &self,
+        message: MessageId,
+        preview: Option<campfire_domain::LinkPreview>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError> {
+        self.forgetting(
+            self.inner.set_preview(message, preview, at),
+            Hot::forget_messages,
+        )
+        .await
+    }
+
+    async fn preview_of_url(
+        &self,
+        url: &str,
+    ) -> Result<Option<campfire_domain::LinkPreview>, StoreError> {
+        self.inner.preview_of_url(url).await
+    }
+
     async fn blob_used(&self, key: &campfire_domain::BlobKey) -> Result<bool, StoreError> {
         self.inner.blob_used(key).await
     }

@@ -1,12 +1,14 @@
 //! Messages, mentions, boosts, and the event log.
 
-use campfire_domain::{Attachment, EventParts, MessageBody, Timestamp};
+use campfire_domain::{Attachment, EventParts, LinkPreview, MessageBody, Timestamp};
 use sea_query::{
     Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, IntoTableRef, JoinType,
     Order, Query, SelectStatement, UnionType, UpdateStatement,
 };
 
-use super::schema::{Account, Attachments, Boosts, Events, Mentions, Messages, Rooms, Users};
+use super::schema::{
+    Account, Attachments, Boosts, Events, Mentions, Messages, Previews, Rooms, Users,
+};
 use super::{Dialect, scalar};
 
 /// Messages with their mentioned users' ids joined by commas and their file (M9), in the order
@@ -46,11 +48,24 @@ pub(crate) fn messages(dialect: Dialect) -> SelectStatement {
             (Attachments::Table, Attachments::Height),
             (Attachments::Table, Attachments::Thumbnail),
         ])
+        .columns([
+            (Previews::Table, Previews::Url),
+            (Previews::Table, Previews::Title),
+            (Previews::Table, Previews::Description),
+            (Previews::Table, Previews::Site),
+            (Previews::Table, Previews::Image),
+        ])
         .from(Messages::Table)
         .join(
             JoinType::LeftJoin,
             Attachments::Table,
             Expr::col((Attachments::Table, Attachments::MessageId))
+                .equals((Messages::Table, Messages::Id)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            Previews::Table,
+            Expr::col((Previews::Table, Previews::MessageId))
                 .equals((Messages::Table, Messages::Id)),
         )
         .take()
@@ -189,6 +204,64 @@ pub(crate) fn insert_attachment(message: i64, file: &Attachment) -> InsertStatem
         .take()
 }
 
+/// A message's preview card (M10), replacing any it had.
+pub(crate) fn upsert_preview(message: i64, preview: &LinkPreview) -> InsertStatement {
+    Query::insert()
+        .into_table(Previews::Table)
+        .columns([
+            Previews::MessageId,
+            Previews::Url,
+            Previews::Title,
+            Previews::Description,
+            Previews::Site,
+            Previews::Image,
+        ])
+        .values_panic([
+            message.into(),
+            preview.url.as_str().into(),
+            preview.title.as_str().into(),
+            preview.description.as_str().into(),
+            preview.site.as_str().into(),
+            preview.image.as_ref().map(|k| k.as_str().to_owned()).into(),
+        ])
+        .on_conflict(
+            sea_query::OnConflict::column(Previews::MessageId)
+                .update_columns([
+                    Previews::Url,
+                    Previews::Title,
+                    Previews::Description,
+                    Previews::Site,
+                    Previews::Image,
+                ])
+                .to_owned(),
+        )
+        .take()
+}
+
+pub(crate) fn delete_preview(message: i64) -> DeleteStatement {
+    Query::delete()
+        .from_table(Previews::Table)
+        .and_where(Expr::col(Previews::MessageId).eq(message))
+        .take()
+}
+
+/// `(url, title, description, site, image)` of the newest card made of this page.
+pub(crate) fn preview_of_url(url: &str) -> SelectStatement {
+    Query::select()
+        .columns([
+            Previews::Url,
+            Previews::Title,
+            Previews::Description,
+            Previews::Site,
+            Previews::Image,
+        ])
+        .from(Previews::Table)
+        .and_where(Expr::col(Previews::Url).eq(url))
+        .order_by(Previews::MessageId, Order::Desc)
+        .limit(1)
+        .take()
+}
+
 /// `(1)` for each use of this blob: a message's file or thumbnail, an avatar, the logo.
 pub(crate) fn blob_used(key: &str) -> SelectStatement {
     let mut attachments = {
@@ -212,9 +285,15 @@ pub(crate) fn blob_used(key: &str) -> SelectStatement {
         .from(Account::Table)
         .and_where(Expr::col(Account::Logo).eq(key))
         .take();
+    let previews = Query::select()
+        .expr(Expr::val(1))
+        .from(Previews::Table)
+        .and_where(Expr::col(Previews::Image).eq(key))
+        .take();
     attachments
         .union(UnionType::All, avatars)
         .union(UnionType::All, logo)
+        .union(UnionType::All, previews)
         .take()
 }
 

@@ -7,9 +7,9 @@ use crate::StoreError;
 use campfire_domain::{
     Account, AccountId, AccountName, Attachment, Bio, BlobKey, BoostId, BotToken, ClientMessageId,
     ContentType, CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, FileName,
-    ImageSize, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PersonName,
-    PushSubscription, PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session,
-    SessionId, Timestamp, User, UserId, UserStatus, ValueError,
+    ImageSize, Involvement, JoinCode, LinkPreview, Membership, Message, MessageBody, MessageId,
+    PersonName, PushSubscription, PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName,
+    Session, SessionId, Timestamp, User, UserId, UserStatus, ValueError,
 };
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -132,7 +132,26 @@ pub(crate) fn message(row: &Row) -> Result<Message, StoreError> {
         created_at: Timestamp(int(row, 6)?),
         edited_at: opt_int(row, 7)?.map(Timestamp),
         attachment: attachment(row, 9)?,
+        preview: preview(row, 16)?,
     })
+}
+
+/// The preview read from column `i` on (`url, title, description, site, image`), all null for
+/// a message without one.
+pub(crate) fn preview(row: &Row, i: usize) -> Result<Option<LinkPreview>, StoreError> {
+    let Some(url) = opt_text(row, i)? else {
+        return Ok(None);
+    };
+    let image = opt_text(row, i + 4)?
+        .map(|k| value("preview image", BlobKey::parse(&k)))
+        .transpose()?;
+    Ok(LinkPreview::new(
+        &url,
+        &text(row, i + 1)?,
+        &text(row, i + 2)?,
+        &text(row, i + 3)?,
+        image,
+    ))
 }
 
 /// The file read from column `i` on (`blob, name, content_type, byte_size, width, height,

@@ -106,6 +106,17 @@ pub(crate) enum Attachments {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum Previews {
+    Table,
+    MessageId,
+    Url,
+    Title,
+    Description,
+    Site,
+    Image,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum Mentions {
     Table,
     MessageId,

@@ -312,6 +312,7 @@ impl SqliteStore {
             created_at: new.at,
             edited_at: None,
             attachment: new.attachment,
+            preview: None,
         };
         Ok(Posted {
             message,
@@ -925,6 +926,45 @@ impl Store for SqliteStore {
                 at,
             )
         })
+        .await
+    }
+
+    async fn set_preview(
+        &self,
+        message: MessageId,
+        preview: Option<campfire_domain::LinkPreview>,
+        at: Timestamp,
+    ) -> Result<Message, StoreError> {
+        self.write(move |tx| {
+            let current = message_in(tx, message)?;
+            match &preview {
+                Some(preview) => execute(tx, &messages::upsert_preview(message.0, preview))?,
+                None => execute(tx, &messages::delete_preview(message.0))?,
+            };
+            append(
+                tx,
+                EventKind::MessageEdited {
+                    room: current.room,
+                    message,
+                },
+                at,
+            )?;
+            message_in(tx, message)
+        })
+        .await
+    }
+
+    async fn preview_of_url(
+        &self,
+        url: &str,
+    ) -> Result<Option<campfire_domain::LinkPreview>, StoreError> {
+        let url = url.to_owned();
+        self.read(
+            move |c| match query_one(c, &messages::preview_of_url(&url))? {
+                Some(row) => rows::preview(&row, 0),
+                None => Ok(None),
+            },
+        )
         .await
     }
 

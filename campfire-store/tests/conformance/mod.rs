@@ -1709,4 +1709,62 @@ pub async fn a_file_is_kept_with_its_message_and_goes_with_it(store: Shared) {
     assert!(!store.blob_used(&blob).await.unwrap());
     assert!(!store.blob_used(&thumbnail).await.unwrap());
     assert_eq!(store.stats().await.unwrap().files, 0);
+
+    // A link's card (M10): kept with its message, announced as a change, found by its page.
+    let link = post(
+        &store,
+        setup.room.id,
+        setup.admin.id,
+        "https://example.com/a",
+    )
+    .await;
+    let picture = BlobKey::from_digest(&[4; 32]);
+    let card = campfire_domain::LinkPreview::new(
+        "https://example.com/a",
+        "A page",
+        "About it",
+        "example.com",
+        Some(picture.clone()),
+    )
+    .unwrap();
+    let seq = store.last_event_seq().await.unwrap();
+    let carded = store
+        .set_preview(link.message.id, Some(card.clone()), at(30))
+        .await
+        .unwrap();
+    assert_eq!(carded.preview.as_ref(), Some(&card));
+    assert_eq!(carded.edited_at, None, "a card is no edit");
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::MessageEdited {
+            room: setup.room.id,
+            message: link.message.id
+        }]
+    );
+    assert_eq!(
+        store.message(link.message.id).await.unwrap().preview,
+        Some(card.clone())
+    );
+    assert_eq!(
+        store.preview_of_url("https://example.com/a").await.unwrap(),
+        Some(card)
+    );
+    assert_eq!(
+        store.preview_of_url("https://example.com/b").await.unwrap(),
+        None
+    );
+    assert!(store.blob_used(&picture).await.unwrap());
+    store
+        .set_preview(link.message.id, None, at(31))
+        .await
+        .unwrap();
+    assert!(!store.blob_used(&picture).await.unwrap());
+    assert!(
+        store
+            .message(link.message.id)
+            .await
+            .unwrap()
+            .preview
+            .is_none()
+    );
 }

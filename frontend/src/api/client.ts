@@ -127,6 +127,7 @@ export const api = {
     request<{ user: User; rooms?: { room_id: number; involvement: Involvement }[] }>("GET", `/api/users/${id}`),
   updateMe: (body: { name?: string; bio?: string; email?: string; password?: string; current_password?: string }) =>
     request<{ me: User }>("PATCH", "/api/me", body),
+  removePreview: (id: number) => request<{ message: Message }>("DELETE", `/api/messages/${id}/preview`),
   setMyAvatar: (picture: Blob) => putPicture<{ me: User }>("/api/me/avatar", picture),
   removeMyAvatar: () => request<{ me: User }>("DELETE", "/api/me/avatar"),
   setBotAvatar: (id: number, picture: Blob) => putPicture<{ user: User }>(`/api/bots/${id}/avatar`, picture),

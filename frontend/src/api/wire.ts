@@ -73,11 +73,17 @@ download_url: string,
  */
 thumbnail_url: string | null, };
 
+export type PreviewJson = { url: string, title: string, description: string, site: string, image_url: string | null, };
+
 export type MessageJson = { id: number, room_id: number, author_id: number, client_message_id: string, body_html: string, body_plain: string, mentions: Array<number>, play: PlayJson | null, boosts: Array<BoostJson>, created_at: string, edited_at: string | null, url: string, 
 /**
  * Its file (M9); the body is then the caption, or empty HTML with the name as plain text.
  */
-attachment: AttachmentJson | null, };
+attachment: AttachmentJson | null, 
+/**
+ * The card of the page it links to (M10), once fetched.
+ */
+preview: PreviewJson | null, };
 
 export type SessionJson = { id: number, user_agent: string, ip: string, created_at: string, last_active_at: string, current: boolean, };
 

@@ -46,6 +46,11 @@ export async function editMessage(m: Message, html: string): Promise<void> {
   store.dispatch({ type: "messageUpdated", message });
 }
 
+export async function removePreview(m: Message): Promise<void> {
+  const { message } = await api.removePreview(m.id);
+  store.dispatch({ type: "messageUpdated", message });
+}
+
 export async function deleteMessage(m: Message): Promise<void> {
   await api.deleteMessage(m.id);
   store.dispatch({ type: "messageRemoved", roomId: m.room_id, messageId: m.id });

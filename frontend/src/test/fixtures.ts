@@ -43,6 +43,7 @@ export function message(id: number, extra: Partial<Message> = {}): Message {
     play: null,
     boosts: [],
     attachment: null,
+    preview: null,
     created_at: new Date(Date.UTC(2026, 10, 25, 10, 0, id)).toISOString(),
     edited_at: null,
     url: `/rooms/${room_id}/@${id}`,

@@ -14,6 +14,7 @@ import { useAppState } from "../../state/store";
 import { Avatar, copyText, useConfirm } from "../common";
 import { BoostIcon, DeleteIcon, EditIcon, LinkIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
 import { Attachment } from "./Attachment";
+import { PreviewCard } from "./PreviewCard";
 import { baseExtensions, editorHtml, isBlank, mentionExtension } from "./editor";
 
 export const QUICK_BOOSTS = ["👍", "👏", "👋", "💪", "❤️", "😂", "🎉", "🔥"];
@@ -96,6 +97,7 @@ export const MessageItem = memo(function MessageItem({ dataKey, message: m, head
           </div>
         ) : null}
         {editing ? <MessageEditor message={m} onDone={onEditDone} /> : <MessageBody message={m} meId={me?.id} />}
+        {m.preview && !editing ? <PreviewCard message={m} preview={m.preview} mayRemove={mayChange} /> : null}
         {m.edited_at && !editing ? (
           <span className="msg__edited" title={`Edited ${formatFull(new Date(m.edited_at))}`}>
             (edited)
