@@ -1711,13 +1711,15 @@ pub async fn a_file_is_kept_with_its_message_and_goes_with_it(store: Shared) {
     assert_eq!(store.stats().await.unwrap().files, 0);
 
     // A link's card (M10): kept with its message, announced as a change, found by its page.
-    let link = post(
-        &store,
-        setup.room.id,
-        setup.admin.id,
-        "https://example.com/a",
-    )
-    .await;
+    let link = store
+        .post_message(message(
+            setup.room.id,
+            setup.admin.id,
+            "link-1",
+            "https://example.com/a",
+        ))
+        .await
+        .unwrap();
     let picture = BlobKey::from_digest(&[4; 32]);
     let card = campfire_domain::LinkPreview::new(
         "https://example.com/a",
