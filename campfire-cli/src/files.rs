@@ -8,6 +8,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use campfire_store::blobs;
+
 /// Where the files of backup `file` are kept.
 pub fn beside(file: &Path) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
@@ -29,45 +31,23 @@ pub struct Copied {
 /// leaves no half file under a blob's name.
 pub fn copy_blobs(from: &Path, to: &Path) -> io::Result<Copied> {
     let mut copied = Copied::default();
-    if !from.is_dir() {
-        return Ok(copied);
-    }
-    for first in std::fs::read_dir(from)? {
-        let first = first?;
-        if first.file_name() == "tmp" || !first.file_type()?.is_dir() {
+    for (key, blob) in blobs::blob_files(from)? {
+        let target = blobs::blob_path(to, &key);
+        if target.exists() {
             continue;
         }
-        for second in std::fs::read_dir(first.path())? {
-            let second = second?;
-            if !second.file_type()?.is_dir() {
-                continue;
-            }
-            for blob in std::fs::read_dir(second.path())? {
-                let blob = blob?;
-                if !blob.file_type()?.is_file() {
-                    continue;
-                }
-                let target = to
-                    .join(first.file_name())
-                    .join(second.file_name())
-                    .join(blob.file_name());
-                if target.exists() {
-                    continue;
-                }
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                let bytes = blob.metadata()?.len();
-                if std::fs::hard_link(blob.path(), &target).is_err() {
-                    let partial = target.with_extension("partial");
-                    std::fs::copy(blob.path(), &partial)?;
-                    std::fs::File::open(&partial)?.sync_all()?;
-                    std::fs::rename(&partial, &target)?;
-                }
-                copied.files += 1;
-                copied.bytes += bytes;
-            }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
         }
+        let bytes = std::fs::metadata(&blob)?.len();
+        if std::fs::hard_link(&blob, &target).is_err() {
+            let partial = target.with_extension("partial");
+            std::fs::copy(&blob, &partial)?;
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, &target)?;
+        }
+        copied.files += 1;
+        copied.bytes += bytes;
     }
     Ok(copied)
 }
@@ -80,7 +60,8 @@ mod tests {
     fn blobs_are_copied_once_in_the_same_layout() {
         let from = tempfile::tempdir().unwrap();
         let to = tempfile::tempdir().unwrap();
-        let blob = from.path().join("ab/cd/abcd");
+        let key = "ab".repeat(32);
+        let blob = from.path().join("ab/ab").join(&key);
         std::fs::create_dir_all(blob.parent().unwrap()).unwrap();
         std::fs::write(&blob, b"bytes").unwrap();
         std::fs::create_dir_all(from.path().join("tmp")).unwrap();
@@ -88,7 +69,7 @@ mod tests {
         let copied = copy_blobs(from.path(), to.path()).unwrap();
         assert_eq!(copied, Copied { files: 1, bytes: 5 });
         assert_eq!(
-            std::fs::read(to.path().join("ab/cd/abcd")).unwrap(),
+            std::fs::read(to.path().join("ab/ab").join(&key)).unwrap(),
             b"bytes"
         );
         assert!(!to.path().join("tmp").exists());

@@ -155,8 +155,7 @@ impl LocalBlobs {
 
     /// Where a blob's file is.
     pub fn path(&self, key: &BlobKey) -> PathBuf {
-        let k = key.as_str();
-        self.root.join(&k[0..2]).join(&k[2..4]).join(k)
+        blob_path(&self.root, key)
     }
 }
 
@@ -272,7 +271,24 @@ impl BlobStore for LocalBlobs {
 }
 
 fn list_dir(root: &Path) -> io::Result<Vec<BlobKey>> {
+    let mut keys: Vec<BlobKey> = blob_files(root)?.into_iter().map(|(key, _)| key).collect();
+    keys.sort();
+    Ok(keys)
+}
+
+/// Where the blob `key` is in a local blob directory `root`: `ab/cd/abcd…`.
+pub fn blob_path(root: &Path, key: &BlobKey) -> PathBuf {
+    let k = key.as_str();
+    root.join(&k[0..2]).join(&k[2..4]).join(k)
+}
+
+/// Every blob file in a local blob directory, without opening it as a store (which would
+/// clear its `tmp/`): what a backup copies while the server keeps writing.
+pub fn blob_files(root: &Path) -> io::Result<Vec<(BlobKey, PathBuf)>> {
     let mut found = Vec::new();
+    if !root.is_dir() {
+        return Ok(found);
+    }
     for first in std::fs::read_dir(root)? {
         let first = first?;
         if first.file_name() == "tmp" || !first.file_type()?.is_dir() {
@@ -285,18 +301,16 @@ fn list_dir(root: &Path) -> io::Result<Vec<BlobKey>> {
             }
             for file in std::fs::read_dir(second.path())? {
                 let file = file?;
-                let Some(key) = file
+                let key = file
                     .file_name()
                     .to_str()
-                    .and_then(|n| BlobKey::parse(n).ok())
-                else {
-                    continue;
-                };
-                found.push(key);
+                    .and_then(|n| BlobKey::parse(n).ok());
+                if let (Some(key), true) = (key, file.file_type()?.is_file()) {
+                    found.push((key, file.path()));
+                }
             }
         }
     }
-    found.sort();
     Ok(found)
 }
 

@@ -108,21 +108,6 @@ pub async fn thumbnail(
     let Some((_, key)) = message.attachment.as_ref().and_then(|f| f.image.as_ref()) else {
         return Err(ApiError::not_found("thumbnail"));
     };
-    let blobs = state.app.blobs();
-    // The type from the thumbnail's first bytes: JPEG, or PNG where there was transparency.
-    let mut head = [0u8; 8];
-    if let Some(mut reader) = blobs.open(key, 0).await? {
-        let _ = tokio::io::AsyncReadExt::read(&mut reader.bytes, &mut head).await;
-    }
-    serve::respond(
-        blobs.as_ref(),
-        serve::Served {
-            blob: key,
-            content_type: files::thumbnail_type(&head),
-            name: None,
-            inline: true,
-        },
-        request.headers(),
-    )
-    .await
+    // A JPEG, or a PNG where there was transparency: typed by its first bytes.
+    super::pictures::picture(&state, key, request.headers()).await
 }

@@ -96,6 +96,17 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A valid PNG whose header claims 60,000 × 60,000 pixels: a decompression bomb.
+fn bomb_png() -> Vec<u8> {
+    let mut bomb = png(1, 1);
+    let ihdr = bomb.windows(4).position(|w| w == b"IHDR").unwrap();
+    bomb[ihdr + 4..ihdr + 8].copy_from_slice(&60_000u32.to_be_bytes());
+    bomb[ihdr + 8..ihdr + 12].copy_from_slice(&60_000u32.to_be_bytes());
+    let crc = crc32fast::hash(&bomb[ihdr..ihdr + 17]);
+    bomb[ihdr + 17..ihdr + 21].copy_from_slice(&crc.to_be_bytes());
+    bomb
+}
+
 /// Every blob file under the server's files directory (temporary files included).
 fn files_on_disk(data: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
@@ -287,12 +298,7 @@ async fn hostile_files_are_stored_but_never_run() {
 
     // A PNG bomb: a header claiming 60,000 × 60,000 pixels in a few bytes. Refused before
     // decoding, with a reason, and nothing kept.
-    let mut bomb = png(1, 1);
-    let ihdr = bomb.windows(4).position(|w| w == b"IHDR").unwrap();
-    bomb[ihdr + 4..ihdr + 8].copy_from_slice(&60_000u32.to_be_bytes());
-    bomb[ihdr + 8..ihdr + 12].copy_from_slice(&60_000u32.to_be_bytes());
-    let crc = crc32fast::hash(&bomb[ihdr..ihdr + 17]);
-    bomb[ihdr + 17..ihdr + 21].copy_from_slice(&crc.to_be_bytes());
+    let bomb = bomb_png();
     let before = files_on_disk(&server.data_dir()).len();
     let refused = upload(&ada, room, "bomb.png", &bomb, None).await;
     refused.expect_error(422, "unprocessable");
@@ -645,12 +651,7 @@ async fn avatars_and_the_logo_are_made_square_and_served() {
     put_picture(&bob, "/api/me/avatar", b"<svg onload=alert(1)/>")
         .await
         .expect_error(422, "unprocessable");
-    let mut bomb = png(1, 1);
-    let ihdr = bomb.windows(4).position(|w| w == b"IHDR").unwrap();
-    bomb[ihdr + 4..ihdr + 8].copy_from_slice(&60_000u32.to_be_bytes());
-    bomb[ihdr + 8..ihdr + 12].copy_from_slice(&60_000u32.to_be_bytes());
-    let crc = crc32fast::hash(&bomb[ihdr..ihdr + 17]);
-    bomb[ihdr + 17..ihdr + 21].copy_from_slice(&crc.to_be_bytes());
+    let bomb = bomb_png();
     put_picture(&bob, "/api/me/avatar", &bomb)
         .await
         .expect_error(422, "unprocessable");
