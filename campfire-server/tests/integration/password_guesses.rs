@@ -7,11 +7,12 @@ use serde_json::json;
 use crate::common::{Client, Server, two_people};
 
 /// The server's peak resident memory so far, from /proc.
-fn peak_rss_mib(pid: u32) -> u64 {
+/// A memory figure of `/proc/<pid>/status` (`VmHWM:` the peak, `VmRSS:` now), in MiB.
+fn memory_mib(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let kib: u64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .unwrap();
@@ -40,6 +41,9 @@ async fn current_password_guesses_are_limited_per_address() {
 async fn a_flood_of_guesses_from_many_addresses_is_answered_within_bounded_memory() {
     let server = Server::start(&["--trust-proxy"]).await;
     two_people(&server).await;
+    // What the server holds before the flood: its code (a debug binary's pages count, and grow
+    // with every library linked) and its state. The flood is judged by what it adds.
+    let before = memory_mib(server.pid(), "VmRSS:");
     let guesses = (0..96u8).map(|i| {
         let client = Client::anonymous(server.addr);
         async move {
@@ -56,7 +60,13 @@ async fn a_flood_of_guesses_from_many_addresses_is_answered_within_bounded_memor
     });
     let statuses = futures_util::future::join_all(guesses).await;
     assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
-    // One argon2 computation holds 19 MiB: 96 at once would take 1.8 GiB.
-    let peak = peak_rss_mib(server.pid());
-    assert!(peak < 400, "the server's memory peaked at {peak} MiB");
+    // One argon2 computation holds 19 MiB: 96 at once would add 1.8 GiB. At most one per core
+    // runs (8 at most: 152 MiB); the 96 requests in flight and their connections add about
+    // 200 MiB more in a debug build (measured: 215–236 MiB in all on 2 cores).
+    let peak = memory_mib(server.pid(), "VmHWM:");
+    let added = peak.saturating_sub(before);
+    assert!(
+        added < 500,
+        "the flood added {added} MiB (from {before} MiB to a peak of {peak} MiB)"
+    );
 }

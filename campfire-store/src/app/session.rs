@@ -247,31 +247,91 @@ impl App {
 /// The argon2 computations that may run at once: one per core (at most 8). Each takes 19 MiB and
 /// a core for tens of milliseconds; the rest wait their turn as futures, which cost next to
 /// nothing, so a flood of password guesses from many addresses costs time, not memory (F7).
-fn argon2_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        tokio::sync::Semaphore::new(cores.clamp(1, 8))
-    })
+fn argon2_slots() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    cores.clamp(1, 8)
 }
 
-/// Hashes a new password on a blocking thread (argon2id takes tens of milliseconds and 19 MiB),
+type Argon2Job = Box<dyn FnOnce() + Send>;
+
+/// The threads argon2 runs on: one per slot, for the life of the process. On tokio's blocking
+/// pool each computation could land on another thread, and the allocator keeps a thread's freed
+/// 19 MiB for that thread: a flood of guesses grew the server by 250–300 MiB although only two
+/// computations ran at once. The same few threads reuse the same memory. `None` when no thread
+/// could be started (then the blocking pool does the work).
+fn argon2_threads() -> Option<&'static std::sync::mpsc::SyncSender<Argon2Job>> {
+    static JOBS: std::sync::OnceLock<Option<std::sync::mpsc::SyncSender<Argon2Job>>> =
+        std::sync::OnceLock::new();
+    JOBS.get_or_init(|| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Argon2Job>(0);
+        let receive = std::sync::Arc::new(std::sync::Mutex::new(receive));
+        let mut started = 0;
+        for n in 0..argon2_slots() {
+            let receive = receive.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while taking a job, not while running it.
+                        let job = match receive.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if spawned.is_ok() {
+                started += 1;
+            }
+        }
+        (started > 0).then_some(send)
+    })
+    .as_ref()
+}
+
+/// Runs `work` on an argon2 thread as soon as one is free, and waits for its answer. Waiting
+/// for a turn is a future (the semaphore), so a thousand waiting guesses hold no thread.
+async fn on_argon2_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(argon2_slots()));
+    // The semaphore is never closed, so acquiring cannot fail.
+    let _turn = turns.acquire().await.ok();
+    let Some(jobs) = argon2_threads() else {
+        return tokio::task::spawn_blocking(work).await.ok();
+    };
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    let job: Argon2Job = Box::new(move || {
+        let _ = answer.send(work());
+    });
+    // A rendezvous channel: with a turn, a thread is free, so handing the job over is at once
+    // (done off the runtime all the same, as it may block).
+    let jobs = jobs.clone();
+    tokio::task::spawn_blocking(move || jobs.send(job))
+        .await
+        .ok()?
+        .ok()?;
+    answered.await.ok()
+}
+
+/// Hashes a new password on an argon2 thread (argon2id takes tens of milliseconds and 19 MiB),
 /// with a fresh salt.
 pub async fn hash_password(plain: String) -> AppResult<String> {
     let salt = random::bytes::<16>()?;
-    // The semaphore is never closed, so acquiring cannot fail.
-    let _slot = argon2_slots().acquire().await.ok();
-    tokio::task::spawn_blocking(move || password::hash(&plain, salt))
+    on_argon2_thread(move || password::hash(&plain, salt))
         .await
-        .map_err(|e| AppError::Store(StoreError::Backend(Box::new(e))))?
+        .ok_or_else(|| AppError::Refused("passwords cannot be checked right now"))?
         .map_err(AppError::from)
 }
 
-/// Verifies a password on a blocking thread. Without a stored hash (unknown email, bot) it
+/// Verifies a password on an argon2 thread. Without a stored hash (unknown email, bot) it
 /// verifies against a throw-away hash anyway and answers false, so both answers take as long.
 pub async fn verify_password(plain: String, stored: Option<String>) -> bool {
-    let _slot = argon2_slots().acquire().await.ok();
-    tokio::task::spawn_blocking(move || {
+    on_argon2_thread(move || {
         let matched = password::verify(&plain, stored.as_deref().unwrap_or_else(|| dummy_hash()));
         matched && stored.is_some()
     })
