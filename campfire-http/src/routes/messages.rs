@@ -24,29 +24,34 @@ use campfire_domain::sanitize::{mention_chips, message_body};
 /// Messages per history page (M3).
 pub const PAGE: u32 = 40;
 
-/// Sanitises a message body. Too much HTML is `413` (docs/api.md: 64 KiB of message HTML);
+/// Why a body was refused: too much HTML is `413` (docs/api.md: 2 MiB of message HTML);
 /// anything else wrong with it (blank) is `422`.
-fn body_of(html: &str) -> ApiResult<campfire_domain::MessageBody> {
-    message_body(html).map_err(|error| match error {
+fn refused(error: campfire_domain::ValueError) -> ApiError {
+    match error {
         campfire_domain::ValueError::TooLong { .. } => {
             ApiError::new(crate::ErrorCode::PayloadTooLarge, error.to_string())
         }
         other => other.into(),
-    })
+    }
 }
 
-/// A message body from the wire: sanitised, with its mention chips (M5) read out.
-pub fn draft(html: &str) -> ApiResult<Draft> {
-    let body = body_of(html)?;
+/// A sanitised body with its mention chips (M5) read out.
+fn with_chips(body: campfire_domain::MessageBody) -> Draft {
     let chips = mention_chips(body.html());
-    Ok(Draft { body, chips })
+    Draft { body, chips }
+}
+
+/// A message body from the wire: sanitised, with its mention chips read out.
+pub fn draft(html: &str) -> ApiResult<Draft> {
+    message_body(html).map(with_chips).map_err(refused)
 }
 
 /// A file's caption (M9): like a message body, except that a blank one is no caption.
 pub fn caption(html: &str) -> ApiResult<Option<Draft>> {
     match message_body(html) {
+        Ok(body) => Ok(Some(with_chips(body))),
         Err(campfire_domain::ValueError::Blank { .. }) => Ok(None),
-        _ => draft(html).map(Some),
+        Err(error) => Err(refused(error)),
     }
 }
 
