@@ -176,9 +176,36 @@ where
             return;
         }
         let affected = self.presence.rooms_of(conn).into_iter().chain(room.clone());
+        let emitted_before = self.outputs.len();
         self.ephemeral_change(affected.collect(), |hub| {
-            hub.presence.focus(conn, &user, room);
+            hub.presence.focus(conn, &user, room.clone());
         });
+        // R5: whoever opens a room learns who is in it. When the room's set did not change (the
+        // user was already counted there, say by the socket of the page before a reload), no
+        // update went out, so this connection gets the room's sets on its own.
+        let Some(room) = room else {
+            return;
+        };
+        let told = self
+            .outputs
+            .iter()
+            .skip(emitted_before)
+            .any(|o| matches!(o, Output::Presence { room: r, .. } if *r == room));
+        if !told {
+            self.outputs.push_back(Output::Presence {
+                users: self.presence.looking_at(&room),
+                room: room.clone(),
+                conns: vec![conn],
+            });
+            let typing = self.presence.typing_in(&room);
+            if !typing.is_empty() {
+                self.outputs.push_back(Output::Typing {
+                    room,
+                    users: typing,
+                    conns: vec![conn],
+                });
+            }
+        }
     }
 
     /// The user of `conn` is typing in `room`, for the typing timeout unless renewed. Counts as

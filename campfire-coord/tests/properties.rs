@@ -130,6 +130,9 @@ struct World {
     clients: Vec<Client>,
     owner: BTreeMap<ConnId, usize>,
     next_conn: ConnId,
+    /// The room a connection just focused, if the hub should take it (R5: it is then told who
+    /// is there, even when the room's set did not change).
+    focused: Option<(Room, ConnId)>,
 }
 
 impl World {
@@ -152,6 +155,7 @@ impl World {
             clients: Vec::new(),
             owner: BTreeMap::new(),
             next_conn: 1,
+            focused: None,
         }
     }
 
@@ -353,6 +357,7 @@ impl World {
                 client.last_heard = now;
                 if allowed {
                     client.focus = room;
+                    w.focused = room.map(|r| (r, conn));
                 }
                 BTreeMap::new()
             },
@@ -450,7 +455,15 @@ impl World {
                 expected_presence.push((*room, users.clone(), conns));
             }
         }
+        if let Some((room, conn)) = self.focused.take()
+            && live_after.contains(&conn)
+            && !expected_presence.iter().any(|(r, ..)| *r == room)
+        {
+            let users = presence_after.get(&room).cloned().unwrap_or_default();
+            expected_presence.push((room, users, vec![conn]));
+        }
         presence_outputs.sort();
+        expected_presence.sort();
         assert_eq!(presence_outputs, expected_presence, "presence outputs");
 
         self.check_invariants(&presence_after);

@@ -61,10 +61,27 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let message = sentence(&self.message);
         let body =
-            serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.message } });
+            serde_json::json!({ "error": { "code": self.code.as_str(), "message": message } });
         (status, Json(body)).into_response()
     }
+}
+
+/// What a person reads: errors are written the Rust way ("that email address is already in
+/// use", as `Display` and the logs have them) and answered as a sentence ("That email address is
+/// already in use."), the one place that turns the one into the other.
+fn sentence(message: &str) -> String {
+    let message = message.trim();
+    let mut chars = message.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out: String = first.to_uppercase().chain(chars).collect();
+    if !out.ends_with(['.', '!', '?', '…']) {
+        out.push('.');
+    }
+    out
 }
 
 impl From<StoreError> for ApiError {
@@ -89,7 +106,7 @@ impl From<AppError> for ApiError {
             AppError::Denied(denied) => denied.into(),
             AppError::Invalid(invalid) => invalid.into(),
             AppError::Refused(why) => ApiError::new(ErrorCode::Unprocessable, why),
-            error @ AppError::CurrentPasswordNeeded => {
+            error @ (AppError::CurrentPasswordNeeded | AppError::CurrentPasswordWrong) => {
                 ApiError::new(ErrorCode::Forbidden, error.to_string())
             }
             AppError::Store(store) => store.into(),
@@ -117,5 +134,26 @@ impl From<Denied> for ApiError {
             Denied::NotFound => ApiError::not_found("room"),
             Denied::Forbidden => ApiError::forbidden(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn messages_are_answered_as_sentences() {
+        assert_eq!(
+            sentence("that email and password didn't work"),
+            "That email and password didn't work."
+        );
+        assert_eq!(
+            sentence("too many sign-in attempts; try again in a few minutes"),
+            "Too many sign-in attempts; try again in a few minutes."
+        );
+        assert_eq!(sentence("Already a sentence."), "Already a sentence.");
+        assert_eq!(sentence("did you mean it?"), "Did you mean it?");
+        assert_eq!(sentence("ünïcode first"), "Ünïcode first.");
+        assert_eq!(sentence(""), "");
     }
 }

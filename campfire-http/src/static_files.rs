@@ -1,7 +1,9 @@
 //! The embedded browser app and the project's own assets, with content types and cache headers.
+//! The app's text files are embedded also as brotli and gzip (made by the front end's build,
+//! `frontend/build-plugins.ts`) and sent that way to browsers that accept it.
 
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, Method, StatusCode, Uri};
+use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -22,7 +24,7 @@ struct App;
 struct Media;
 
 /// Serves a file of the app or the assets, or the app's index for client-side routes.
-pub async fn serve(method: Method, uri: Uri) -> Response {
+pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return ApiError::not_found("page").into_response();
     }
@@ -39,18 +41,93 @@ pub async fn serve(method: Method, uri: Uri) -> Response {
         } else {
             "no-cache"
         };
-        return file(asset, cache);
+        return app_file(path, asset, cache, &headers);
     }
     if path.starts_with("api/") || path.starts_with("assets/") || path.starts_with("static/") {
         return ApiError::not_found("file").into_response();
     }
     match App::get("index.html") {
-        Some(index) => file(index, "no-cache"),
+        Some(index) => app_file("index.html", index, "no-cache", &headers),
         None => (
             StatusCode::NOT_FOUND,
             "the browser app is missing from this build",
         )
             .into_response(),
+    }
+}
+
+/// A file of the app, precompressed when the browser takes it so and the build made it.
+fn app_file(
+    path: &str,
+    plain: rust_embed::EmbeddedFile,
+    cache: &'static str,
+    headers: &HeaderMap,
+) -> Response {
+    let accepted = Accepted::from(headers);
+    let variants = [("br", "br", accepted.brotli), ("gzip", "gz", accepted.gzip)];
+    for (encoding, suffix, wanted) in variants {
+        if !wanted {
+            continue;
+        }
+        let Some(packed) = App::get(&format!("{path}.{suffix}")) else {
+            continue;
+        };
+        let mut response = file(packed, cache);
+        let headers = response.headers_mut();
+        // The type is the plain file's, not that of `.br`/`.gz`.
+        if let Ok(mime) = HeaderValue::from_str(plain.metadata.mimetype()) {
+            headers.insert(CONTENT_TYPE, mime);
+        }
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+        return response;
+    }
+    let compressible = App::get(&format!("{path}.gz")).is_some();
+    let mut response = file(plain, cache);
+    if compressible {
+        response
+            .headers_mut()
+            .insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    response
+}
+
+/// Which of our two encodings `Accept-Encoding` allows (`q=0` refuses one; `*` allows both).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Accepted {
+    brotli: bool,
+    gzip: bool,
+}
+
+impl From<&HeaderMap> for Accepted {
+    fn from(headers: &HeaderMap) -> Accepted {
+        // Each coding named, with whether its weight allows it.
+        let codings: Vec<(String, bool)> = headers
+            .get_all(ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|item| {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                let refused = parts.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                (name, !refused)
+            })
+            .collect();
+        let allows = |names: &[&str]| {
+            let named = codings.iter().find(|(n, _)| names.contains(&n.as_str()));
+            let any = codings.iter().find(|(n, _)| n == "*");
+            named.or(any).is_some_and(|(_, yes)| *yes)
+        };
+        Accepted {
+            brotli: allows(&["br"]),
+            gzip: allows(&["gzip", "x-gzip"]),
+        }
     }
 }
 
@@ -63,4 +140,41 @@ fn file(file: rust_embed::EmbeddedFile, cache: &'static str) -> Response {
     }
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(value: &str) -> Accepted {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        Accepted::from(&headers)
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        let both = Accepted {
+            brotli: true,
+            gzip: true,
+        };
+        assert_eq!(accepted("gzip, deflate, br, zstd"), both);
+        assert_eq!(
+            accepted("gzip;q=1.0, br;q=0"),
+            Accepted {
+                brotli: false,
+                gzip: true
+            }
+        );
+        assert_eq!(accepted("*"), both);
+        assert_eq!(
+            accepted("*;q=0.5, gzip;q=0"),
+            Accepted {
+                brotli: true,
+                gzip: false
+            }
+        );
+        assert_eq!(accepted("identity"), Accepted::default());
+        assert_eq!(Accepted::from(&HeaderMap::new()), Accepted::default());
+    }
 }

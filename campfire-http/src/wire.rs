@@ -22,6 +22,8 @@ pub struct UserJson {
     #[ts(type = "\"member\" | \"administrator\" | \"bot\"")]
     pub role: &'static str,
     pub active: bool,
+    /// Banned (A8): told to administrators only (the profile's Unban), false for others.
+    pub banned: bool,
     pub bio: String,
     pub initials: String,
     pub color: &'static str,
@@ -39,6 +41,7 @@ impl UserJson {
             name: user.name.to_string(),
             role: user.role.as_str(),
             active: user.is_active(),
+            banned: show_email && user.status == campfire_domain::UserStatus::Banned,
             bio: user.bio.as_str().to_owned(),
             initials: initials(user.name.as_str()),
             color: avatar_colour(user.id),

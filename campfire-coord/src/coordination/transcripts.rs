@@ -308,7 +308,9 @@ fn presence_appears_on_focus_and_clears_on_disconnect() {
           presence r1 [alice] to [c1, c2, c3]
         @2 focus c2 r1
           presence r1 [alice, bob] to [c1, c2, c3]
+        // alice is already counted through c1: the set is unchanged, but c3 is told who is here
         @3 focus c3 r1
+          presence r1 [alice, bob] to [c3]
         // alice is not a member of r2: ignored
         @3 focus c1 r2
         looking-at r1

@@ -29,6 +29,17 @@ pub async fn show(State(state): State<AppState>, authed: Authed) -> ApiResult<Re
     Ok(Json(json!({ "account": AccountJson::from(&account), "join_path": format!("/join/{}", account.join_code) })).into_response())
 }
 
+/// A2: the join link, for everyone signed in to share (as in the original, where every member
+/// sees it in All Talk); only administrators make a new one.
+pub async fn join_link(State(state): State<AppState>, _signed_in: Authed) -> ApiResult<Response> {
+    let account = state
+        .store
+        .account()
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    Ok(Json(json!({ "join_path": format!("/join/{}", account.join_code) })).into_response())
+}
+
 /// A11.
 pub async fn update(
     State(state): State<AppState>,

@@ -123,6 +123,13 @@ fn api() -> Table {
             Account(Action::BanUser),
             people::unban,
         )
+        .at(
+            M::Get,
+            "/banned_users",
+            Account(Action::BanUser),
+            people::banned,
+        )
+        .at(M::Get, "/join_link", SignedIn, account::join_link)
         .at(M::Patch, "/me", SignedIn, people::update_me)
         .at(M::Put, "/me/avatar", SignedIn, pictures::put_mine)
         .at(M::Delete, "/me/avatar", SignedIn, pictures::delete_mine)

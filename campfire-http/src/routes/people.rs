@@ -30,6 +30,21 @@ pub async fn users(State(state): State<AppState>, authed: Authed) -> ApiResult<R
     Ok(Json(json!({ "users": users })).into_response())
 }
 
+/// A8: the banned people, for administrators to find and unban after a reload.
+pub async fn banned(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    campfire_domain::authorize(&authed.actor(), &campfire_domain::Action::BanUser)?;
+    let mut users: Vec<UserJson> = state
+        .store
+        .users()
+        .await?
+        .iter()
+        .filter(|u| u.status == campfire_domain::UserStatus::Banned)
+        .map(|u| UserJson::new(u, true))
+        .collect();
+    users.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Json(json!({ "users": users })).into_response())
+}
+
 /// A profile; my own includes my rooms and their bells.
 pub async fn user(
     State(state): State<AppState>,

@@ -882,10 +882,10 @@ async fn every_route_answers_every_caller_as_the_policy_says_and_leaks_nothing()
                             let text = resp.text();
                             (200..300).contains(&resp.status)
                                 || (resp.status == 404
-                                    && (text.contains("file not found")
-                                        || text.contains("thumbnail not found")
-                                        || text.contains("avatar not found")
-                                        || text.contains("preview image not found")))
+                                    && (text.contains("File not found.")
+                                        || text.contains("Thumbnail not found.")
+                                        || text.contains("Avatar not found.")
+                                        || text.contains("Preview image not found.")))
                         } else {
                             (200..300).contains(&resp.status)
                         }
@@ -977,7 +977,7 @@ async fn the_listed_routes_are_the_routed_ones() {
         if resp.status == 404 {
             let body = resp.json();
             assert_ne!(
-                body["error"]["message"], "route not found",
+                body["error"]["message"], "Route not found.",
                 "{} {path} is listed but not routed: {body}",
                 route.method
             );

@@ -18,6 +18,7 @@ mod common;
 mod integration {
     mod access_control;
     mod acme;
+    mod app_assets;
     mod authorization_matrix;
     mod bad_input;
     mod battery_churn;

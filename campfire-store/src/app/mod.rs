@@ -71,9 +71,12 @@ pub enum AppError {
     /// A request that makes no sense for who asks it (demoting yourself, banning yourself).
     #[error("{0}")]
     Refused(&'static str),
-    /// Changing one's email or password needs the current password, and it was missing or wrong.
-    #[error("your current password is needed to change your email or password")]
+    /// Changing one's email or password needs the current password, and none was given.
+    #[error("type your current password to change your email or password")]
     CurrentPasswordNeeded,
+    /// Changing one's email or password needs the current password, and this was not it.
+    #[error("that isn't your current password")]
+    CurrentPasswordWrong,
     /// The store failed or refused (not found, a conflict).
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -193,9 +193,13 @@ impl App {
             .is_some_and(|e| Some(e) != user.email.as_ref())
             || new_password.is_some();
         if sensitive {
-            let stored = self.store.password_hash(user.id).await?;
-            if !verify_password(check.current.unwrap_or_default(), stored).await {
+            let current = check.current.unwrap_or_default();
+            if current.is_empty() {
                 return Err(AppError::CurrentPasswordNeeded);
+            }
+            let stored = self.store.password_hash(user.id).await?;
+            if !verify_password(current, stored).await {
+                return Err(AppError::CurrentPasswordWrong);
             }
         }
         let new_hash = match new_password {

@@ -138,6 +138,8 @@ export const api = {
   deactivate: (id: number) => request<void>("POST", `/api/users/${id}/deactivate`),
   ban: (id: number) => request<void>("POST", `/api/users/${id}/ban`),
   unban: (id: number) => request<void>("POST", `/api/users/${id}/unban`),
+  joinLink: () => request<{ join_path: string }>("GET", "/api/join_link"),
+  bannedUsers: () => request<{ users: User[] }>("GET", "/api/banned_users"),
 
   account: () => request<{ account: Account; join_path: string }>("GET", "/api/account"),
   updateAccount: (body: Partial<Account>) => request<{ account: Account }>("PATCH", "/api/account", body),

@@ -3,7 +3,11 @@
 
 export type Involvement = "everything" | "mentions" | "nothing" | "invisible";
 
-export type UserJson = { id: number, name: string, role: "member" | "administrator" | "bot", active: boolean, bio: string, initials: string, color: string, avatar_url: string | null, email?: string, };
+export type UserJson = { id: number, name: string, role: "member" | "administrator" | "bot", active: boolean, 
+/**
+ * Banned (A8): told to administrators only (the profile's Unban), false for others.
+ */
+banned: boolean, bio: string, initials: string, color: string, avatar_url: string | null, email?: string, };
 
 export type AccountJson = { name: string, custom_css: string, only_admins_create_rooms: boolean, 
 /**

@@ -171,7 +171,7 @@ export function ensureUser(id: number) {
 function applyIncoming(frame: ServerFrame, source: "socket" | "relay") {
   const before = store.getState();
   const fresh = frame.type === "event" && frame.seq > before.lastSeq;
-  store.dispatch({ type: "frame", frame });
+  store.dispatch({ type: "frame", frame }, { later: true });
   if (!fresh || frame.type !== "event") return;
   const e = frame.event;
   const me = before.me?.id;

@@ -7,6 +7,7 @@ export function user(id: number, name = `User ${id}`, extra: Partial<User> = {})
     name,
     role: "member",
     active: true,
+    banned: false,
     bio: "",
     initials: name.split(/\s+/).map((w) => w[0]).join("").toUpperCase(),
     color: "#AF2E1B",

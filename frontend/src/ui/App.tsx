@@ -9,6 +9,7 @@ import { useAppState } from "../state/store";
 import { FirstRun, Join, SignIn, Transfer } from "./auth";
 import { Loading } from "./common";
 import { Shell, Home, NotFound } from "./Shell";
+import { pageTitle, useScreenName } from "./pageTitle";
 import { RoomScreen } from "./room/RoomScreen";
 
 // Screens away from the chat itself load on demand.
@@ -165,14 +166,15 @@ function CustomCss() {
   return <style data-campfire="custom-css">{css}</style>;
 }
 
-/** Unread rooms in the page title and the app badge. */
+/** The screen and unread rooms in the page title; unread rooms in the app badge. */
 function TitleAndBadge() {
   const count = useAppState(unreadCount);
   const name = useAppState((s) => s.account?.name || "Campfire");
   const signedIn = useAppState((s) => !!s.me);
+  const screen = useScreenName();
   useEffect(() => {
     const n = signedIn ? count : 0;
-    document.title = n > 0 ? `(${n}) ${name}` : name;
+    document.title = pageTitle(screen, name, n);
     const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
     try {
       if (n > 0) nav.setAppBadge?.(n)?.catch(() => {});
@@ -180,6 +182,6 @@ function TitleAndBadge() {
     } catch {
       // Not supported.
     }
-  }, [count, name, signedIn]);
+  }, [count, name, signedIn, screen]);
   return null;
 }

@@ -1,6 +1,6 @@
 // The signed-in layout: main column on the left, the frosted sidebar on the right
 // (an off-canvas panel under 800px), the reconnecting banner and the skip link.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, Navigate, Outlet, useLocation } from "react-router";
 import { useAppState } from "../state/store";
 import { Sidebar } from "./sidebar";
@@ -17,17 +17,38 @@ export function Shell() {
     setOpen(false);
   }, [location.pathname]);
 
+  // The off-canvas sidebar is a modal panel: the page behind it is inert while it is open, so
+  // focus stays in it, and closing it (Esc, the scrim, its close button) gives focus back to the
+  // button that opened it. Navigating from it lets the new screen take focus instead.
+  const opener = useRef<HTMLElement | null>(null);
+  const openSidebar = () => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setOpen(true);
+  };
+  const closeSidebar = () => {
+    setOpen(false);
+    opener.current?.focus();
+    opener.current = null;
+  };
+
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") setOpen(false);
+      if (e.key === "Escape") closeSidebar();
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    // Widening the window past the off-canvas breakpoint closes the panel.
+    const wide = window.matchMedia?.("(min-width: 800px)");
+    const onWide = () => wide?.matches && setOpen(false);
+    wide?.addEventListener?.("change", onWide);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      wide?.removeEventListener?.("change", onWide);
+    };
   }, [open]);
 
   return (
-    <ShellContext.Provider value={{ openSidebar: () => setOpen(true) }}>
+    <ShellContext.Provider value={{ openSidebar }}>
       <div className={`app ${open ? "app--sidebar-open" : ""}`}>
         <a className="skip-link" href="#main">
           Skip to content
@@ -37,11 +58,11 @@ export function Shell() {
             <span className="spinner__dot" aria-hidden="true" /> Reconnecting…
           </div>
         ) : null}
-        <main id="main" className="app__main" tabIndex={-1}>
+        <main id="main" className="app__main" tabIndex={-1} inert={open || undefined}>
           <Outlet />
         </main>
-        <div className="scrim" hidden={!open} onClick={() => setOpen(false)} aria-hidden="true" />
-        <Sidebar open={open} onClose={() => setOpen(false)} />
+        <div className="scrim" hidden={!open} onClick={closeSidebar} aria-hidden="true" />
+        <Sidebar open={open} onClose={closeSidebar} />
       </div>
     </ShellContext.Provider>
   );

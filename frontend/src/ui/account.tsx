@@ -166,6 +166,17 @@ function People() {
   const [error, setError] = useState("");
   const [banned, setBanned] = useState<User[]>([]);
   const [confirm, confirmDialog] = useConfirm();
+  // A8: banned people stay listed, with Unban, also after a reload.
+  useEffect(() => {
+    let live = true;
+    api
+      .bannedUsers()
+      .then((r) => live && setBanned(r.users))
+      .catch((e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, []);
   const people = Object.values(users)
     .filter((u) => u.active && u.role !== "bot")
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -247,7 +258,7 @@ function People() {
                         await run(async () => {
                           await api.ban(u.id);
                           store.dispatch({ type: "userUpsert", user: { ...u, active: false } });
-                          setBanned((b) => [...b, u]);
+                          setBanned((b) => [...b, { ...u, active: false, banned: true }].sort((x, y) => x.name.localeCompare(y.name)));
                         });
                     }}
                   >
@@ -261,17 +272,19 @@ function People() {
       </ul>
       {banned.length ? (
         <>
-          <h3 className="section-subtitle">Banned just now</h3>
+          <h3 className="section-subtitle">Banned</h3>
           <ul className="admin-list">
             {banned.map((u) => (
               <li key={u.id} className="admin-list__row">
-                <span className="admin-list__who">
+                <Link to={`/users/${u.id}`} className="admin-list__who">
                   <Avatar user={u} size={28} />
-                  {u.name}
-                </span>
+                  <span>{u.name}</span>
+                  {u.email ? <span className="muted admin-list__email">{u.email}</span> : null}
+                </Link>
                 <button
                   type="button"
                   className="btn btn--small"
+                  aria-label={`Unban ${u.name}`}
                   onClick={() =>
                     void run(async () => {
                       await api.unban(u.id);

@@ -1,12 +1,14 @@
 // First run (A1), joining by link (A2), signing in (A3) and session transfer (A5).
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { api, errorMessage } from "../api/client";
 import { loadAll } from "../app/controller";
 import { useAppState } from "../state/store";
 import { ErrorNote, Field, Loading } from "./common";
+import { usePageTitle } from "./pageTitle";
 
 function NameTag({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
+  usePageTitle(title);
   return (
     <div className="center-screen">
       <main id="main" className="name-tag">
@@ -148,6 +150,7 @@ export function SignIn() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (me) navigate(safeNext(params.get("next")), { replace: true });
   }, [me, navigate, params]);
@@ -161,11 +164,16 @@ export function SignIn() {
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);
+      // The button was disabled under the caret; give focus back to the form, on the password
+      // (the usual mistake), selected so it can be typed again.
+      const field = form.current?.querySelector<HTMLInputElement>('input[name="password"]');
+      field?.focus();
+      field?.select();
     }
   };
   return (
     <NameTag title="Sign in" subtitle="Welcome back to the campfire.">
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={submit} noValidate ref={form}>
         <Field label="Email address" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         <ErrorNote>{error}</ErrorNote>

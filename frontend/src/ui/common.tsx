@@ -2,6 +2,7 @@
 import {
   useCallback, useEffect, useId, useRef, useState, type ReactNode, type InputHTMLAttributes, type TextareaHTMLAttributes,
 } from "react";
+import { usePageTitle } from "./pageTitle";
 import { useNavigate } from "react-router";
 import type { User } from "../api/types";
 import { BackIcon, BotIcon, CopyIcon, QrIcon, ShareIcon } from "./icons";
@@ -273,43 +274,43 @@ export function CopyButton({ text, label = "Copy", copiedLabel = "Copied" }: { t
   );
 }
 
+/** The system's share sheet; only where there is one (a phone), since Copy is beside it. */
 export function ShareButton({ url, title }: { url: string; title: string }) {
   const nav = navigator as Navigator & { share?: (d: ShareData) => Promise<void> };
-  const [note, setNote] = useState("");
+  if (typeof nav.share !== "function") return null;
   return (
     <button
       type="button"
       className="btn btn--small"
       onClick={async () => {
-        if (typeof nav.share === "function") {
-          try {
-            await nav.share({ title, url });
-          } catch {
-            // Cancelled.
-          }
-        } else if (await copyText(url)) {
-          setNote("Sharing isn't available here, so the link was copied");
-          setTimeout(() => setNote(""), 2500);
+        try {
+          await nav.share?.({ title, url });
+        } catch {
+          // Cancelled.
         }
       }}
     >
       <ShareIcon size={16} />
-      <span aria-live="polite">{note || "Share"}</span>
+      <span>Share</span>
     </button>
   );
 }
 
 /**
  * A QR code drawn as SVG from the code's module matrix: dark on white (what
- * scanners read best), no data: URL, so it works under a strict CSP.
+ * scanners read best), no data: URL, so it works under a strict CSP. Made for a
+ * phone's camera pointed at a screen: level L error correction (a screen is not
+ * torn or smudged, and L needs the fewest modules for a long link), at least
+ * 4 px per module, and the 4-module quiet zone the standard asks for.
  */
-export function QrCode({ text, label, size = 184 }: { text: string; label: string; size?: number }) {
+const QR_QUIET = 4;
+export function QrCode({ text, label }: { text: string; label: string }) {
   const [qr, setQr] = useState<{ n: number; d: string } | null>(null);
   useEffect(() => {
     let live = true;
     import("qrcode")
       .then((QRCode) => {
-        const m = QRCode.create(text, { errorCorrectionLevel: "M" }).modules;
+        const m = QRCode.create(text, { errorCorrectionLevel: "L" }).modules;
         let d = "";
         for (let y = 0; y < m.size; y++) for (let x = 0; x < m.size; x++) if (m.get(y, x)) d += `M${x} ${y}h1v1h-1z`;
         if (live) setQr({ n: m.size, d });
@@ -319,17 +320,21 @@ export function QrCode({ text, label, size = 184 }: { text: string; label: strin
       live = false;
     };
   }, [text]);
-  if (!qr) return <div className="qr qr--empty" style={{ width: size, height: size }} aria-hidden="true" />;
+  const side = qr ? qr.n + 2 * QR_QUIET : 0;
+  const size = Math.max(200, side * 4);
+  if (!qr) return <div className="qr qr--empty" style={{ width: 200, height: 200 }} aria-hidden="true" />;
   return (
-    <svg className="qr" role="img" aria-label={label} width={size} height={size} viewBox={`-1 -1 ${qr.n + 2} ${qr.n + 2}`} shapeRendering="crispEdges">
-      <rect x={-1} y={-1} width={qr.n + 2} height={qr.n + 2} fill="#ffffff" />
+    <svg className="qr" role="img" aria-label={label} width={size} height={size} viewBox={`${-QR_QUIET} ${-QR_QUIET} ${side} ${side}`} shapeRendering="crispEdges">
+      <rect x={-QR_QUIET} y={-QR_QUIET} width={side} height={side} fill="#ffffff" />
       <path d={qr.d} fill="#221c17" />
     </svg>
   );
 }
 
 /** A link with copy, share and a QR code that opens on demand. */
-export function LinkShare({ url, title, qrLabel }: { url: string; title: string; qrLabel: string }) {
+export function LinkShare({ url: pathOrUrl, title, qrLabel }: { url: string; title: string; qrLabel: string }) {
+  // Whatever the server gave (a path or a URL), what leaves this device is absolute (A2, A5).
+  const url = absoluteUrl(pathOrUrl);
   const [showQr, setShowQr] = useState(false);
   const id = useId();
   return (
@@ -374,6 +379,7 @@ export function BackButton({ fallback = "/" }: { fallback?: string }) {
 export function Panel({
   title, children, back, wide, actions,
 }: { title: string; children: ReactNode; back?: string | false; wide?: boolean; actions?: ReactNode }) {
+  usePageTitle(title);
   return (
     <div className={`panel ${wide ? "panel--wide" : ""}`}>
       <header className="panel__header">

@@ -78,12 +78,34 @@ export function Profile() {
               <a href={`mailto:${user.email}`}>{user.email}</a>
             </p>
           ) : null}
-          {!user.active ? <p className="muted">{user.name.split(" ")[0]} is no longer here.</p> : null}
+          {!user.active ? (
+            <p className="muted">
+              {user.name.split(" ")[0]} {user.banned ? "is banned." : "is no longer here."}
+            </p>
+          ) : null}
         </div>
       </div>
       {user.active && user.role !== "bot" ? (
         <button type="button" className="btn btn--primary" onClick={ping}>
           <PingIcon size={18} /> Ping {user.name.split(" ")[0]}
+        </button>
+      ) : null}
+      {me?.role === "administrator" && user.banned ? (
+        <button
+          type="button"
+          className="btn"
+          onClick={async () => {
+            setError("");
+            try {
+              await api.unban(user.id);
+              const r = await api.user(user.id);
+              setUser(r.user);
+            } catch (e) {
+              setError(errorMessage(e));
+            }
+          }}
+        >
+          Unban {user.name.split(" ")[0]}
         </button>
       ) : null}
       <ErrorNote>{error}</ErrorNote>
@@ -153,10 +175,37 @@ export function MyProfile() {
         <CredentialsForm me={me} />
       </div>
       <MyRooms />
+      <InviteLink />
       <TransferLink />
       <Sessions />
       <SignOut />
     </Panel>
+  );
+}
+
+/** A2: every member can invite; the link is the account's join link. */
+function InviteLink() {
+  const [path, setPath] = useState<string | null>(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    let live = true;
+    api
+      .joinLink()
+      .then((r) => live && setPath(r.join_path))
+      .catch((e) => live && setError(errorMessage(e)));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <section className="section" aria-labelledby="invite-title">
+      <h2 id="invite-title" className="section-title">
+        Invite people
+      </h2>
+      <p className="muted">Anyone with this link can join this Campfire and will land in every open room.</p>
+      {path ? <LinkShare url={path} title="Join link" qrLabel="QR code of the join link" /> : error ? null : <Loading label="Loading the join link…" />}
+      <ErrorNote>{error}</ErrorNote>
+    </section>
   );
 }
 

@@ -71,8 +71,11 @@ function SearchEnabled() {
       .catch(() => setRecent([]));
   }, []);
 
+  // The box follows the URL (back button, a recent search), but only when the query changes:
+  // a filter changed after typing must not throw the typed text away (S1).
+  useEffect(() => setInput(q), [q]);
+
   useEffect(() => {
-    setInput(q);
     if (!q.trim()) {
       setAnswer(null);
       return;
@@ -114,10 +117,13 @@ function SearchEnabled() {
       .catch((e) => setError(errorMessage(e)));
   };
 
+  // A filter applies to what is in the box, typed or not.
   const setFilter = (name: (typeof FILTERS)[number], value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
+    const typed = input.trim();
+    if (typed) next.set("q", typed);
     setParams(next, { replace: true });
   };
 
@@ -187,7 +193,7 @@ function SearchEnabled() {
       {recent.length ? (
         <div className="chips" aria-label="Recent searches" role="group">
           {recent.map((r) => (
-            <button key={r} type="button" className="chip" onClick={() => go(r)}>
+            <button key={r} type="button" className="chip" title={r} onClick={() => go(r)}>
               {r}
             </button>
           ))}
@@ -200,7 +206,7 @@ function SearchEnabled() {
       <ErrorNote>{error}</ErrorNote>
       {answer && !loading ? (
         <>
-          <p className="muted" role="status">
+          <p className="muted search-count" role="status">
             {results.length === 1 ? "1 message" : `${results.length} messages`} for “{answer.query}”
           </p>
           {answer.complete ? null : (

@@ -23,8 +23,14 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
   const navigate = useNavigate();
   const [pingError, setPingError] = useState("");
 
+  // Focus moves into the panel once it is visible (it slides in from `visibility: hidden`,
+  // which cannot take focus in the frame it opens).
   useEffect(() => {
-    if (open) ref.current?.querySelector<HTMLElement>("a, button")?.focus();
+    if (!open) return;
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => ref.current?.querySelector<HTMLElement>("a, button")?.focus());
+    });
+    return () => cancelAnimationFrame(frame);
   }, [open]);
 
   const visible = useMemo(() => Object.values(rooms).filter((r) => r.involvement !== "invisible"), [rooms]);
@@ -127,7 +133,9 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
                 className={`room-link ${r.unread ? "room-link--unread" : ""}`}
                 aria-current={r.id === currentId ? "page" : undefined}
               >
-                <span className="room-link__name">{r.name}</span>
+                <span className="room-link__name" title={r.name ?? undefined}>
+                  {r.name}
+                </span>
                 {r.kind === "closed" ? <LockIcon size={14} className="room-link__lock" aria-label="closed room" /> : null}
                 {r.unread ? (
                   <>

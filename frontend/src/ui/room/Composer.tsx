@@ -5,7 +5,7 @@ import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState, ty
 import { Link } from "react-router";
 import { EditorContent, Extension, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Suggestion from "@tiptap/suggestion";
-import { PluginKey } from "@tiptap/pm/state";
+import { PluginKey, TextSelection } from "@tiptap/pm/state";
 import { api, errorMessage } from "../../api/client";
 import type { Message, Room, User } from "../../api/types";
 import { sendTyping } from "../../app/controller";
@@ -289,25 +289,30 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
       const raw = m.play ? `/play ${m.play.sound}` : m.body_plain.replace(/\s+/g, " ").trim();
       const excerpt = raw.length > 160 ? `${raw.slice(0, 157)}…` : raw;
       const href = new URL(m.url, location.origin).toString();
-      editor
-        .chain()
-        .focus("start")
-        .insertContentAt(0, [
+      const quote = {
+        type: "blockquote",
+        content: [
           {
-            type: "blockquote",
+            type: "paragraph",
             content: [
-              {
-                type: "paragraph",
-                content: [
-                  { type: "text", text: author, marks: [{ type: "link", attrs: { href } }] },
-                  ...(excerpt ? [{ type: "text", text: `: ${excerpt}` }] : []),
-                ],
-              },
+              { type: "text", text: author, marks: [{ type: "link", attrs: { href } }] },
+              ...(excerpt ? [{ type: "text", text: `: ${excerpt}` }] : []),
             ],
           },
-          { type: "paragraph" },
-        ])
-        .focus("end")
+        ],
+      };
+      // M7: the quote goes first; the caret waits on one empty line under it (an empty composer)
+      // or at the end of what was already typed. The selection is set here, not by TipTap's
+      // deferred focus commands, which could land it inside the quote.
+      const blank = isBlank(editor);
+      editor
+        .chain()
+        .command(({ tr }) => {
+          if (blank) tr.replaceWith(0, tr.doc.content.size, editor.schema.nodeFromJSON({ type: "doc", content: [quote, { type: "paragraph" }] }).content);
+          else tr.insert(0, editor.schema.nodeFromJSON(quote));
+          tr.setSelection(TextSelection.atEnd(tr.doc));
+          return true;
+        })
         .run();
       // TipTap focuses on the next frame; focus now so no keystroke is lost.
       editor.view.focus();
@@ -383,9 +388,11 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
       ) : null}
       {toolbar && editor ? <FormatToolbar editor={editor} /> : null}
       <form className="composer__row" onSubmit={onSubmit}>
-        <Link to="/search" className="icon-btn" aria-label="Search messages" title="Search">
-          <SearchIcon />
-        </Link>
+        {features.search ? (
+          <Link to="/search" className="icon-btn" aria-label="Search messages" title="Search">
+            <SearchIcon />
+          </Link>
+        ) : null}
         <div className="composer__box">
           <EditorContent editor={editor} />
         </div>

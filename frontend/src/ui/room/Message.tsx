@@ -1,11 +1,10 @@
 // One message (M2, M4, M6, M7, M8): avatar and name once per group, local time
 // linking to the permalink, the sanitised body, boosts, and its actions.
-import { Component, memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { Component, lazy, memo, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { Link } from "react-router";
-import { EditorContent, Extension, useEditor } from "@tiptap/react";
 import type { Boost, Message, User } from "../../api/types";
 import { errorMessage } from "../../api/client";
-import { addBoost, deleteMessage, discardMessage, editMessage, removeBoost, retryMessage } from "../../app/messaging";
+import { addBoost, deleteMessage, discardMessage, removeBoost, retryMessage } from "../../app/messaging";
 import { formatFull, formatTime } from "../../lib/format";
 import { pictureUrl, playSound } from "../../lib/sounds";
 import { isEmojiOnly } from "../../state/messages";
@@ -15,7 +14,9 @@ import { Avatar, copyText, useConfirm } from "../common";
 import { BoostIcon, DeleteIcon, EditIcon, LinkIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
 import { Attachment } from "./Attachment";
 import { PreviewCard } from "./PreviewCard";
-import { baseExtensions, editorHtml, isBlank, mentionExtension } from "./editor";
+
+// The editor (tiptap and ProseMirror) loads when first needed, not before a room shows.
+const MessageEditor = lazy(() => import("./MessageEditor").then((m) => ({ default: m.MessageEditor })));
 
 export const QUICK_BOOSTS = ["👍", "👏", "👋", "💪", "❤️", "😂", "🎉", "🔥"];
 
@@ -96,7 +97,13 @@ export const MessageItem = memo(function MessageItem({ dataKey, message: m, head
             </Link>
           </div>
         ) : null}
-        {editing ? <MessageEditor message={m} onDone={onEditDone} /> : <MessageBody message={m} meId={me?.id} />}
+        {editing ? (
+          <Suspense fallback={<MessageBody message={m} meId={me?.id} authorName={name} />}>
+            <MessageEditor message={m} onDone={onEditDone} />
+          </Suspense>
+        ) : (
+          <MessageBody message={m} meId={me?.id} authorName={name} />
+        )}
         {m.preview && !editing ? <PreviewCard message={m} preview={m.preview} mayRemove={mayChange} /> : null}
         {m.edited_at && !editing ? (
           <span className="msg__edited" title={`Edited ${formatFull(new Date(m.edited_at))}`}>
@@ -123,7 +130,7 @@ export const MessageItem = memo(function MessageItem({ dataKey, message: m, head
 // ---------------------------------------------------------------------------
 // Body
 
-function MessageBody({ message: m, meId }: { message: Message; meId: number | undefined }) {
+function MessageBody({ message: m, meId, authorName }: { message: Message; meId: number | undefined; authorName: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const emoji = !m.play && isEmojiOnly(m.body_plain);
 
@@ -161,14 +168,14 @@ function MessageBody({ message: m, meId }: { message: Message; meId: number | un
     return (
       <div className="msg__play">
         <button type="button" className="play-btn" aria-label={`Play the ${play.sound} sound`} title="Play" onClick={() => playSound(play.sound)}>
-          <span aria-hidden="true">🔊</span>
-          <PlayIcon size={16} className="visually-hidden" />
+          <PlayIcon size={16} />
         </button>
         {play.picture ? (
           <img className="msg__play-picture" src={pictureUrl(play.sound)} alt={play.sound} loading="lazy" height={120} />
         ) : (
+          // "Ada plays a sad trombone": the name first, as in the original, also in a group.
           <span className="msg__play-text" dir="auto">
-            {play.text ?? play.sound}
+            <span className="msg__play-who">{authorName}</span> {play.text ?? `plays ${play.sound}`}
           </span>
         )}
       </div>
@@ -183,86 +190,6 @@ function MessageBody({ message: m, meId }: { message: Message; meId: number | un
       {m.body_html ? body : null}
       <Attachment file={m.attachment} />
     </>
-  );
-}
-
-// ---------------------------------------------------------------------------
-// Inline edit (M4): Esc cancels, Enter or Ctrl/Cmd+Enter saves.
-
-function MessageEditor({ message, onDone }: { message: Message; onDone: () => void }) {
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
-  const actions = useRef({ save: () => {}, cancel: onDone });
-  actions.current.cancel = onDone;
-  const editor = useEditor({
-    immediatelyRender: true,
-    injectCSS: false,
-    autofocus: "end",
-    content: message.body_html,
-    extensions: [
-      ...baseExtensions("Edit your message"),
-      mentionExtension(null),
-      Extension.create({
-        name: "editKeys",
-        priority: 1000,
-        addKeyboardShortcuts() {
-          return {
-            Enter: () => {
-              actions.current.save();
-              return true;
-            },
-            "Mod-Enter": () => {
-              actions.current.save();
-              return true;
-            },
-            Escape: () => {
-              actions.current.cancel();
-              return true;
-            },
-          };
-        },
-      }),
-    ],
-    editorProps: { attributes: { "aria-label": "Edit message", role: "textbox", "aria-multiline": "true", class: "msg-editor__input" } },
-  });
-  actions.current.save = async () => {
-    if (!editor || busy) return;
-    if (isBlank(editor)) {
-      setError("A message can't be blank. Delete it instead?");
-      return;
-    }
-    const html = editorHtml(editor);
-    if (html === message.body_html) {
-      onDone();
-      return;
-    }
-    setBusy(true);
-    try {
-      await editMessage(message, html);
-      onDone();
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="msg-editor">
-      <EditorContent editor={editor} />
-      <div className="msg-editor__actions">
-        <span className="msg-editor__hint">Enter to save · Esc to cancel</span>
-        <button type="button" className="btn btn--small" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="button" className="btn btn--small btn--primary" onClick={() => actions.current.save()} disabled={busy}>
-          Save
-        </button>
-      </div>
-      {error ? (
-        <p className="error-note" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
   );
 }
 
@@ -344,6 +271,22 @@ function MessageActions({
   const menuRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const me = useAppState((s) => s.me);
+
+  // Near the bottom of the list the menu opens upward, as far as there is room (M6): every
+  // action stays visible, and the list does not grow under it.
+  const [up, setUp] = useState(false);
+  useLayoutEffect(() => {
+    const menu = menuRef.current;
+    if (!open || !menu) return;
+    const list = menu.closest(".messages") ?? document.documentElement;
+    const bounds = list.getBoundingClientRect();
+    const trigger = triggerRef.current?.getBoundingClientRect();
+    const height = menu.offsetHeight;
+    if (!trigger) return;
+    const below = Math.min(bounds.bottom, window.innerHeight) - trigger.bottom;
+    const above = trigger.top - Math.max(bounds.top, 0);
+    setUp(below < height + 8 && above > below);
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -429,7 +372,7 @@ function MessageActions({
       {open ? (
         <div
           ref={menuRef}
-          className="msg-menu"
+          className={`msg-menu ${up ? "msg-menu--up" : ""}`}
           role="group"
           aria-label={`Actions for ${authorName}'s message`}
           onKeyDown={(e) => {

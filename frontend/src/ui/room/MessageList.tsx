@@ -45,12 +45,14 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
   const pendingScroll = useRef<"bottom" | { center: number } | null>(anchor === null ? "bottom" : { center: anchor });
   const scrollAnchor = useRef<{ key: string; offset: number } | null>(null);
 
+  const [notice, setNotice] = useState("");
   const load = useCallback(
     async (mode: PageMode, ref?: number) => {
       if (loadingRef.current) return;
       loadingRef.current = mode;
       setLoading(mode);
       setError("");
+      let gone = false;
       try {
         const query = mode === "latest" ? {} : { [mode]: ref };
         const page = await api.messages(room.id, query);
@@ -58,13 +60,21 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
           pendingScroll.current = "bottom";
           stick.current = true;
         }
-        if (mode === "around" && ref !== undefined) pendingScroll.current = { center: ref };
-        store.dispatch({ type: "messagesLoaded", roomId: room.id, mode, ...page });
+        // A permalink to a message that is not (or no longer) here: say so, then show the
+        // newest messages rather than some page in the middle (M3).
+        gone = mode === "around" && !page.messages.some((m) => m.id === ref);
+        if (mode === "around" && !gone && ref !== undefined) pendingScroll.current = { center: ref };
+        if (!gone) store.dispatch({ type: "messagesLoaded", roomId: room.id, mode, ...page });
       } catch (e) {
         setError(errorMessage(e));
       } finally {
         loadingRef.current = null;
         setLoading(null);
+      }
+      if (gone) {
+        setNotice("That message isn't here any more. These are the newest messages.");
+        setHighlight(null);
+        void load("latest");
       }
     },
     [room.id],
@@ -92,6 +102,15 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
   useEffect(() => {
     if (!w && !loadingRef.current) void load(anchor !== null ? "around" : "latest", anchor ?? undefined);
   }, [w, anchor, load]);
+
+  // A room that failed to load tries again by itself once the connection is back.
+  const connection = useAppState((s) => s.connection);
+  useEffect(() => {
+    if (connection !== "open" || !error) return;
+    void load(w?.loaded ? "latest" : anchor !== null ? "around" : "latest", anchor ?? undefined);
+    // Only the connection coming back starts a retry.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connection]);
 
   // Authors we don't know yet (people who left, bots added since load).
   useEffect(() => {
@@ -127,11 +146,13 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
     [rows],
   );
 
+  // The anchor is a message, never a day separator: a separator moves to the top of each page
+  // of older messages, and anchoring to it would jump the view a whole page (M3).
   const recordAnchor = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
     const top = el.getBoundingClientRect().top;
-    for (const child of el.querySelectorAll<HTMLElement>("[data-key]")) {
+    for (const child of el.querySelectorAll<HTMLElement>(".msg[data-key]")) {
       const r = child.getBoundingClientRect();
       if (r.bottom > top) {
         scrollAnchor.current = { key: child.dataset.key as string, offset: r.top - top };
@@ -165,10 +186,15 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
       }
     }
     recordAnchor();
-    // Not enough to fill the view: fetch more right away.
-    if (w?.loaded && !loadingRef.current && el.scrollHeight <= el.clientHeight + 4) {
-      if (w.hasBefore && w.messages[0]) void load("before", w.messages[0].id);
-      else if (w.hasAfter && w.messages.length) void load("after", w.messages[w.messages.length - 1].id);
+    // Not enough to fill the view, or still near the top after older messages came in (a fast
+    // flick reaches the top before the page arrives, and no scroll event follows): fetch more.
+    if (w?.loaded && !loadingRef.current && !pendingScroll.current) {
+      if (el.scrollHeight <= el.clientHeight + 4) {
+        if (w.hasBefore && w.messages[0]) void load("before", w.messages[0].id);
+        else if (w.hasAfter && w.messages.length) void load("after", w.messages[w.messages.length - 1].id);
+      } else if (!stick.current && el.scrollTop < EDGE_PX && w.hasBefore && w.messages[0]) {
+        void load("before", w.messages[0].id);
+      }
     }
   }, [items, w, load, recordAnchor, tick]);
 
@@ -229,7 +255,7 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
 
   const title = roomTitle(room, users, me?.id);
   const isAllTalk = room.kind === "open" && room.name === "All Talk";
-  const showWelcome = isAllTalk && me?.role === "administrator" && w?.loaded && !w.hasBefore && w.messages.length < 20;
+  const showWelcome = isAllTalk && w?.loaded && !w.hasBefore && w.messages.length < 20;
 
   return (
     <div className="messages-wrap">
@@ -283,6 +309,14 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
         </ol>
         {loading === "after" ? <div className="messages__loading">Loading newer messages…</div> : null}
       </div>
+      {notice ? (
+        <div className="messages__notice" role="status">
+          {notice}{" "}
+          <button type="button" className="btn btn--small" onClick={() => setNotice("")}>
+            OK
+          </button>
+        </div>
+      ) : null}
       {!atBottom || w?.hasAfter ? (
         <button type="button" className="jump-newest" onClick={jumpToNewest}>
           <ArrowDownIcon size={16} />

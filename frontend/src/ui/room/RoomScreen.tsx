@@ -1,5 +1,5 @@
 // A room: header, messages, who is here and typing, and the composer.
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client";
 import type { Involvement, Message, Room } from "../../api/types";
@@ -12,11 +12,15 @@ import { Loading } from "../common";
 import { NotFound, rememberRoom } from "../Shell";
 import { MenuButton } from "../menu";
 import {
-  BellEverythingIcon, BellInvisibleIcon, BellMentionsIcon, BellNothingIcon, LockIcon, MoreIcon,
+  BellEverythingIcon, BellInvisibleIcon, BellMentionsIcon, BellNothingIcon, CloseIcon, LockIcon, MoreIcon,
 } from "../icons";
 import { MessageList } from "./MessageList";
-import { Composer, type ComposerHandle } from "./Composer";
+import type { ComposerHandle } from "./Composer";
 import { HereNow } from "./HereNow";
+import { usePageTitle } from "../pageTitle";
+
+// The composer brings the editor (tiptap and ProseMirror): it loads while the messages show.
+const Composer = lazy(() => import("./Composer").then((m) => ({ default: m.Composer })));
 
 export function RoomScreen() {
   const { id, permalink } = useParams();
@@ -61,6 +65,7 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
   const users = useAppState((s) => s.users);
   const me = useAppState((s) => s.me);
   const title = roomTitle(room, users, me?.id);
+  usePageTitle(title);
   const composer = useRef<ComposerHandle>(null);
   const [editing, setEditing] = useState<number | null>(null);
 
@@ -129,7 +134,9 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
         onReply={reply}
       />
       <HereNow roomId={room.id} />
-      <Composer ref={composer} room={room} title={title} onEditLast={editLast} />
+      <Suspense fallback={<div className="composer composer--loading" aria-busy="true" />}>
+        <Composer ref={composer} room={room} title={title} onEditLast={editLast} />
+      </Suspense>
     </section>
   );
 }
@@ -166,6 +173,15 @@ export function BellButton({ room }: { room: Room }) {
   });
   const pushEnabled = useAppState((s) => s.features.push);
   const [hint, setHint] = useState("");
+  // The note goes by itself after a while; Dismiss takes it at once.
+  useEffect(() => {
+    if (!hint && !error) return;
+    const t = setTimeout(() => {
+      setHint("");
+      setError("");
+    }, 12000);
+    return () => clearTimeout(t);
+  }, [hint, error]);
   const cycle = async () => {
     if (pushEnabled && pushSupported() && Notification.permission !== "denied" && !pushSent()) {
       // N1: the bell is where Campfire asks to notify (once); then this browser subscribes.
@@ -196,15 +212,22 @@ export function BellButton({ room }: { room: Room }) {
       >
         <BellIcon involvement={room.involvement} />
       </button>
-      {error ? (
-        <span className="room-header__error" role="alert">
-          {error}
-        </span>
-      ) : null}
-      {hint ? (
-        <span className="room-header__hint" role="status">
-          {hint}
-        </span>
+      {error || hint ? (
+        // A line under the header, not beside the bell: the header keeps its height (R3, N1).
+        <div className={`header-note ${error ? "header-note--error" : ""}`} role={error ? "alert" : "status"}>
+          <span>{error || hint}</span>
+          <button
+            type="button"
+            className="icon-btn icon-btn--small"
+            aria-label="Dismiss"
+            onClick={() => {
+              setError("");
+              setHint("");
+            }}
+          >
+            <CloseIcon size={14} />
+          </button>
+        </div>
       ) : null}
     </>
   );

@@ -1,4 +1,4 @@
-// The welcome block at the top of a young All Talk: the join link to share.
+// The welcome block at the top of a young All Talk: the join link to share, for everyone (A2).
 import { useEffect, useState } from "react";
 import { api } from "../../api/client";
 import { absoluteUrl, LinkShare } from "../common";
@@ -8,7 +8,7 @@ export function WelcomeBlock() {
   useEffect(() => {
     let live = true;
     api
-      .account()
+      .joinLink()
       .then((r) => live && setJoinUrl(absoluteUrl(r.join_path)))
       .catch(() => {});
     return () => {
