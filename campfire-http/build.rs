@@ -19,6 +19,7 @@ fn main() {
         "package.json",
         "package-lock.json",
         "vite.config.ts",
+        "build-plugins.ts",
         "tsconfig.json",
     ] {
         println!(

@@ -24,9 +24,7 @@ export function scriptBudget(limitBytes: number): Plugin {
     name: "campfire-script-budget",
     apply: "build",
     generateBundle(_options, bundle) {
-      const chunks = new Map(
-        Object.values(bundle).flatMap((c) => (c.type === "chunk" ? [[c.fileName, c] as const] : [])),
-      );
+      const chunks = new Map(Object.values(bundle).flatMap((c) => (c.type === "chunk" ? [[c.fileName, c] as const] : [])));
       const needed = new Set<string>();
       const visit = (name: string) => {
         if (needed.has(name)) return;

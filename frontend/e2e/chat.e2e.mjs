@@ -37,7 +37,12 @@ async function step(name, fn, { optional = false } = {}) {
     console.log(`✓ ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     results.push({ name, status: "failed" });
-    console.log(`✗ ${name}\n    ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n    ")}`);
+    console.log(
+      `✗ ${name}\n    ${String(e?.stack ?? e)
+        .split("\n")
+        .slice(0, 6)
+        .join("\n    ")}`,
+    );
     await failureShots(results.length);
     if (!optional) aborted = true;
   }
@@ -242,16 +247,20 @@ await step("a second person signs up with the join link", async () => {
   await composer(pageB, "All Talk").waitFor();
 });
 
-await step("the admin's custom CSS reaches everyone, live (A11)", async () => {
-  await pageA.getByLabel("Custom CSS").fill("body { --campfire-e2e: yes; }");
-  await pageA.getByRole("button", { name: "Save", exact: true }).first().click();
-  await pageA.getByText("Saved").waitFor();
-  const probe = () => getComputedStyle(document.body).getPropertyValue("--campfire-e2e").trim();
-  await eventually(async () => (await pageB.evaluate(probe)) === "yes", "the custom CSS on the other person's page");
-  await pageB.reload();
-  await composer(pageB, "All Talk").waitFor();
-  check((await pageB.evaluate(probe)) === "yes", "the custom CSS after a reload");
-}, { optional: true });
+await step(
+  "the admin's custom CSS reaches everyone, live (A11)",
+  async () => {
+    await pageA.getByLabel("Custom CSS").fill("body { --campfire-e2e: yes; }");
+    await pageA.getByRole("button", { name: "Save", exact: true }).first().click();
+    await pageA.getByText("Saved").waitFor();
+    const probe = () => getComputedStyle(document.body).getPropertyValue("--campfire-e2e").trim();
+    await eventually(async () => (await pageB.evaluate(probe)) === "yes", "the custom CSS on the other person's page");
+    await pageB.reload();
+    await composer(pageB, "All Talk").waitFor();
+    check((await pageB.evaluate(probe)) === "yes", "the custom CSS after a reload");
+  },
+  { optional: true },
+);
 
 await step("the admin creates a closed room with both of them (R1)", async () => {
   await pageA.goto(allTalkUrl);
@@ -301,7 +310,10 @@ await step("chat flows live both ways (M1)", async () => {
 await step("a boost shows up for both, with the booster (M6)", async () => {
   const msg = pageB.getByRole("listitem").filter({ hasText: "Hi Bob, welcome to Plans" });
   await msg.hover();
-  await pageB.getByRole("button", { name: /^Actions for Ada Lovelace's message/ }).first().click();
+  await pageB
+    .getByRole("button", { name: /^Actions for Ada Lovelace's message/ })
+    .first()
+    .click();
   await pageB.getByRole("button", { name: "Boost with 🎉" }).click();
   await pageA.getByRole("button", { name: /🎉 from Bob Builder/ }).waitFor();
   await pageB.getByRole("button", { name: /🎉 from Bob Builder\. Remove yours/ }).waitFor();
@@ -322,18 +334,22 @@ await step("Up in an empty composer edits my last message, for everyone (M4)", a
   await log(pageB).getByText("(edited)").first().waitFor();
 });
 
-await step("Reply quotes the message with its author into the composer (M7)", async () => {
-  const msg = log(pageB).getByRole("listitem").filter({ hasText: "Lunch at one?" });
-  await msg.hover();
-  await msg.getByRole("button", { name: "Reply" }).click();
-  await eventually(() => pageB.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Message Plans"), "the composer to take the focus");
-  await pageB.keyboard.type("Sure, see you then");
-  await pageB.keyboard.press("Enter");
-  const reply = log(pageA).getByRole("listitem").filter({ hasText: "Sure, see you then" });
-  await reply.waitFor();
-  await reply.getByRole("link", { name: ada.name }).last().waitFor();
-  check((await reply.getByText("Lunch at one?").count()) > 0, "the reply quotes the message");
-}, { optional: true });
+await step(
+  "Reply quotes the message with its author into the composer (M7)",
+  async () => {
+    const msg = log(pageB).getByRole("listitem").filter({ hasText: "Lunch at one?" });
+    await msg.hover();
+    await msg.getByRole("button", { name: "Reply" }).click();
+    await eventually(() => pageB.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Message Plans"), "the composer to take the focus");
+    await pageB.keyboard.type("Sure, see you then");
+    await pageB.keyboard.press("Enter");
+    const reply = log(pageA).getByRole("listitem").filter({ hasText: "Sure, see you then" });
+    await reply.waitFor();
+    await reply.getByRole("link", { name: ada.name }).last().waitFor();
+    check((await reply.getByText("Lunch at one?").count()) > 0, "the reply quotes the message");
+  },
+  { optional: true },
+);
 
 await step("a deleted message disappears for everyone (M4)", async () => {
   await send(pageA, "Plans", "oops, wrong room");
@@ -521,7 +537,6 @@ await step("unread: a dot appears for the other person and clears when they open
   await eventually(async () => !(await pageB.title()).startsWith("("), "the title without a count");
 });
 
-let tabs = [];
 await step("a second tab of the same person shares one socket and stays in sync (X3)", async () => {
   const openBefore = socketsB.filter((s) => !s.closed).length;
   check(openBefore === 1, `Bob has ${openBefore} open sockets before the second tab`);
@@ -547,7 +562,6 @@ await step("a second tab of the same person shares one socket and stays in sync 
   check(last.url.includes(`since=${seq}`), `the new socket resumes with since=${seq}: ${last.url}`);
   await send(pageA, "All Talk", "Still there after the takeover?");
   await log(pageB).getByText("Still there after the takeover?").waitFor();
-  tabs = [pageB];
 });
 
 if (process.env.CAMPFIRE_RESTART_CMD) {
@@ -586,52 +600,64 @@ await step("someone who is not a member cannot reach the closed room by URL", as
   await ctxC.close();
 });
 
-await step("history loads 40 at a time both ways, with 'Jump to newest' (M3)", async () => {
-  const roomId = Number(allTalkUrl.split("/").pop());
-  await pageA.evaluate(async (id) => {
-    for (let i = 1; i <= 100; i++) {
-      const res = await fetch(`/api/rooms/${id}/messages`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ client_message_id: crypto.randomUUID(), body_html: `<p>History line ${i}</p>` }),
-      });
-      if (!res.ok) throw new Error(`POST answered ${res.status}`);
-    }
-  }, roomId);
-  await pageB.goto(allTalkUrl);
-  const region = log(pageB);
-  await region.getByText("History line 100", { exact: true }).waitFor();
-  check((await region.getByText("History line 1", { exact: true }).count()) === 0, "the first page holds more than the newest 40");
-  // Scroll up until the beginning of the room.
-  await eventually(async () => {
-    await region.evaluate((el) => (el.scrollTop = 0));
-    return (await region.getByText("This is the very beginning of All Talk").count()) > 0;
-  }, "the beginning of the room", 20_000);
-  await region.getByText("History line 1", { exact: true }).waitFor();
-  await pageB.getByRole("button", { name: "Jump to newest" }).click();
-  await eventually(async () => {
-    const box = await region.getByText("History line 100", { exact: true }).boundingBox();
-    return !!box && box.y > 0 && box.y < 900;
-  }, "the newest message in view");
-}, { optional: true });
+await step(
+  "history loads 40 at a time both ways, with 'Jump to newest' (M3)",
+  async () => {
+    const roomId = Number(allTalkUrl.split("/").pop());
+    await pageA.evaluate(async (id) => {
+      for (let i = 1; i <= 100; i++) {
+        const res = await fetch(`/api/rooms/${id}/messages`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ client_message_id: crypto.randomUUID(), body_html: `<p>History line ${i}</p>` }),
+        });
+        if (!res.ok) throw new Error(`POST answered ${res.status}`);
+      }
+    }, roomId);
+    await pageB.goto(allTalkUrl);
+    const region = log(pageB);
+    await region.getByText("History line 100", { exact: true }).waitFor();
+    check((await region.getByText("History line 1", { exact: true }).count()) === 0, "the first page holds more than the newest 40");
+    // Scroll up until the beginning of the room.
+    await eventually(
+      async () => {
+        await region.evaluate((el) => (el.scrollTop = 0));
+        return (await region.getByText("This is the very beginning of All Talk").count()) > 0;
+      },
+      "the beginning of the room",
+      20_000,
+    );
+    await region.getByText("History line 1", { exact: true }).waitFor();
+    await pageB.getByRole("button", { name: "Jump to newest" }).click();
+    await eventually(async () => {
+      const box = await region.getByText("History line 100", { exact: true }).boundingBox();
+      return !!box && box.y > 0 && box.y < 900;
+    }, "the newest message in view");
+  },
+  { optional: true },
+);
 
-await step("a permalink opens the room centred on that message (M3)", async () => {
-  const roomId = Number(allTalkUrl.split("/").pop());
-  const target = await pageB.evaluate(async (id) => {
-    const res = await fetch(`/api/rooms/${id}/messages`);
-    const page = await res.json();
-    const older = await (await fetch(`/api/rooms/${id}/messages?before=${page.messages[0].id}`)).json();
-    return older.messages.find((m) => m.body_plain === "History line 30")?.id;
-  }, roomId);
-  check(target, "found the message to link to");
-  await pageB.goto(`${allTalkUrl}/@${target}`);
-  const line = log(pageB).getByText("History line 30", { exact: true });
-  await line.waitFor();
-  await eventually(async () => {
-    const box = await line.boundingBox();
-    return !!box && box.y > 150 && box.y < 750;
-  }, "the linked message near the middle of the view");
-}, { optional: true });
+await step(
+  "a permalink opens the room centred on that message (M3)",
+  async () => {
+    const roomId = Number(allTalkUrl.split("/").pop());
+    const target = await pageB.evaluate(async (id) => {
+      const res = await fetch(`/api/rooms/${id}/messages`);
+      const page = await res.json();
+      const older = await (await fetch(`/api/rooms/${id}/messages?before=${page.messages[0].id}`)).json();
+      return older.messages.find((m) => m.body_plain === "History line 30")?.id;
+    }, roomId);
+    check(target, "found the message to link to");
+    await pageB.goto(`${allTalkUrl}/@${target}`);
+    const line = log(pageB).getByText("History line 30", { exact: true });
+    await line.waitFor();
+    await eventually(async () => {
+      const box = await line.boundingBox();
+      return !!box && box.y > 150 && box.y < 750;
+    }, "the linked message near the middle of the view");
+  },
+  { optional: true },
+);
 
 await step("search finds a message in any word form, highlights it, and jumps to it (S1, S2)", async () => {
   await pageA.goto(plansUrl);
@@ -642,11 +668,15 @@ await step("search finds a message in any word form, highlights it, and jumps to
   await pageA.getByLabel("Search messages").press("Enter");
   const result = pageA.locator(".search-result__text", { hasText: "schedule is final" });
   // The index follows the log within moments; the search is re-run until it shows up.
-  await eventually(async () => {
-    if (await result.count()) return true;
-    await pageA.reload();
-    return false;
-  }, "the new message to be found", 15_000);
+  await eventually(
+    async () => {
+      if (await result.count()) return true;
+      await pageA.reload();
+      return false;
+    },
+    "the new message to be found",
+    15_000,
+  );
   check((await result.locator("mark").first().textContent()) === "zeppelin", "the matched word is highlighted");
   await pageA.getByRole("group", { name: "Recent searches" }).getByRole("button", { name: "Zeppelins" }).waitFor();
   await shoot(pageA, "search");
@@ -680,10 +710,11 @@ await step("the bell asks to notify and registers the service worker; a subscrip
   check(manifest.type === "application/manifest+json", `manifest type ${manifest.type}`);
   check(manifest.body.name === "Campfire" && manifest.body.display === "standalone", `manifest ${JSON.stringify(manifest.body)}`);
   const mine = () => page.evaluate(async () => (await (await fetch("/api/push/subscriptions")).json()).subscriptions);
-  const worker = () => page.evaluate(async () => {
-    const reg = await navigator.serviceWorker.getRegistration("/");
-    return reg?.active ? { script: reg.active.scriptURL, scope: reg.scope } : null;
-  });
+  const worker = () =>
+    page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration("/");
+      return reg?.active ? { script: reg.active.scriptURL, scope: reg.scope } : null;
+    });
   check((await mine()).length === 0, "nothing registered before the bell");
   check((await worker()) === null, "no service worker before the bell");
 
@@ -710,7 +741,11 @@ await step("the bell asks to notify and registers the service worker; a subscrip
   const created = await page.evaluate(async () => {
     const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
     const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-    const b64 = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const b64 = (bytes) =>
+      btoa(String.fromCharCode(...bytes))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
     const auth = crypto.getRandomValues(new Uint8Array(16));
     const res = await fetch("/api/push/subscriptions", {
       method: "POST",
@@ -797,7 +832,10 @@ await step("the account's logo becomes the tab's icon and the installed app's ic
   );
   await shoot(pageA, "account-logo");
   const manifest = await pageA.evaluate(() => fetch("/manifest.webmanifest").then((r) => r.json()));
-  check(manifest.icons.every((i) => i.src.includes("?v=")), `manifest icons: ${JSON.stringify(manifest.icons)}`);
+  check(
+    manifest.icons.every((i) => i.src.includes("?v=")),
+    `manifest icons: ${JSON.stringify(manifest.icons)}`,
+  );
   // Another browser picks the logo up live too.
   await eventually(
     async () => (await pageB.evaluate(() => document.querySelector('link[rel="icon"]').href)).includes("/icons/icon-512.png?v="),
@@ -805,23 +843,30 @@ await step("the account's logo becomes the tab's icon and the installed app's ic
   );
 });
 
-await step("screens: profile, search, the room list on a phone", async () => {
-  await pageA.goto("/me");
-  await pageA.getByRole("heading", { name: "Your profile" }).waitFor();
-  await shoot(pageA, "profile");
-  await pageA.goto(plansUrl);
-  await composer(pageA, "Plans").waitFor();
-  await pageA.setViewportSize({ width: 390, height: 844 });
-  await pageA.getByRole("button", { name: /^Rooms and people/ }).click();
-  await pageA.getByRole("complementary", { name: "Rooms and people" }).getByRole("link", { name: /^All Talk/ }).waitFor();
-  for (const scheme of ["light", "dark"]) {
-    await pageA.emulateMedia({ colorScheme: scheme });
-    await pageA.waitForTimeout(300);
-    await pageA.screenshot({ path: path.join(SHOTS, `sidebar-390x844-${scheme}.png`) });
-  }
-  await pageA.emulateMedia({ colorScheme: "light" });
-  await pageA.setViewportSize({ width: 1440, height: 900 });
-}, { optional: true });
+await step(
+  "screens: profile, search, the room list on a phone",
+  async () => {
+    await pageA.goto("/me");
+    await pageA.getByRole("heading", { name: "Your profile" }).waitFor();
+    await shoot(pageA, "profile");
+    await pageA.goto(plansUrl);
+    await composer(pageA, "Plans").waitFor();
+    await pageA.setViewportSize({ width: 390, height: 844 });
+    await pageA.getByRole("button", { name: /^Rooms and people/ }).click();
+    await pageA
+      .getByRole("complementary", { name: "Rooms and people" })
+      .getByRole("link", { name: /^All Talk/ })
+      .waitFor();
+    for (const scheme of ["light", "dark"]) {
+      await pageA.emulateMedia({ colorScheme: scheme });
+      await pageA.waitForTimeout(300);
+      await pageA.screenshot({ path: path.join(SHOTS, `sidebar-390x844-${scheme}.png`) });
+    }
+    await pageA.emulateMedia({ colorScheme: "light" });
+    await pageA.setViewportSize({ width: 1440, height: 900 });
+  },
+  { optional: true },
+);
 
 await browser.close();
 finish();

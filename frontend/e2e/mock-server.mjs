@@ -20,7 +20,26 @@ const PORT = Number(arg("port", process.env.PORT ?? 3100));
 const STATE = arg("state", null); // a JSON file kept across restarts (optional)
 const DIST = path.resolve(arg("dist", new URL("../dist", import.meta.url).pathname));
 const FEATURES = { files: false, avatars: false, opengraph: false, search: false, push: false, bots: true, max_file_size: 0 };
-const COLORS = ["#AF2E1B", "#CC6324", "#3B4B59", "#BFA07A", "#ED8008", "#ED3F1C", "#BF1B1B", "#736B1E", "#D07B53", "#736356", "#AD1D1D", "#BF7C2A", "#C09C6F", "#698F9C", "#7C956B", "#5D618F", "#3B3633", "#67695E"];
+const COLORS = [
+  "#AF2E1B",
+  "#CC6324",
+  "#3B4B59",
+  "#BFA07A",
+  "#ED8008",
+  "#ED3F1C",
+  "#BF1B1B",
+  "#736B1E",
+  "#D07B53",
+  "#736356",
+  "#AD1D1D",
+  "#BF7C2A",
+  "#C09C6F",
+  "#698F9C",
+  "#7C956B",
+  "#5D618F",
+  "#3B3633",
+  "#67695E",
+];
 const SOUNDS = new Map(
   "56k:P ballmer:developers! bell:🔔 crickets:hears_crickets_chirping tada:plays_a_fanfare_🎏 trombone:plays_a_sad_trombone yay:P yeah:P nyan:P rimshot:plays_a_rimshot honk:HONK"
     .split(" ")
@@ -67,12 +86,24 @@ loadState();
 const now = () => new Date().toISOString();
 
 function initials(name) {
-  return name.trim().split(/\s+/).map((w) => w[0] ?? "").join("").slice(0, 3).toUpperCase();
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w) => w[0] ?? "")
+    .join("")
+    .slice(0, 3)
+    .toUpperCase();
 }
 function userJson(u, viewer) {
   const j = {
-    id: u.id, name: u.name, role: u.role, active: u.active, bio: u.bio, initials: initials(u.name),
-    color: COLORS[u.id % COLORS.length], avatar_url: null,
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    active: u.active,
+    bio: u.bio,
+    initials: initials(u.name),
+    color: COLORS[u.id % COLORS.length],
+    avatar_url: null,
   };
   if (viewer && (viewer.id === u.id || viewer.role === "administrator") && u.role !== "bot") j.email = u.email;
   return j;
@@ -83,9 +114,15 @@ function memberIds(room) {
 function roomJson(room, viewerId) {
   const m = db.members.get(room.id)?.get(viewerId);
   return {
-    id: room.id, kind: room.kind, name: room.kind === "direct" ? null : room.name, creator_id: room.creator_id,
-    member_ids: memberIds(room), involvement: m?.involvement ?? "mentions", unread: m?.unread ?? false,
-    last_active_at: room.last_active_at, created_at: room.created_at,
+    id: room.id,
+    kind: room.kind,
+    name: room.kind === "direct" ? null : room.name,
+    creator_id: room.creator_id,
+    member_ids: memberIds(room),
+    involvement: m?.involvement ?? "mentions",
+    unread: m?.unread ?? false,
+    last_active_at: room.last_active_at,
+    created_at: room.created_at,
   };
 }
 /** Rooms in room events: no one's involvement or unread flag (RoomInfoJson). */
@@ -174,7 +211,15 @@ function currentUser(req) {
 }
 function signIn(res, req, user) {
   const token = crypto.randomBytes(24).toString("hex");
-  db.sessions.set(token, { id: nextId(), user_id: user.id, user_agent: req.headers["user-agent"] ?? "", ip: "127.0.0.1", created_at: now(), last_active_at: now(), token });
+  db.sessions.set(token, {
+    id: nextId(),
+    user_id: user.id,
+    user_agent: req.headers["user-agent"] ?? "",
+    ip: "127.0.0.1",
+    created_at: now(),
+    last_active_at: now(),
+    token,
+  });
   res.setHeader("Set-Cookie", `campfire_session=${token}; HttpOnly; SameSite=Lax; Path=/`);
 }
 function validatePerson({ name, email, password }) {
@@ -193,11 +238,26 @@ function addMember(roomId, userId, involvement) {
   db.members.get(roomId).set(userId, { involvement, unread: false });
 }
 function newJoinCode() {
-  const part = () => crypto.randomBytes(4).toString("base64url").replace(/[^A-Za-z0-9]/g, "x").slice(0, 4);
+  const part = () =>
+    crypto
+      .randomBytes(4)
+      .toString("base64url")
+      .replace(/[^A-Za-z0-9]/g, "x")
+      .slice(0, 4);
   return `${part()}-${part()}-${part()}`;
 }
 function plain(html) {
-  return String(html).replace(/<br\s*\/?>/g, "\n").replace(/<\/p>\s*<p>/g, "\n").replace(/<[^>]+>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, " ").trim();
+  return String(html)
+    .replace(/<br\s*\/?>/g, "\n")
+    .replace(/<\/p>\s*<p>/g, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, " ")
+    .trim();
 }
 function sanitize(html) {
   // A crude allowlist for the mock: strip scripts, event handlers and unknown attributes.
@@ -224,11 +284,21 @@ function postMessage(room, author, clientId, html) {
   if (!body_plain && !/data-mention-id/.test(body_html)) throw unprocessable("Message can't be blank.");
   const mentions = [...body_html.matchAll(/data-mention-id="(\d+)"/g)].map((m) => Number(m[1]));
   const playMatch = /^\/play (\S+)$/.exec(body_plain);
-  const play = playMatch && SOUNDS.has(playMatch[1]) ? { sound: playMatch[1], text: SOUNDS.get(playMatch[1]), picture: SOUNDS.get(playMatch[1]) === null } : null;
+  const play =
+    playMatch && SOUNDS.has(playMatch[1]) ? { sound: playMatch[1], text: SOUNDS.get(playMatch[1]), picture: SOUNDS.get(playMatch[1]) === null } : null;
   const id = nextId();
   const m = {
-    id, room_id: room.id, author_id: author.id, client_message_id: clientId, body_html, body_plain, mentions, play,
-    created_at: now(), edited_at: null, url: `/rooms/${room.id}/@${id}`,
+    id,
+    room_id: room.id,
+    author_id: author.id,
+    client_message_id: clientId,
+    body_html,
+    body_plain,
+    mentions,
+    play,
+    created_at: now(),
+    edited_at: null,
+    url: `/rooms/${room.id}/@${id}`,
   };
   db.messages.set(id, m);
   room.last_active_at = m.created_at;
@@ -278,46 +348,71 @@ const route = (method, pattern, handler, opts = {}) => {
 };
 
 route("GET", "/up", () => ({ raw: "OK" }), { public: true });
-route("GET", "/api/bootstrap", ({ user }) => ({ setup_required: !db.account, account: db.account, features: FEATURES, me: user ? userJson(user, user) : null, seq: db.seq }), { public: true, optionalUser: true });
+route(
+  "GET",
+  "/api/bootstrap",
+  ({ user }) => ({ setup_required: !db.account, account: db.account, features: FEATURES, me: user ? userJson(user, user) : null, seq: db.seq }),
+  { public: true, optionalUser: true },
+);
 
-route("POST", "/api/first_run", ({ body, req, res }) => {
-  if (db.account) throw conflict("Campfire is already set up.");
-  validatePerson(body);
-  db.account = { name: "Campfire", custom_css: "", only_admins_create_rooms: false };
-  db.joinCode = newJoinCode();
-  const u = createUser(body, "administrator");
-  const room = { id: nextId(), kind: "open", name: "All Talk", creator_id: u.id, created_at: now(), last_active_at: now() };
-  db.rooms.set(room.id, room);
-  addMember(room.id, u.id, "mentions");
-  signIn(res, req, u);
-  return [201, { me: userJson(u, u) }];
-}, { public: true });
-
-route("GET", "/api/join/{code}", ({ p }) => {
-  if (!db.account || p.code !== db.joinCode) throw notFound();
-  return { account_name: db.account.name };
-}, { public: true });
-
-route("POST", "/api/join/{code}", ({ p, body, req, res }) => {
-  if (!db.account || p.code !== db.joinCode) throw notFound();
-  validatePerson(body);
-  const u = createUser(body);
-  emit(() => ({ kind: "user_joined", user_id: u.id, user: userJson(u) }));
-  for (const room of db.rooms.values()) {
-    if (room.kind !== "open") continue;
+route(
+  "POST",
+  "/api/first_run",
+  ({ body, req, res }) => {
+    if (db.account) throw conflict("Campfire is already set up.");
+    validatePerson(body);
+    db.account = { name: "Campfire", custom_css: "", only_admins_create_rooms: false };
+    db.joinCode = newJoinCode();
+    const u = createUser(body, "administrator");
+    const room = { id: nextId(), kind: "open", name: "All Talk", creator_id: u.id, created_at: now(), last_active_at: now() };
+    db.rooms.set(room.id, room);
     addMember(room.id, u.id, "mentions");
-    emit(toMembers(room.id, () => ({ kind: "membership_added", room_id: room.id, user_id: u.id })));
-  }
-  signIn(res, req, u);
-  return [201, { me: userJson(u, u) }];
-}, { public: true });
+    signIn(res, req, u);
+    return [201, { me: userJson(u, u) }];
+  },
+  { public: true },
+);
 
-route("POST", "/api/session", ({ body, req, res }) => {
-  const u = [...db.users.values()].find((x) => x.active && x.email === body.email && x.password === body.password && x.role !== "bot");
-  if (!u) throw new HttpError(401, "unauthorized", "That email and password didn't work.");
-  signIn(res, req, u);
-  return { me: userJson(u, u) };
-}, { public: true });
+route(
+  "GET",
+  "/api/join/{code}",
+  ({ p }) => {
+    if (!db.account || p.code !== db.joinCode) throw notFound();
+    return { account_name: db.account.name };
+  },
+  { public: true },
+);
+
+route(
+  "POST",
+  "/api/join/{code}",
+  ({ p, body, req, res }) => {
+    if (!db.account || p.code !== db.joinCode) throw notFound();
+    validatePerson(body);
+    const u = createUser(body);
+    emit(() => ({ kind: "user_joined", user_id: u.id, user: userJson(u) }));
+    for (const room of db.rooms.values()) {
+      if (room.kind !== "open") continue;
+      addMember(room.id, u.id, "mentions");
+      emit(toMembers(room.id, () => ({ kind: "membership_added", room_id: room.id, user_id: u.id })));
+    }
+    signIn(res, req, u);
+    return [201, { me: userJson(u, u) }];
+  },
+  { public: true },
+);
+
+route(
+  "POST",
+  "/api/session",
+  ({ body, req, res }) => {
+    const u = [...db.users.values()].find((x) => x.active && x.email === body.email && x.password === body.password && x.role !== "bot");
+    if (!u) throw new HttpError(401, "unauthorized", "That email and password didn't work.");
+    signIn(res, req, u);
+    return { me: userJson(u, u) };
+  },
+  { public: true },
+);
 
 route("DELETE", "/api/session", ({ req, res }) => {
   const token = cookieToken(req);
@@ -327,7 +422,10 @@ route("DELETE", "/api/session", ({ req, res }) => {
   return [204];
 });
 route("GET", "/api/sessions", ({ user, req }) => ({
-  sessions: [...db.sessions.values()].filter((s) => s.user_id === user.id).reverse().map(({ token, user_id, ...s }) => ({ ...s, current: token === cookieToken(req) })),
+  sessions: [...db.sessions.values()]
+    .filter((s) => s.user_id === user.id)
+    .reverse()
+    .map(({ token, user_id: _owner, ...s }) => ({ ...s, current: token === cookieToken(req) })),
 }));
 route("DELETE", "/api/sessions/{id}", ({ user, p }) => {
   for (const [token, s] of db.sessions) {
@@ -346,14 +444,19 @@ route("POST", "/api/transfer_link", ({ user, body, req }) => {
   db.transfers.set(token, target.id);
   return [201, { url: `http://${req.headers.host}/transfer/${token}`, expires_at: new Date(Date.now() + 4 * 3600e3).toISOString() }];
 });
-route("POST", "/api/transfer/{token}", ({ p, req, res }) => {
-  const uid = db.transfers.get(p.token);
-  if (!uid) throw notFound();
-  db.transfers.delete(p.token);
-  const u = db.users.get(uid);
-  signIn(res, req, u);
-  return { me: userJson(u, u) };
-}, { public: true });
+route(
+  "POST",
+  "/api/transfer/{token}",
+  ({ p, req, res }) => {
+    const uid = db.transfers.get(p.token);
+    if (!uid) throw notFound();
+    db.transfers.delete(p.token);
+    const u = db.users.get(uid);
+    signIn(res, req, u);
+    return { me: userJson(u, u) };
+  },
+  { public: true },
+);
 
 route("GET", "/api/users", ({ user }) => ({ users: [...db.users.values()].filter((u) => u.active).map((u) => userJson(u, user)) }));
 route("GET", "/api/users/{id}", ({ user, p }) => {
@@ -398,7 +501,12 @@ function deactivate(u) {
 }
 route("POST", "/api/users/{id}/deactivate", ({ user, p }) => {
   admin(user);
-  deactivate(db.users.get(Number(p.id)) ?? (() => { throw notFound(); })());
+  deactivate(
+    db.users.get(Number(p.id)) ??
+      (() => {
+        throw notFound();
+      })(),
+  );
   return [204];
 });
 route("POST", "/api/users/{id}/ban", ({ user, p }) => {
@@ -431,19 +539,34 @@ route("PATCH", "/api/account", ({ user, body }) => {
 route("POST", "/api/account/join_code", ({ user }) => (admin(user), (db.joinCode = newJoinCode()), { join_path: `/join/${db.joinCode}` }));
 
 const botJson = (u) => ({ user: userJson(u), key: botKeys.get(u.id), webhook_url: u.webhook_url ?? null });
-const newKey = (id) => `${id}-${crypto.randomBytes(9).toString("base64url").replace(/[^A-Za-z0-9]/g, "x").slice(0, 12)}`;
+const newKey = (id) =>
+  `${id}-${crypto
+    .randomBytes(9)
+    .toString("base64url")
+    .replace(/[^A-Za-z0-9]/g, "x")
+    .slice(0, 12)}`;
 route("GET", "/api/bots", ({ user }) => (admin(user), { bots: [...db.users.values()].filter((u) => u.role === "bot" && u.active).map(botJson) }));
 route("POST", "/api/bots", ({ user, body }) => {
   admin(user);
-  const u = { id: nextId(), name: String(body.name ?? "").trim(), email: "", password: crypto.randomUUID(), role: "bot", active: true, bio: "", webhook_url: body.webhook_url ?? null };
+  const u = {
+    id: nextId(),
+    name: String(body.name ?? "").trim(),
+    email: "",
+    password: crypto.randomUUID(),
+    role: "bot",
+    active: true,
+    bio: "",
+    webhook_url: body.webhook_url ?? null,
+  };
   if (!u.name) throw unprocessable("Bots need a name.");
   db.users.set(u.id, u);
   botKeys.set(u.id, newKey(u.id));
   emit(() => ({ kind: "user_joined", user_id: u.id, user: userJson(u) }));
-  for (const room of db.rooms.values()) if (room.kind === "open") {
-    addMember(room.id, u.id, "mentions");
-    emit(toMembers(room.id, () => ({ kind: "membership_added", room_id: room.id, user_id: u.id })));
-  }
+  for (const room of db.rooms.values())
+    if (room.kind === "open") {
+      addMember(room.id, u.id, "mentions");
+      emit(toMembers(room.id, () => ({ kind: "membership_added", room_id: room.id, user_id: u.id })));
+    }
   return [201, { bot: botJson(u) }];
 });
 route("PATCH", "/api/bots/{id}", ({ user, p, body }) => {
@@ -454,10 +577,17 @@ route("PATCH", "/api/bots/{id}", ({ user, p, body }) => {
   if (body.webhook_url !== undefined) u.webhook_url = body.webhook_url || null;
   return { bot: botJson(u) };
 });
-route("POST", "/api/bots/{id}/key", ({ user, p }) => (admin(user), botKeys.set(Number(p.id), newKey(Number(p.id))), { bot: botJson(db.users.get(Number(p.id))) }));
+route(
+  "POST",
+  "/api/bots/{id}/key",
+  ({ user, p }) => (admin(user), botKeys.set(Number(p.id), newKey(Number(p.id))), { bot: botJson(db.users.get(Number(p.id))) }),
+);
 route("DELETE", "/api/bots/{id}", ({ user, p }) => (admin(user), deactivate(db.users.get(Number(p.id))), [204]));
 
-route("GET", "/api/rooms", ({ user }) => ({ rooms: [...db.rooms.values()].filter((r) => isMember(r.id, user.id)).map((r) => roomJson(r, user.id)), seq: db.seq }));
+route("GET", "/api/rooms", ({ user }) => ({
+  rooms: [...db.rooms.values()].filter((r) => isMember(r.id, user.id)).map((r) => roomJson(r, user.id)),
+  seq: db.seq,
+}));
 route("POST", "/api/rooms", ({ user, body }) => {
   if (db.account.only_admins_create_rooms && user.role !== "administrator") throw forbidden("Only administrators can create rooms.");
   const name = String(body.name ?? "").trim();
@@ -473,7 +603,13 @@ route("POST", "/api/rooms", ({ user, body }) => {
 route("POST", "/api/rooms/direct", ({ user, body }) => {
   const ids = [...new Set([user.id, ...(body.user_ids ?? []).map(Number)])].sort((a, b) => a - b);
   for (const room of db.rooms.values()) {
-    if (room.kind === "direct" && memberIds(room).sort((a, b) => a - b).join() === ids.join()) return { room: roomJson(room, user.id) };
+    if (
+      room.kind === "direct" &&
+      memberIds(room)
+        .sort((a, b) => a - b)
+        .join() === ids.join()
+    )
+      return { room: roomJson(room, user.id) };
   }
   const room = { id: nextId(), kind: "direct", name: null, creator_id: user.id, created_at: now(), last_active_at: now() };
   db.rooms.set(room.id, room);
@@ -492,16 +628,19 @@ route("PATCH", "/api/rooms/{id}", ({ user, p, body }) => {
     emit(toMembers(room.id, () => ({ kind: "room_renamed", room_id: room.id, room: roomInfo(room) })));
   }
   const kind = body.kind ?? room.kind;
-  const want = kind === "open" ? [...db.users.values()].filter((u) => u.active).map((u) => u.id) : body.member_ids ? body.member_ids.map(Number) : memberIds(room);
+  const want =
+    kind === "open" ? [...db.users.values()].filter((u) => u.active).map((u) => u.id) : body.member_ids ? body.member_ids.map(Number) : memberIds(room);
   const have = memberIds(room);
-  for (const id of have) if (!want.includes(id)) {
-    emit(toMembers(room.id, () => ({ kind: "membership_removed", room_id: room.id, user_id: id })));
-    db.members.get(room.id).delete(id);
-  }
-  for (const id of want) if (!have.includes(id)) {
-    addMember(room.id, id, "mentions");
-    emit(toMembers(room.id, () => ({ kind: "membership_added", room_id: room.id, user_id: id })));
-  }
+  for (const id of have)
+    if (!want.includes(id)) {
+      emit(toMembers(room.id, () => ({ kind: "membership_removed", room_id: room.id, user_id: id })));
+      db.members.get(room.id).delete(id);
+    }
+  for (const id of want)
+    if (!have.includes(id)) {
+      addMember(room.id, id, "mentions");
+      emit(toMembers(room.id, () => ({ kind: "membership_added", room_id: room.id, user_id: id })));
+    }
   if (kind !== room.kind) {
     room.kind = kind;
     emit(toMembers(room.id, () => ({ kind: "room_converted", room_id: room.id, room: roomInfo(room) })));
@@ -533,12 +672,27 @@ route("POST", "/api/rooms/{id}/read", ({ user, p }) => {
 route("GET", "/api/rooms/{id}/autocomplete", ({ user, p, query }) => {
   const room = visibleRoom(Number(p.id), user);
   const q = String(query.q ?? "").toLowerCase();
-  return { users: memberIds(room).map((id) => db.users.get(id)).filter((u) => u.active && u.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q))).map((u) => userJson(u, user)) };
+  return {
+    users: memberIds(room)
+      .map((id) => db.users.get(id))
+      .filter(
+        (u) =>
+          u.active &&
+          u.name
+            .toLowerCase()
+            .split(/\s+/)
+            .some((w) => w.startsWith(q)),
+      )
+      .map((u) => userJson(u, user)),
+  };
 });
 
 route("GET", "/api/rooms/{id}/messages", ({ user, p, query }) => {
   const room = visibleRoom(Number(p.id), user);
-  const r = page([...db.messages.values()].filter((m) => m.room_id === room.id), query);
+  const r = page(
+    [...db.messages.values()].filter((m) => m.room_id === room.id),
+    query,
+  );
   return { ...r, messages: r.messages.map(messageJson) };
 });
 route("POST", "/api/rooms/{id}/messages", ({ user, p, body }) => {
@@ -590,21 +744,35 @@ route("DELETE", "/api/boosts/{id}", ({ user, p }) => {
 });
 
 // Bot API (subset)
-route("POST", "/rooms/{room}/{key}/messages", ({ p, raw }) => {
-  const botId = Number(p.key.split("-")[0]);
-  if (botKeys.get(botId) !== p.key) throw notFound();
-  const room = db.rooms.get(Number(p.room));
-  if (!room || !isMember(room.id, botId)) throw notFound();
-  const text = raw.trim();
-  const html = /<[a-z]/i.test(text) ? text : `<p>${text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>`;
-  const { message } = postMessage(room, db.users.get(botId), crypto.randomUUID(), html);
-  return [201, { id: message.id, url: message.url }];
-}, { public: true, bot: true });
+route(
+  "POST",
+  "/rooms/{room}/{key}/messages",
+  ({ p, raw }) => {
+    const botId = Number(p.key.split("-")[0]);
+    if (botKeys.get(botId) !== p.key) throw notFound();
+    const room = db.rooms.get(Number(p.room));
+    if (!room || !isMember(room.id, botId)) throw notFound();
+    const text = raw.trim();
+    const html = /<[a-z]/i.test(text) ? text : `<p>${text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>`;
+    const { message } = postMessage(room, db.users.get(botId), crypto.randomUUID(), html);
+    return [201, { id: message.id, url: message.url }];
+  },
+  { public: true, bot: true },
+);
 
 // ---------------------------------------------------------------------------
 // Server
 
-const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".map": "application/json", ".png": "image/png", ".json": "application/json", ".mp3": "audio/mpeg" };
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".map": "application/json",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".mp3": "audio/mpeg",
+};
 
 function serveStatic(req, res, pathname) {
   let file = path.join(DIST, decodeURIComponent(pathname));

@@ -49,6 +49,8 @@ const STEPS: &[Step] = &[
                 run_in(&frontend, "npm", &["ci", "--no-audit", "--no-fund"])?;
             }
             run_in(&frontend, "npm", &["run", "typecheck"])?;
+            // ESLint (the rules of hooks, effect dependencies) and Prettier's formatting.
+            run_in(&frontend, "npm", &["run", "lint"])?;
             run_in(&frontend, "npm", &["test"])
         },
     },

@@ -1,8 +1,6 @@
 // A small fetch wrapper for the JSON API: same-origin cookies, JSON bodies and
 // the API's error shape turned into an ApiError whose message a person can read.
-import type {
-  Account, Bootstrap, Boost, Bot, Involvement, Message, MessagesPage, Room, Session, User,
-} from "./types";
+import type { Account, Bootstrap, Boost, Bot, Involvement, Message, MessagesPage, Room, Session, User } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -56,26 +54,41 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
 
 function statusCode(status: number): string {
   switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 409: return "conflict";
-    case 413: return "payload_too_large";
-    case 422: return "unprocessable";
-    case 429: return "too_many_requests";
-    default: return "internal";
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 409:
+      return "conflict";
+    case 413:
+      return "payload_too_large";
+    case 422:
+      return "unprocessable";
+    case 429:
+      return "too_many_requests";
+    default:
+      return "internal";
   }
 }
 
 function fallbackMessage(status: number): string {
   switch (status) {
-    case 401: return "Please sign in again.";
-    case 403: return "You're not allowed to do that.";
-    case 404: return "That doesn't exist, or you can't see it.";
-    case 413: return "That's too big to send.";
-    case 429: return "Too many attempts. Wait a few minutes and try again.";
-    default: return "Something went wrong on the server. Try again in a moment.";
+    case 401:
+      return "Please sign in again.";
+    case 403:
+      return "You're not allowed to do that.";
+    case 404:
+      return "That doesn't exist, or you can't see it.";
+    case 413:
+      return "That's too big to send.";
+    case 429:
+      return "Too many attempts. Wait a few minutes and try again.";
+    default:
+      return "Something went wrong on the server. Try again in a moment.";
   }
 }
 
@@ -104,13 +117,10 @@ async function putPicture<T>(path: string, picture: Blob): Promise<T> {
 
 export const api = {
   bootstrap: () => request<Bootstrap>("GET", "/api/bootstrap"),
-  firstRun: (body: { name: string; email: string; password: string }) =>
-    request<{ me: User }>("POST", "/api/first_run", body),
+  firstRun: (body: { name: string; email: string; password: string }) => request<{ me: User }>("POST", "/api/first_run", body),
   joinInfo: (code: string) => request<{ account_name: string }>("GET", `/api/join/${enc(code)}`),
-  join: (code: string, body: { name: string; email: string; password: string }) =>
-    request<{ me: User }>("POST", `/api/join/${enc(code)}`, body),
-  signIn: (body: { email: string; password: string }) =>
-    request<{ me: User }>("POST", "/api/session", body, { quiet401: true }),
+  join: (code: string, body: { name: string; email: string; password: string }) => request<{ me: User }>("POST", `/api/join/${enc(code)}`, body),
+  signIn: (body: { email: string; password: string }) => request<{ me: User }>("POST", "/api/session", body, { quiet401: true }),
   signOut: async () => {
     // This browser stops receiving pushes (N1); the server drops the subscription with the session.
     await import("../lib/push").then((push) => push.forgetPush()).catch(() => undefined);
@@ -123,8 +133,7 @@ export const api = {
   transfer: (token: string) => request<{ me: User }>("POST", `/api/transfer/${enc(token)}`, undefined, { quiet401: true }),
 
   users: () => request<{ users: User[] }>("GET", "/api/users"),
-  user: (id: number) =>
-    request<{ user: User; rooms?: { room_id: number; involvement: Involvement }[] }>("GET", `/api/users/${id}`),
+  user: (id: number) => request<{ user: User; rooms?: { room_id: number; involvement: Involvement }[] }>("GET", `/api/users/${id}`),
   updateMe: (body: { name?: string; bio?: string; email?: string; password?: string; current_password?: string }) =>
     request<{ me: User }>("PATCH", "/api/me", body),
   removePreview: (id: number) => request<{ message: Message }>("DELETE", `/api/messages/${id}/preview`),
@@ -151,15 +160,13 @@ export const api = {
   deleteBot: (id: number) => request<void>("DELETE", `/api/bots/${id}`),
 
   rooms: () => request<{ rooms: Room[]; seq: number }>("GET", "/api/rooms"),
-  createRoom: (body: { name: string; kind: "open" | "closed"; member_ids?: number[] }) =>
-    request<{ room: Room }>("POST", "/api/rooms", body),
+  createRoom: (body: { name: string; kind: "open" | "closed"; member_ids?: number[] }) => request<{ room: Room }>("POST", "/api/rooms", body),
   directRoom: (userIds: number[]) => request<{ room: Room }>("POST", "/api/rooms/direct", { user_ids: userIds }),
   room: (id: number) => request<{ room: Room }>("GET", `/api/rooms/${id}`),
   updateRoom: (id: number, body: { name?: string; kind?: "open" | "closed"; member_ids?: number[] }) =>
     request<{ room: Room }>("PATCH", `/api/rooms/${id}`, body),
   deleteRoom: (id: number) => request<void>("DELETE", `/api/rooms/${id}`),
-  setInvolvement: (id: number, involvement: Involvement) =>
-    request<{ room: Room }>("PUT", `/api/rooms/${id}/involvement`, { involvement }),
+  setInvolvement: (id: number, involvement: Involvement) => request<{ room: Room }>("PUT", `/api/rooms/${id}/involvement`, { involvement }),
   markRead: (id: number) => request<void>("POST", `/api/rooms/${id}/read`),
   autocomplete: (id: number, q: string) => request<{ users: User[] }>("GET", `/api/rooms/${id}/autocomplete?q=${enc(q)}`),
 

@@ -1,9 +1,22 @@
 // Wire types. Most come from wire.ts, which is generated from the Rust wire types
 // (campfire-http/src/wire.rs) and checked for drift there; the rest follow docs/api.md.
 import type {
-  AccountJson, BoostJson, ClientFrame as WireClientFrame, EventJson, Features as WireFeatures, Involvement as WireInvolvement,
-  MessageJson, PlayJson, RecentSearchesJson, RoomInfoJson, RoomJson, SearchResultJson, SearchResultsJson,
-  ServerFrame as WireServerFrame, SessionJson, UserJson,
+  AccountJson,
+  BoostJson,
+  ClientFrame as WireClientFrame,
+  EventJson,
+  Features as WireFeatures,
+  Involvement as WireInvolvement,
+  MessageJson,
+  PlayJson,
+  RecentSearchesJson,
+  RoomInfoJson,
+  RoomJson,
+  SearchResultJson,
+  SearchResultsJson,
+  ServerFrame as WireServerFrame,
+  SessionJson,
+  UserJson,
 } from "./wire";
 
 export type User = UserJson;

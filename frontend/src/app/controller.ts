@@ -178,7 +178,10 @@ function applyIncoming(frame: ServerFrame, source: "socket" | "relay") {
   switch (e.kind) {
     case "membership_added":
       if (e.user_id === me) {
-        api.room(e.room_id).then((r) => store.dispatch({ type: "roomUpsert", room: r.room })).catch(() => {});
+        api
+          .room(e.room_id)
+          .then((r) => store.dispatch({ type: "roomUpsert", room: r.room }))
+          .catch(() => {});
       } else {
         ensureUser(e.user_id);
       }

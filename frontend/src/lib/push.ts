@@ -21,12 +21,7 @@ export type PushStatus =
   | "failed"; // permission granted, but subscribing failed (no push service reachable)
 
 export function pushSupported(): boolean {
-  return (
-    typeof window !== "undefined" &&
-    "serviceWorker" in navigator &&
-    "PushManager" in window &&
-    "Notification" in window
-  );
+  return typeof window !== "undefined" && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
 }
 
 /** base64url (unpadded) → bytes, for `applicationServerKey`. */

@@ -304,7 +304,8 @@ describe("several tabs share one socket", () => {
 });
 
 describe("the BroadcastChannel election (no Web Locks)", () => {
-  const elect = (b: Browser) => (id: string) => new ChannelElection(b.hub.open("campfire-election"), id, realTimers, { heartbeatMs: 1000, timeoutMs: 3000, claimMs: 300 });
+  const elect = (b: Browser) => (id: string) =>
+    new ChannelElection(b.hub.open("campfire-election"), id, realTimers, { heartbeatMs: 1000, timeoutMs: 3000, claimMs: 300 });
 
   it("elects exactly one leader, and a follower takes over when the leader leaves", async () => {
     const b = browser();

@@ -80,11 +80,7 @@ export class LockElection implements Election {
   }
 }
 
-type ElectionMessage =
-  | { t: "alive"; id: string }
-  | { t: "who"; id: string }
-  | { t: "claim"; id: string }
-  | { t: "resign"; id: string };
+type ElectionMessage = { t: "alive"; id: string } | { t: "who"; id: string } | { t: "claim"; id: string } | { t: "resign"; id: string };
 
 /**
  * Fallback election over a BroadcastChannel. The leader says "alive" every
@@ -108,12 +104,7 @@ export class ChannelElection implements Election {
   private claimTimer: unknown = null;
   private readonly listener = (e: { data: unknown }) => this.onMessage(e.data as ElectionMessage);
 
-  constructor(
-    channel: ChannelLike,
-    id: string,
-    timers: Timers = realTimers,
-    opts: { heartbeatMs?: number; timeoutMs?: number; claimMs?: number } = {},
-  ) {
+  constructor(channel: ChannelLike, id: string, timers: Timers = realTimers, opts: { heartbeatMs?: number; timeoutMs?: number; claimMs?: number } = {}) {
     this.channel = channel;
     this.id = id;
     this.timers = timers;

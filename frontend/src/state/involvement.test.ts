@@ -21,7 +21,21 @@ describe("/play sounds", () => {
     expect(new Set(SOUNDS.map((s) => s.name)).size).toBe(56);
     expect(SOUNDS.map((s) => s.name)).toEqual([...SOUNDS.map((s) => s.name)].sort());
     expect(SOUNDS.filter((s) => s.picture).map((s) => s.name)).toEqual([
-      "56k", "clowntown", "curb", "dangerzone", "deeper", "donotwant", "drama", "greatjob", "loggins", "nyan", "pushit", "rumble", "what", "yay", "yeah",
+      "56k",
+      "clowntown",
+      "curb",
+      "dangerzone",
+      "deeper",
+      "donotwant",
+      "drama",
+      "greatjob",
+      "loggins",
+      "nyan",
+      "pushit",
+      "rumble",
+      "what",
+      "yay",
+      "yeah",
     ]);
     expect(findSound("tada")?.text).toBe("plays a fanfare 🎏");
     expect(findSound("vuvuzela")?.text).toBe("======<() ~ ♪ ~♫");

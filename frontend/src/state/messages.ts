@@ -39,11 +39,7 @@ export function trimWindow(w: RoomWindow, keep: "oldest" | "newest"): RoomWindow
 
 export type PageMode = "latest" | "before" | "after" | "around";
 
-export function applyPage(
-  w: RoomWindow,
-  mode: PageMode,
-  page: { messages: Message[]; has_before: boolean; has_after: boolean },
-): RoomWindow {
+export function applyPage(w: RoomWindow, mode: PageMode, page: { messages: Message[]; has_before: boolean; has_after: boolean }): RoomWindow {
   switch (mode) {
     case "latest":
       // Keep messages that arrived live while the page was loading.
@@ -107,9 +103,7 @@ export function mapMessage(w: RoomWindow, id: number, f: (m: Message) => Message
 // ---------------------------------------------------------------------------
 // Grouping and day separators
 
-export type ListItem<M> =
-  | { kind: "day"; key: string; date: Date }
-  | { kind: "message"; key: string; message: M; header: boolean };
+export type ListItem<M> = { kind: "day"; key: string; date: Date } | { kind: "message"; key: string; message: M; header: boolean };
 
 type Groupable = { author_id: number; created_at: string };
 
@@ -125,11 +119,7 @@ export function localDayKey(d: Date): string {
  * Turns messages (oldest first) into list items: a day separator before the first
  * message of each local day, and `header` on the first message of each group.
  */
-export function buildItems<M extends Groupable>(
-  messages: M[],
-  keyOf: (m: M) => string,
-  dayKey: (d: Date) => string = localDayKey,
-): ListItem<M>[] {
+export function buildItems<M extends Groupable>(messages: M[], keyOf: (m: M) => string, dayKey: (d: Date) => string = localDayKey): ListItem<M>[] {
   const items: ListItem<M>[] = [];
   let prev: M | null = null;
   let prevDay = "";

@@ -221,14 +221,20 @@ describe("optimistic sends", () => {
 
   it("a history page that contains the message confirms it too", () => {
     let s = run(loaded(), start);
-    s = reduce(s, { type: "messagesLoaded", roomId: 10, mode: "latest", messages: [message(4, { author_id: ME, client_message_id: "abc" })], has_before: false, has_after: false });
+    s = reduce(s, {
+      type: "messagesLoaded",
+      roomId: 10,
+      mode: "latest",
+      messages: [message(4, { author_id: ME, client_message_id: "abc" })],
+      has_before: false,
+      has_after: false,
+    });
     expect(s.pending[10]).toEqual([]);
   });
 });
 
 describe("unread", () => {
-  const created = (seq: number, id: number, extra = {}) =>
-    ev(seq, { kind: "message_created", room_id: 10, message_id: id, message: message(id, extra) });
+  const created = (seq: number, id: number, extra = {}) => ev(seq, { kind: "message_created", room_id: 10, message_id: id, message: message(id, extra) });
 
   it("a message by someone else in a room I'm not looking at makes it unread", () => {
     const s = run(loaded(100), created(101, 4));

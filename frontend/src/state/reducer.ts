@@ -2,9 +2,7 @@
 // HTTP answers and optimistic sends all go through `reduce`, so the rules
 // (idempotency by seq, pending → confirmed → failed, unread) live in one place
 // and are tested without a browser.
-import type {
-  Account, Boost, Bootstrap, Features, Involvement, LiveEvent, Message, Room, RoomInfo, ServerFrame, User,
-} from "../api/types";
+import type { Account, Boost, Bootstrap, Features, Involvement, LiveEvent, Message, Room, RoomInfo, ServerFrame, User } from "../api/types";
 import { applyPage, emptyWindow, mapMessage, removeMessage, upsertMessage, type PageMode, type RoomWindow } from "./messages";
 
 export type PendingStatus = "pending" | "failed";
@@ -41,7 +39,13 @@ export type AppState = {
 };
 
 export const defaultFeatures: Features = {
-  files: false, avatars: false, opengraph: false, search: false, push: false, bots: true, max_file_size: 0,
+  files: false,
+  avatars: false,
+  opengraph: false,
+  search: false,
+  push: false,
+  bots: true,
+  max_file_size: 0,
 };
 
 export const initialState: AppState = {
@@ -384,13 +388,9 @@ function upsertUser(state: AppState, user: User): AppState {
 }
 
 function addBoost(w: RoomWindow, boost: Boost): RoomWindow {
-  return mapMessage(w, boost.message_id, (m) =>
-    m.boosts.some((b) => b.id === boost.id) ? m : { ...m, boosts: [...m.boosts, boost] },
-  );
+  return mapMessage(w, boost.message_id, (m) => (m.boosts.some((b) => b.id === boost.id) ? m : { ...m, boosts: [...m.boosts, boost] }));
 }
 
 function dropBoost(w: RoomWindow, messageId: number, boostId: number): RoomWindow {
-  return mapMessage(w, messageId, (m) =>
-    m.boosts.some((b) => b.id === boostId) ? { ...m, boosts: m.boosts.filter((b) => b.id !== boostId) } : m,
-  );
+  return mapMessage(w, messageId, (m) => (m.boosts.some((b) => b.id === boostId) ? { ...m, boosts: m.boosts.filter((b) => b.id !== boostId) } : m));
 }

@@ -45,5 +45,9 @@ export const store = createStore();
 
 /** Reads a slice of the state; re-renders only when the slice changes (by identity). */
 export function useAppState<T>(select: (s: AppState) => T): T {
-  return useSyncExternalStore(store.subscribe, () => select(store.getState()), () => select(store.getState()));
+  return useSyncExternalStore(
+    store.subscribe,
+    () => select(store.getState()),
+    () => select(store.getState()),
+  );
 }

@@ -9,7 +9,11 @@ export function user(id: number, name = `User ${id}`, extra: Partial<User> = {})
     active: true,
     banned: false,
     bio: "",
-    initials: name.split(/\s+/).map((w) => w[0]).join("").toUpperCase(),
+    initials: name
+      .split(/\s+/)
+      .map((w) => w[0])
+      .join("")
+      .toUpperCase(),
     color: "#AF2E1B",
     avatar_url: null,
     ...extra,

@@ -150,7 +150,11 @@ function JoinLink() {
         Invite people
       </h2>
       <p className="muted">Anyone with this link can join as a member.</p>
-      {path ? <LinkShare url={absoluteUrl(path)} title="Join link" qrLabel="QR code of the join link" /> : error ? null : <Loading label="Loading the join link…" />}
+      {path ? (
+        <LinkShare url={absoluteUrl(path)} title="Join link" qrLabel="QR code of the join link" />
+      ) : error ? null : (
+        <Loading label="Loading the join link…" />
+      )}
       <ErrorNote>{error}</ErrorNote>
       <button type="button" className="btn btn--small" onClick={rotate}>
         <RotateIcon size={16} /> Make a new link
@@ -412,8 +416,7 @@ function BotRow({ bot, onChange, onRemove }: { bot: Bot; onChange: (b: Bot) => v
       </div>
       {bot.webhook_url && bot.deliveries && (
         <p className="muted" aria-label={`Webhook deliveries of ${bot.user.name}`}>
-          Webhook: {bot.deliveries.delivered} delivered · {bot.deliveries.pending} waiting · {bot.deliveries.failed} failed ·
-          circuit {bot.deliveries.circuit}
+          Webhook: {bot.deliveries.delivered} delivered · {bot.deliveries.pending} waiting · {bot.deliveries.failed} failed · circuit {bot.deliveries.circuit}
           {bot.deliveries.last_attempt_at && <> · last attempt {new Date(bot.deliveries.last_attempt_at).toLocaleString()}</>}
           {bot.deliveries.last_error && <> · last failure: {bot.deliveries.last_error}</>}
         </p>
@@ -461,7 +464,12 @@ function BotRow({ bot, onChange, onRemove }: { bot: Bot; onChange: (b: Bot) => v
           type="button"
           className="btn btn--small btn--danger"
           onClick={async () => {
-            const ok = await confirm({ title: `Remove ${bot.user.name}?`, body: "Its key stops working. Its messages stay.", confirm: "Remove bot", danger: true });
+            const ok = await confirm({
+              title: `Remove ${bot.user.name}?`,
+              body: "Its key stops working. Its messages stay.",
+              confirm: "Remove bot",
+              danger: true,
+            });
             if (!ok) return;
             try {
               await api.deleteBot(bot.user.id);

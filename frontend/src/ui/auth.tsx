@@ -110,7 +110,9 @@ export function Join() {
     api
       .joinInfo(code)
       .then((r) => setState({ name: r.account_name }))
-      .catch((e) => setState({ error: e?.status === 404 ? "This join link doesn't work. It may have been replaced by a new one: ask for a fresh link." : errorMessage(e) }));
+      .catch((e) =>
+        setState({ error: e?.status === 404 ? "This join link doesn't work. It may have been replaced by a new one: ask for a fresh link." : errorMessage(e) }),
+      );
   }, [code]);
   if (state === "loading") return <Loading label="Checking your invitation…" />;
   if ("error" in state) {
@@ -174,8 +176,25 @@ export function SignIn() {
   return (
     <NameTag title="Sign in" subtitle="Welcome back to the campfire.">
       <form className="form" onSubmit={submit} noValidate ref={form}>
-        <Field label="Email address" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        <Field
+          label="Email address"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoFocus
+          required
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
         <ErrorNote>{error}</ErrorNote>
         <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
@@ -200,7 +219,11 @@ export function Transfer() {
       await loadAll();
       navigate("/", { replace: true });
     } catch (e) {
-      setError((e as { status?: number })?.status === 404 ? "This sign-in link has been used or has expired. Make a new one from your profile on a signed-in device." : errorMessage(e));
+      setError(
+        (e as { status?: number })?.status === 404
+          ? "This sign-in link has been used or has expired. Make a new one from your profile on a signed-in device."
+          : errorMessage(e),
+      );
       setBusy(false);
     }
   };

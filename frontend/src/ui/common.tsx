@@ -1,7 +1,5 @@
 // Small shared pieces: avatars, fields, switches, dialogs, link sharing, QR codes.
-import {
-  useCallback, useEffect, useId, useRef, useState, type ReactNode, type InputHTMLAttributes, type TextareaHTMLAttributes,
-} from "react";
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { usePageTitle } from "./pageTitle";
 import { useNavigate } from "react-router";
 import type { User } from "../api/types";
@@ -112,9 +110,19 @@ export function TextArea({ label, hint, id, ...area }: AreaProps) {
 
 /** An on/off switch: a checkbox with role="switch" and a visible label. */
 export function Switch({
-  label, checked, onChange, disabled, description, children,
+  label,
+  checked,
+  onChange,
+  disabled,
+  description,
+  children,
 }: {
-  label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean; description?: string; children?: ReactNode;
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  disabled?: boolean;
+  description?: string;
+  children?: ReactNode;
 }) {
   const id = useId();
   return (
@@ -147,8 +155,18 @@ export function Switch({
 
 /** A modal dialog on the native <dialog> element (focus trap, Esc to close). */
 export function Dialog({
-  open, onClose, title, children, className,
-}: { open: boolean; onClose: () => void; title: string; children: ReactNode; className?: string }) {
+  open,
+  onClose,
+  title,
+  children,
+  className,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  children: ReactNode;
+  className?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -194,8 +212,7 @@ type ConfirmState = { title: string; body: ReactNode; confirm: string; danger?: 
 export function useConfirm(): [(o: { title: string; body: ReactNode; confirm: string; danger?: boolean }) => Promise<boolean>, ReactNode] {
   const [state, setState] = useState<ConfirmState>(null);
   const ask = useCallback(
-    (o: { title: string; body: ReactNode; confirm: string; danger?: boolean }) =>
-      new Promise<boolean>((resolve) => setState({ ...o, resolve })),
+    (o: { title: string; body: ReactNode; confirm: string; danger?: boolean }) => new Promise<boolean>((resolve) => setState({ ...o, resolve })),
     [],
   );
   const close = (ok: boolean) => {
@@ -324,7 +341,15 @@ export function QrCode({ text, label }: { text: string; label: string }) {
   const size = Math.max(200, side * 4);
   if (!qr) return <div className="qr qr--empty" style={{ width: 200, height: 200 }} aria-hidden="true" />;
   return (
-    <svg className="qr" role="img" aria-label={label} width={size} height={size} viewBox={`${-QR_QUIET} ${-QR_QUIET} ${side} ${side}`} shapeRendering="crispEdges">
+    <svg
+      className="qr"
+      role="img"
+      aria-label={label}
+      width={size}
+      height={size}
+      viewBox={`${-QR_QUIET} ${-QR_QUIET} ${side} ${side}`}
+      shapeRendering="crispEdges"
+    >
       <rect x={-QR_QUIET} y={-QR_QUIET} width={side} height={side} fill="#ffffff" />
       <path d={qr.d} fill="#221c17" />
     </svg>
@@ -377,8 +402,18 @@ export function BackButton({ fallback = "/" }: { fallback?: string }) {
 }
 
 export function Panel({
-  title, children, back, wide, actions,
-}: { title: string; children: ReactNode; back?: string | false; wide?: boolean; actions?: ReactNode }) {
+  title,
+  children,
+  back,
+  wide,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  back?: string | false;
+  wide?: boolean;
+  actions?: ReactNode;
+}) {
   usePageTitle(title);
   return (
     <div className={`panel ${wide ? "panel--wide" : ""}`}>

@@ -95,8 +95,18 @@ export function PictureEditor({
 }
 
 function CropDialog({
-  label, url, round, onCancel, onSave,
-}: { label: string; url: string; round: boolean; onCancel: () => void; onSave: (b: Blob) => Promise<void> }) {
+  label,
+  url,
+  round,
+  onCancel,
+  onSave,
+}: {
+  label: string;
+  url: string;
+  round: boolean;
+  onCancel: () => void;
+  onSave: (b: Blob) => Promise<void>;
+}) {
   const img = useRef<HTMLImageElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const [place, setPlace] = useState<Placement>({ zoom: 1, x: 0, y: 0 });
@@ -184,7 +194,9 @@ function CropDialog({
             setPlace({ zoom: 1, x: (VIEW - n.w * s) / 2, y: (VIEW - n.h * s) / 2 });
           }}
           onError={() => setError("This file could not be read as a picture.")}
-          style={natural ? { width: natural.w * scale, height: natural.h * scale, transform: `translate(${place.x}px, ${place.y}px)` } : { visibility: "hidden" }}
+          style={
+            natural ? { width: natural.w * scale, height: natural.h * scale, transform: `translate(${place.x}px, ${place.y}px)` } : { visibility: "hidden" }
+          }
         />
       </div>
       <label className="crop__zoom">

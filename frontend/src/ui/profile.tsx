@@ -45,7 +45,14 @@ export function Profile() {
 
   if (me && userId === me.id) return <MyProfile />;
   if (missing) return <NotFound what="person" />;
-  if (!user) return error ? <Panel title="Profile"><ErrorNote>{error}</ErrorNote></Panel> : <Loading label="Loading profile…" />;
+  if (!user)
+    return error ? (
+      <Panel title="Profile">
+        <ErrorNote>{error}</ErrorNote>
+      </Panel>
+    ) : (
+      <Loading label="Loading profile…" />
+    );
 
   const ping = async () => {
     setError("");
@@ -72,7 +79,13 @@ export function Profile() {
             ) : null}
             {user.role === "bot" ? <span className="badge">Bot</span> : null}
           </h2>
-          {user.bio ? <p className="profile-card__bio" dir="auto">{user.bio}</p> : <p className="muted">No bio yet.</p>}
+          {user.bio ? (
+            <p className="profile-card__bio" dir="auto">
+              {user.bio}
+            </p>
+          ) : (
+            <p className="muted">No bio yet.</p>
+          )}
           {user.email ? (
             <p className="profile-card__email">
               <a href={`mailto:${user.email}`}>{user.email}</a>
@@ -165,9 +178,7 @@ export function MyProfile() {
         <div className="profile-card__text">
           <h2 className="profile-card__name">{me.name}</h2>
           <p className="muted">{me.email}</p>
-          {features.avatars ? null : (
-            <p className="muted profile-card__note">Profile pictures are not enabled on this server, so your initials are shown.</p>
-          )}
+          {features.avatars ? null : <p className="muted profile-card__note">Profile pictures are not enabled on this server, so your initials are shown.</p>}
         </div>
       </div>
       <div className="grid-2">
@@ -283,8 +294,22 @@ function CredentialsForm({ me }: { me: User }) {
         Email and password
       </h2>
       <Field label="Email address" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
-      <Field label="New password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" hint="Leave blank to keep your password." />
-      <Field label="Current password" type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" hint="Needed to change your email or password." />
+      <Field
+        label="New password"
+        type="password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        autoComplete="new-password"
+        hint="Leave blank to keep your password."
+      />
+      <Field
+        label="Current password"
+        type="password"
+        value={current}
+        onChange={(e) => setCurrent(e.target.value)}
+        autoComplete="current-password"
+        hint="Needed to change your email or password."
+      />
       <ErrorNote>{state.error}</ErrorNote>
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={state.busy}>
@@ -305,7 +330,11 @@ function MyRooms() {
   const users = useAppState((s) => s.users);
   const me = useAppState((s) => s.me);
   const list = Object.values(rooms).sort((a, b) =>
-    a.kind === "direct" && b.kind !== "direct" ? 1 : b.kind === "direct" && a.kind !== "direct" ? -1 : roomTitle(a, users, me?.id).localeCompare(roomTitle(b, users, me?.id)),
+    a.kind === "direct" && b.kind !== "direct"
+      ? 1
+      : b.kind === "direct" && a.kind !== "direct"
+        ? -1
+        : roomTitle(a, users, me?.id).localeCompare(roomTitle(b, users, me?.id)),
   );
   const label: Record<Involvement, string> = { everything: "Everything", mentions: "Mentions", nothing: "Nothing", invisible: "Hidden" };
   return (

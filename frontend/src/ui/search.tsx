@@ -133,15 +133,7 @@ function SearchEnabled() {
       <form className="search-form" role="search" onSubmit={submit}>
         <label htmlFor="search-q">Search messages</label>
         <div className="search-form__row">
-          <input
-            id="search-q"
-            type="search"
-            value={input}
-            onChange={(e) => setInput(e.target.value)}
-            placeholder="Words to find"
-            maxLength={10240}
-            autoFocus
-          />
+          <input id="search-q" type="search" value={input} onChange={(e) => setInput(e.target.value)} placeholder="Words to find" maxLength={10240} autoFocus />
           <button type="submit" className="btn btn--primary" disabled={!input.trim()}>
             <SearchIcon size={18} /> Search
           </button>
@@ -209,9 +201,7 @@ function SearchEnabled() {
           <p className="muted search-count" role="status">
             {results.length === 1 ? "1 message" : `${results.length} messages`} for “{answer.query}”
           </p>
-          {answer.complete ? null : (
-            <p className="notice">Search is still catching up with the newest messages; some may be missing for a moment.</p>
-          )}
+          {answer.complete ? null : <p className="notice">Search is still catching up with the newest messages; some may be missing for a moment.</p>}
           {results.length === 0 ? (
             <Empty title="No messages match">
               <p>Try other words{showFilters ? " or fewer filters" : ""}. Every word you type must appear in a message.</p>

@@ -34,10 +34,7 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
   }, [open]);
 
   const visible = useMemo(() => Object.values(rooms).filter((r) => r.involvement !== "invisible"), [rooms]);
-  const direct = useMemo(
-    () => visible.filter((r) => r.kind === "direct").sort((a, b) => b.last_active_at.localeCompare(a.last_active_at)),
-    [visible],
-  );
+  const direct = useMemo(() => visible.filter((r) => r.kind === "direct").sort((a, b) => b.last_active_at.localeCompare(a.last_active_at)), [visible]);
   const shared = useMemo(
     () => visible.filter((r) => r.kind !== "direct").sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "", undefined, { sensitivity: "base" })),
     [visible],
@@ -128,11 +125,7 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
         <ul className="rooms__list">
           {shared.map((r) => (
             <li key={r.id}>
-              <Link
-                to={`/rooms/${r.id}`}
-                className={`room-link ${r.unread ? "room-link--unread" : ""}`}
-                aria-current={r.id === currentId ? "page" : undefined}
-              >
+              <Link to={`/rooms/${r.id}`} className={`room-link ${r.unread ? "room-link--unread" : ""}`} aria-current={r.id === currentId ? "page" : undefined}>
                 <span className="room-link__name" title={r.name ?? undefined}>
                   {r.name}
                 </span>

@@ -75,7 +75,7 @@ function FileCard({ file, compact = false }: { file: AttachmentJson; compact?: b
     <a className={`file-card ${compact ? "file-card--compact" : ""}`} href={file.download_url} download={file.name}>
       {compact ? null : (
         <span className="file-card__icon" aria-hidden="true">
-          {(file.name.includes(".") ? file.name.split(".").pop() ?? "" : "").slice(0, 4).toUpperCase() || "FILE"}
+          {(file.name.includes(".") ? (file.name.split(".").pop() ?? "") : "").slice(0, 4).toUpperCase() || "FILE"}
         </span>
       )}
       <span className="file-card__text">

@@ -17,7 +17,19 @@ import { findSound, matchSounds, type Sound } from "../../lib/sounds";
 import { store, useAppState } from "../../state/store";
 import { Avatar, Dialog } from "../common";
 import {
-  AttachIcon, BoldIcon, CloseIcon, CodeIcon, FormatIcon, HeadingIcon, ItalicIcon, LinkIcon, ListIcon, QuoteIcon, SearchIcon, SendIcon, StrikeIcon,
+  AttachIcon,
+  BoldIcon,
+  CloseIcon,
+  CodeIcon,
+  FormatIcon,
+  HeadingIcon,
+  ItalicIcon,
+  LinkIcon,
+  ListIcon,
+  QuoteIcon,
+  SearchIcon,
+  SendIcon,
+  StrikeIcon,
 } from "../icons";
 import { baseExtensions, editorHtml, editorText, isBlank, mentionExtension } from "./editor";
 
@@ -117,10 +129,21 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
             const q = query.toLowerCase();
             users = (s.rooms[roomId]?.member_ids ?? [])
               .map((id) => s.users[id])
-              .filter((u): u is User => !!u && u.active && u.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)));
+              .filter(
+                (u): u is User =>
+                  !!u &&
+                  u.active &&
+                  u.name
+                    .toLowerCase()
+                    .split(/\s+/)
+                    .some((w) => w.startsWith(q)),
+              );
           }
           const meId = store.getState().me?.id;
-          return users.filter((u) => u.id !== meId).slice(0, 8).map((u) => ({ key: `u${u.id}`, label: u.name, user: u, attrs: { id: String(u.id), label: u.name } }));
+          return users
+            .filter((u) => u.id !== meId)
+            .slice(0, 8)
+            .map((u) => ({ key: `u${u.id}`, label: u.name, user: u, attrs: { id: String(u.id), label: u.name } }));
         },
         render: render("mention") as never,
       } as never),
@@ -149,7 +172,11 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
                 }));
               },
               command: ({ editor, range, props }) => {
-                editor.chain().focus().insertContentAt(range, `/play ${String(props)}`).run();
+                editor
+                  .chain()
+                  .focus()
+                  .insertContentAt(range, `/play ${String(props)}`)
+                  .run();
               },
               render: render("play") as never,
             }),
@@ -294,10 +321,7 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
         content: [
           {
             type: "paragraph",
-            content: [
-              { type: "text", text: author, marks: [{ type: "link", attrs: { href } }] },
-              ...(excerpt ? [{ type: "text", text: `: ${excerpt}` }] : []),
-            ],
+            content: [{ type: "text", text: author, marks: [{ type: "link", attrs: { href } }] }, ...(excerpt ? [{ type: "text", text: `: ${excerpt}` }] : [])],
           },
         ],
       };
@@ -484,26 +508,51 @@ function FormatToolbar({ editor }: { editor: Editor }) {
       {btn("Bold", state.bold, () => editor.chain().focus().toggleBold().run(), <BoldIcon size={18} />)}
       {btn("Italic", state.italic, () => editor.chain().focus().toggleItalic().run(), <ItalicIcon size={18} />)}
       {btn("Strikethrough", state.strike, () => editor.chain().focus().toggleStrike().run(), <StrikeIcon size={18} />)}
-      {btn("Link", state.link, () => {
-        if (state.link) editor.chain().focus().unsetLink().run();
-        else {
-          setHref(editor.getAttributes("link").href ?? "");
-          setLinking(true);
-        }
-      }, <LinkIcon size={18} />)}
+      {btn(
+        "Link",
+        state.link,
+        () => {
+          if (state.link) editor.chain().focus().unsetLink().run();
+          else {
+            setHref(editor.getAttributes("link").href ?? "");
+            setLinking(true);
+          }
+        },
+        <LinkIcon size={18} />,
+      )}
       {btn("Heading", state.heading, () => editor.chain().focus().toggleHeading({ level: 1 }).run(), <HeadingIcon size={18} />)}
       {btn("Quote", state.quote, () => editor.chain().focus().toggleBlockquote().run(), <QuoteIcon size={18} />)}
       {btn("Code", state.code, () => editor.chain().focus().toggleCode().run(), <CodeIcon size={18} />)}
-      {btn("Code block", state.codeBlock, () => editor.chain().focus().toggleCodeBlock().run(), <span className="format-bar__text" aria-hidden="true">{"{ }"}</span>)}
+      {btn(
+        "Code block",
+        state.codeBlock,
+        () => editor.chain().focus().toggleCodeBlock().run(),
+        <span className="format-bar__text" aria-hidden="true">
+          {"{ }"}
+        </span>,
+      )}
       {btn("Bulleted list", state.bullet, () => editor.chain().focus().toggleBulletList().run(), <ListIcon size={18} />)}
-      {btn("Numbered list", state.ordered, () => editor.chain().focus().toggleOrderedList().run(), <span className="format-bar__text" aria-hidden="true">1.</span>)}
+      {btn(
+        "Numbered list",
+        state.ordered,
+        () => editor.chain().focus().toggleOrderedList().run(),
+        <span className="format-bar__text" aria-hidden="true">
+          1.
+        </span>,
+      )}
       {linking ? (
         <form
           className="format-bar__link"
           onSubmit={(e) => {
             e.preventDefault();
             const url = href.trim();
-            if (url) editor.chain().focus().extendMarkRange("link").setLink({ href: /^[a-z]+:/i.test(url) ? url : `https://${url}` }).run();
+            if (url)
+              editor
+                .chain()
+                .focus()
+                .extendMarkRange("link")
+                .setLink({ href: /^[a-z]+:/i.test(url) ? url : `https://${url}` })
+                .run();
             setLinking(false);
           }}
         >

@@ -260,9 +260,21 @@ function Boosts({ message: m }: { message: Message }) {
 // Actions: a small toolbar on hover, and a menu for keyboard and touch.
 
 function MessageActions({
-  message: m, authorName, mayChange, onEdit, onReply, open, setOpen,
+  message: m,
+  authorName,
+  mayChange,
+  onEdit,
+  onReply,
+  open,
+  setOpen,
 }: {
-  message: Message; authorName: string; mayChange: boolean; onEdit: () => void; onReply: () => void; open: boolean; setOpen: (v: boolean) => void;
+  message: Message;
+  authorName: string;
+  mayChange: boolean;
+  onEdit: () => void;
+  onReply: () => void;
+  open: boolean;
+  setOpen: (v: boolean) => void;
 }) {
   const [confirm, confirmDialog] = useConfirm();
   const [custom, setCustom] = useState("");
@@ -350,7 +362,14 @@ function MessageActions({
   return (
     <>
       <div className="msg__hover" aria-hidden={open ? undefined : undefined}>
-        <button type="button" className="icon-btn icon-btn--small" tabIndex={-1} aria-label="Boost with 👍" title="Boost with 👍" onClick={() => void boost("👍")}>
+        <button
+          type="button"
+          className="icon-btn icon-btn--small"
+          tabIndex={-1}
+          aria-label="Boost with 👍"
+          title="Boost with 👍"
+          onClick={() => void boost("👍")}
+        >
           <BoostIcon size={17} />
         </button>
         <button type="button" className="icon-btn icon-btn--small" tabIndex={-1} aria-label="Reply" title="Reply" onClick={onReply}>
@@ -412,14 +431,28 @@ function MessageActions({
             </div>
           </form>
           <div className="msg-menu__items">
-            <button type="button" className="msg-menu__item" onClick={() => { close(false); onReply(); }}>
+            <button
+              type="button"
+              className="msg-menu__item"
+              onClick={() => {
+                close(false);
+                onReply();
+              }}
+            >
               <ReplyIcon size={16} /> Reply
             </button>
             <button type="button" className="msg-menu__item" onClick={copyLink}>
               <LinkIcon size={16} /> <span aria-live="polite">{copied ? "Link copied" : "Copy link"}</span>
             </button>
             {mayChange && !m.play && !(m.attachment && !m.body_html) ? (
-              <button type="button" className="msg-menu__item" onClick={() => { close(false); onEdit(); }}>
+              <button
+                type="button"
+                className="msg-menu__item"
+                onClick={() => {
+                  close(false);
+                  onEdit();
+                }}
+              >
                 <EditIcon size={16} /> Edit
               </button>
             ) : null}

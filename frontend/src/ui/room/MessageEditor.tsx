@@ -7,7 +7,6 @@ import { errorMessage } from "../../api/client";
 import { editMessage } from "../../app/messaging";
 import { baseExtensions, editorHtml, isBlank, mentionExtension } from "./editor";
 
-
 export function MessageEditor({ message, onDone }: { message: Message; onDone: () => void }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -91,4 +90,3 @@ export function MessageEditor({ message, onDone }: { message: Message; onDone: (
     </div>
   );
 }
-

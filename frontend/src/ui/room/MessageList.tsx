@@ -141,10 +141,7 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
     return out;
   }, [w, pending, me]);
 
-  const items = useMemo(
-    () => buildItems(rows, (r) => (r.message ? `m${r.message.id}` : `p${r.pending?.clientMessageId}`)),
-    [rows],
-  );
+  const items = useMemo(() => buildItems(rows, (r) => (r.message ? `m${r.message.id}` : `p${r.pending?.clientMessageId}`)), [rows]);
 
   // The anchor is a message, never a day separator: a separator moves to the top of each page
   // of older messages, and anchoring to it would jump the view a whole page (M3).
@@ -271,7 +268,11 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
         {error ? (
           <div className="messages__error" role="alert">
             {error}{" "}
-            <button type="button" className="btn btn--small" onClick={() => void load(w?.loaded ? "latest" : anchor !== null ? "around" : "latest", anchor ?? undefined)}>
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => void load(w?.loaded ? "latest" : anchor !== null ? "around" : "latest", anchor ?? undefined)}
+            >
               Try again
             </button>
           </div>

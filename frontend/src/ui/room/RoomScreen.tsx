@@ -11,9 +11,7 @@ import { store, useAppState } from "../../state/store";
 import { Loading } from "../common";
 import { NotFound, rememberRoom } from "../Shell";
 import { MenuButton } from "../menu";
-import {
-  BellEverythingIcon, BellInvisibleIcon, BellMentionsIcon, BellNothingIcon, CloseIcon, LockIcon, MoreIcon,
-} from "../icons";
+import { BellEverythingIcon, BellInvisibleIcon, BellMentionsIcon, BellNothingIcon, CloseIcon, LockIcon, MoreIcon } from "../icons";
 import { MessageList } from "./MessageList";
 import type { ComposerHandle } from "./Composer";
 import { HereNow } from "./HereNow";
