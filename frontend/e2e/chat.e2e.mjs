@@ -10,178 +10,28 @@
 // two tabs, a restart, and access control. Screenshots of the main screens go to
 // e2e/screenshots/ at 1440×900 and 390×844, light and dark.
 // The last line is "N passed, M failed"; the exit code is non-zero on failure.
-import { chromium } from "playwright-core";
 import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-const BASE = (process.env.CAMPFIRE_URL ?? "").replace(/\/$/, "");
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SHOTS = path.join(HERE, "screenshots");
-const TIMEOUT = 10_000;
-
-const results = [];
-let aborted = false;
-
-async function step(name, fn, { optional = false } = {}) {
-  if (aborted) {
-    results.push({ name, status: "skipped" });
-    console.log(`- ${name} (skipped: an earlier step failed)`);
-    return;
-  }
-  const started = Date.now();
-  try {
-    await fn();
-    results.push({ name, status: "passed" });
-    console.log(`✓ ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push({ name, status: "failed" });
-    console.log(
-      `✗ ${name}\n    ${String(e?.stack ?? e)
-        .split("\n")
-        .slice(0, 6)
-        .join("\n    ")}`,
-    );
-    await failureShots(results.length);
-    if (!optional) aborted = true;
-  }
-}
-
-/** Screenshots of every open page when a step fails, to see what went wrong. */
-async function failureShots(n) {
-  if (typeof browser === "undefined") return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  let i = 0;
-  for (const ctx of browser.contexts()) {
-    for (const page of ctx.pages()) {
-      i++;
-      await page.screenshot({ path: path.join(SHOTS, `failure-step${n}-page${i}.png`) }).catch(() => {});
-    }
-  }
-  if (i) console.log(`    screenshots: e2e/screenshots/failure-step${n}-page*.png`);
-}
-
-function skip(name, why) {
-  results.push({ name, status: "skipped" });
-  console.log(`- ${name} (skipped: ${why})`);
-}
-
-function finish() {
-  const n = (s) => results.filter((r) => r.status === s).length;
-  const failed = n("failed");
-  const skipped = n("skipped");
-  console.log(`${n("passed")} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-  process.exit(failed > 0 ? 1 : 0);
-}
-
-if (!BASE) {
-  console.log("Set CAMPFIRE_URL to the server under test (with an empty data directory).");
-  results.push({ name: "configuration", status: "failed" });
-  finish();
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-  ],
-});
-
-async function newContext() {
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: BASE });
-  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE }).catch(() => {});
-  ctx.setDefaultTimeout(TIMEOUT);
-  return ctx;
-}
-
-/** Counts the WebSockets a context opens to /api/live, and remembers their URLs. */
-function trackSockets(ctx) {
-  const sockets = [];
-  const watch = (page) => {
-    const mine = [];
-    page.on("websocket", (ws) => {
-      if (!ws.url().includes("/api/live")) return;
-      const entry = { url: ws.url(), closed: false };
-      ws.on("close", () => (entry.closed = true));
-      sockets.push(entry);
-      mine.push(entry);
-    });
-    // A closed or reloaded page takes its sockets with it (Playwright reports no close then).
-    page.on("close", () => mine.forEach((e) => (e.closed = true)));
-    page.on("domcontentloaded", () => mine.forEach((e) => (e.closed = true)));
-  };
-  for (const p of ctx.pages()) watch(p);
-  ctx.on("page", watch);
-  return sockets;
-}
-
-function logErrors(page, who) {
-  page.on("pageerror", (e) => console.log(`    [${who} page error] ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") console.log(`    [${who} console ${m.type()}] ${m.text().slice(0, 300)}`);
-  });
-}
-
-async function shoot(page, name) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const original = page.viewportSize();
-  for (const [w, h] of [
-    [1440, 900],
-    [390, 844],
-  ]) {
-    await page.setViewportSize({ width: w, height: h });
-    for (const scheme of ["light", "dark"]) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(350);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  if (original) await page.setViewportSize(original);
-}
-
-/** The message history of the open room (not the screen-reader announcements). */
-const log = (page) => page.getByRole("region", { name: /^Messages in / });
-
-const composer = (page, room) => page.getByRole("textbox", { name: `Message ${room}` });
-
-async function send(page, room, text) {
-  const box = composer(page, room);
-  await box.click();
-  await page.keyboard.type(text);
-  await page.keyboard.press("Enter");
-}
-
-async function debug(page) {
-  return page.evaluate(() => ({ role: window.__campfire?.role, lastSeq: window.__campfire?.lastSeq, connection: window.__campfire?.connection }));
-}
-
-async function eventually(fn, what, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      if (await fn()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
-
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
+import {
+  BASE,
+  SHOTS,
+  step,
+  skip,
+  finish,
+  browser,
+  newContext,
+  trackSockets,
+  logErrors,
+  shoot,
+  log,
+  composer,
+  send,
+  debug,
+  eventually,
+  check,
+} from "./harness.mjs";
 
 // ---------------------------------------------------------------------------
 

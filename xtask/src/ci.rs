@@ -62,11 +62,11 @@ const STEPS: &[Step] = &[
             let script = root.join("frontend/e2e/run.sh");
             let server = server.to_str().context("non-UTF-8 path")?;
             let script = script.to_str().context("non-UTF-8 path")?;
-            // The conversation only: the XSS corpus (`xss`) runs in `cargo xtask soak` (item 4).
-            // Under its bursts of 150+ live messages the app sometimes hits React's update-depth
-            // limit (issue 18), which makes a live list lag and the run flaky; it comes back here
-            // once that is fixed.
-            run_in(root, "bash", &[script, server, "chat"])
+            // The conversation, the December review's defects (with axe-core on every screen),
+            // and the XSS corpus. The corpus was held back while bursts of live messages hit
+            // React's update-depth limit; live frames now render once per burst (the store's
+            // `later` dispatch), and it runs here again.
+            run_in(root, "bash", &[script, server, "chat", "review", "xss"])
         },
     },
     // The benchmark harness, every scenario small, against the debug server the e2e step built:

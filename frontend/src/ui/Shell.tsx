@@ -25,11 +25,18 @@ export function Shell() {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setOpen(true);
   };
+  const giveFocusBack = useRef(false);
   const closeSidebar = () => {
+    giveFocusBack.current = true;
     setOpen(false);
+  };
+  // After the render that lifts `inert` from the page: an inert button cannot take focus.
+  useEffect(() => {
+    if (open || !giveFocusBack.current) return;
+    giveFocusBack.current = false;
     opener.current?.focus();
     opener.current = null;
-  };
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
@@ -50,7 +57,7 @@ export function Shell() {
   return (
     <ShellContext.Provider value={{ openSidebar }}>
       <div className={`app ${open ? "app--sidebar-open" : ""}`}>
-        <a className="skip-link" href="#main">
+        <a className="skip-link" href="#main" inert={open || undefined}>
           Skip to content
         </a>
         {connection === "reconnecting" ? (

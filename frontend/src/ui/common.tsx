@@ -1,6 +1,7 @@
 // Small shared pieces: avatars, fields, switches, dialogs, link sharing, QR codes.
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { usePageTitle } from "./pageTitle";
+import { readableOn } from "../lib/colour";
 import { useNavigate } from "react-router";
 import type { User } from "../api/types";
 import { BackIcon, BotIcon, CopyIcon, QrIcon, ShareIcon } from "./icons";
@@ -10,7 +11,8 @@ import { MenuButton } from "./menu";
 // Avatars (A10): initials on the user's colour, a rounded square.
 
 export function Avatar({ user, size = 32, label }: { user: User | undefined; size?: number; label?: string }) {
-  const style = { "--avatar-size": `${size}px`, "--avatar-color": user?.color ?? "#8a8178" } as React.CSSProperties;
+  const background = user?.color ?? "#8a8178";
+  const style = { "--avatar-size": `${size}px`, "--avatar-color": background, color: readableOn(background) } as React.CSSProperties;
   const a11y = label ? { role: "img", "aria-label": label } : { "aria-hidden": true };
   if (user?.avatar_url) {
     return (

@@ -1,5 +1,5 @@
 // The composer (M1, M5, M7, M8): TipTap rich text, Enter sends, Shift+Enter
-// breaks the line, @ completes room members into chips, "/play " completes sound
+// starts a new line (a paragraph, where Markdown-style shortcuts work), @ completes room members into chips, "/play " completes sound
 // names, Up in an empty composer edits my last message, typing is announced.
 import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
@@ -199,6 +199,17 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
               handlers.current.submit();
               return true;
             },
+            // A new line is a new paragraph (as Enter is on a touch screen), so "- ", "1. ",
+            // "> " and "```" at its start make a list, a quote or code, as they do on the first
+            // line; in a list it is the next item, in code a new line of code.
+            "Shift-Enter": ({ editor }) =>
+              editor.commands.first(({ commands }) => [
+                () => commands.newlineInCode(),
+                () => commands.splitListItem("listItem"),
+                () => commands.createParagraphNear(),
+                () => commands.liftEmptyBlock(),
+                () => commands.splitBlock(),
+              ]),
             ArrowUp: ({ editor }) => {
               if (popupRef.current?.items.length) return false;
               if (!isBlank(editor)) return false;
@@ -216,6 +227,9 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
         handlers.current.attach(files);
         return true;
       },
+      // A pasted table (a spreadsheet's cells) keeps its cells apart: tables are not in the
+      // message allowlist, so cells would otherwise run together ("cell Acell B").
+      transformPastedHTML: (html) => html.replace(/<\/t[dh]>/gi, " </td>").replace(/<\/tr>/gi, "</tr><br>"),
       // Dropped files are the room's to take (RoomScreen): the editor only keeps out of it.
       handleDrop: (_view, event) => ((event as DragEvent).dataTransfer?.files.length ?? 0) > 0,
       attributes: {
@@ -350,6 +364,8 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
 
   return (
     <div className="composer">
+      {/* The list is always there (hidden while empty): the editor's aria-controls names it. */}
+      {!popup ? <ul className="suggest" id={listId} role="listbox" aria-label="Suggestions" hidden /> : null}
       {popup ? (
         <ul className="suggest" id={listId} role="listbox" aria-label={popup.kind === "mention" ? "People to mention" : "Sounds"}>
           {popup.items.map((item, i) => (

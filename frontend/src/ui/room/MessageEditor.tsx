@@ -67,8 +67,19 @@ export function MessageEditor({ message, onDone }: { message: Message; onDone: (
   };
   // Up-to-edit may open a message above the visible part of the list: bring it into view.
   const box = useRef<HTMLDivElement>(null);
+  // Taller than the list, its end shows: the caret is there, and Save.
+  // After the editor has laid out its content and taken focus (which scrolls to the caret).
   useEffect(() => {
-    box.current?.scrollIntoView({ block: "nearest" });
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        const el = box.current;
+        const list = el?.closest(".messages");
+        if (!el) return;
+        const taller = list && el.offsetHeight > list.clientHeight;
+        el.scrollIntoView({ block: taller ? "end" : "nearest" });
+      });
+    });
+    return () => cancelAnimationFrame(frame);
   }, []);
   return (
     <div className="msg-editor" ref={box}>
