@@ -117,7 +117,8 @@ async fn run(config: Config) -> Result<()> {
     tracing::info!(%address, tls = tls.is_some(), "listening");
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!(
-        "Campfire is running at {scheme}://{address}  (data in {})",
+        "Campfire is running at {scheme}://{}  (data in {})",
+        openable(address, &config.hosts),
         config.data_dir.display()
     );
 
@@ -218,6 +219,19 @@ async fn open_search_index(data: &DataDir) -> Arc<dyn SearchIndex> {
     }
 }
 
+/// An address a person can open: listening on every address (`0.0.0.0`, `[::]`) is not one, so
+/// the first `--host` name, or `localhost`, with the port.
+fn openable(address: SocketAddr, hosts: &[String]) -> String {
+    if !address.ip().is_unspecified() {
+        return address.to_string();
+    }
+    let host = hosts.first().map_or("localhost", String::as_str);
+    format!(
+        "{host}:{}  (listening on every address, {address})",
+        address.port()
+    )
+}
+
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
@@ -238,5 +252,24 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = interrupt.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openable;
+
+    #[test]
+    fn the_printed_address_is_one_a_person_can_open() {
+        let any = "0.0.0.0:3101".parse().unwrap();
+        assert_eq!(
+            openable(any, &[]),
+            "localhost:3101  (listening on every address, 0.0.0.0:3101)"
+        );
+        assert!(openable(any, &["chat.example.com".into()]).starts_with("chat.example.com:3101 "));
+        assert_eq!(
+            openable("127.0.0.1:3000".parse().unwrap(), &[]),
+            "127.0.0.1:3000"
+        );
     }
 }

@@ -1329,7 +1329,9 @@ impl Store for MemoryStore {
     async fn delivery_stats(&self, bot: UserId) -> Result<DeliveryStats, StoreError> {
         let s = self.lock();
         let mut stats = DeliveryStats::default();
-        let mut last_failure: Option<(Timestamp, String)> = None;
+        // The newest attempt's error: none when it succeeded, so an old failure is not shown
+        // after a later delivery went through.
+        let mut newest: Option<(Timestamp, Option<String>)> = None;
         for row in s
             .outbox
             .values()
@@ -1341,13 +1343,13 @@ impl Store for MemoryStore {
                 _ => stats.pending += 1,
             }
             stats.last_attempt_at = stats.last_attempt_at.max(row.last_attempt_at);
-            if let (Some(at), Some(error)) = (row.last_attempt_at, &row.last_error)
-                && last_failure.as_ref().is_none_or(|(t, _)| at >= *t)
+            if let Some(at) = row.last_attempt_at
+                && newest.as_ref().is_none_or(|(t, _)| at >= *t)
             {
-                last_failure = Some((at, error.clone()));
+                newest = Some((at, row.last_error.clone()));
             }
         }
-        stats.last_error = last_failure.map(|(_, e)| e);
+        stats.last_error = newest.and_then(|(_, e)| e);
         stats.circuit = s
             .circuits
             .get(&bot)

@@ -160,10 +160,12 @@ pub(crate) fn webhook_stats(bot: i64) -> SelectStatement {
         ])
         .into()
     };
+    // The newest attempt's error: null when it succeeded, so an old failure is not reported
+    // after a later delivery went through.
     let last_error = outbox(
         Query::select()
             .column(Outbox::LastError)
-            .and_where(Expr::col(Outbox::LastError).is_not_null())
+            .and_where(Expr::col(Outbox::LastAttemptAt).is_not_null())
             .order_by(Outbox::LastAttemptAt, Order::Desc)
             .order_by(Outbox::Id, Order::Desc)
             .limit(1)

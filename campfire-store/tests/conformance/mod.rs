@@ -1304,6 +1304,10 @@ pub async fn webhook_deliveries_are_queued_with_their_message(store: Shared) {
     );
     let stats = store.delivery_stats(bot.id).await.unwrap();
     assert_eq!((stats.pending, stats.delivered, stats.failed), (0, 1, 0));
+    assert_eq!(
+        stats.last_error, None,
+        "a delivery after the failure: the bot's status shows no failure"
+    );
 
     let mut second = message(setup.room.id, setup.admin.id, "hook-2", "@Robo again");
     second.webhooks = vec![bot.id];

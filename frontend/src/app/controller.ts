@@ -21,17 +21,19 @@ export async function loadAll(): Promise<Bootstrap> {
 
 let live: LiveClient | null = null;
 let role: LiveRole = "idle";
-let signedOutHandler: (() => void) | null = null;
+let signedOutHandler: ((ended: boolean) => void) | null = null;
 
-export function onSignedOut(handler: () => void) {
+export function onSignedOut(handler: (ended: boolean) => void) {
   signedOutHandler = handler;
 }
 
-export function signedOut() {
+/** Signed out: by me on this device, or `ended` elsewhere (another device, an admin, expiry),
+ * which the sign-in page then says. */
+export function signedOut(ended = false) {
   live?.announceSignedOut();
   stopLive();
   store.dispatch({ type: "signedOut" });
-  signedOutHandler?.();
+  signedOutHandler?.(ended);
 }
 
 function browserChannel(name: string): ChannelLike | null {
@@ -73,7 +75,7 @@ export function startLive() {
     onReset: async () => {
       await loadAll();
     },
-    onUnauthorized: () => signedOut(),
+    onUnauthorized: () => signedOut(true),
     onRemoteFocus: (roomId) => store.dispatch({ type: "focus", roomId }),
     onRoleChange: (r) => {
       role = r;

@@ -24,7 +24,7 @@ export function roomTitle(room: Room, users: Record<number, User>, meId: number 
 export function directLabel(room: Room, users: Record<number, User>, meId: number | undefined): string {
   const others = directOthers(room, meId);
   if (others.length === 1) return firstName(users[others[0]]?.name ?? "Someone");
-  return others.map((id) => users[id]?.initials ?? "?").join(" ");
+  return others.map((id) => users[id]?.initials ?? "?").join("+");
 }
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });

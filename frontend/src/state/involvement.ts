@@ -8,6 +8,14 @@ export const INVOLVEMENT_TEXT: Record<Involvement, string> = {
   invisible: "Hidden from my room list",
 };
 
+/** The level in a word, beside the bell where there is room (a desktop's header). */
+export const INVOLVEMENT_SHORT: Record<Involvement, string> = {
+  everything: "All messages",
+  mentions: "Mentions",
+  nothing: "Muted",
+  invisible: "Hidden",
+};
+
 /** Shared rooms: mentions → everything → nothing → invisible → mentions. Direct rooms: everything ↔ nothing. */
 export function nextInvolvement(kind: RoomKind, current: Involvement): Involvement {
   if (kind === "direct") return current === "everything" ? "nothing" : "everything";

@@ -173,6 +173,15 @@ describe("applying events", () => {
     s = run(s, ev(101, { kind: "message_created", room_id: 10, message_id: 9, message: message(9, { author_id: 2 }) }));
     expect(s.typing[10]).toEqual([]);
   });
+
+  it("forgets who is here and typing when the connection drops", () => {
+    let s = run(loaded(100), { type: "connection", status: "open" });
+    s = reduce(s, { type: "frame", frame: { type: "presence", room_id: 10, user_ids: [1, 2] } });
+    s = reduce(s, { type: "frame", frame: { type: "typing", room_id: 10, user_ids: [2] } });
+    s = run(s, { type: "connection", status: "reconnecting" });
+    expect(s.presence).toEqual({});
+    expect(s.typing).toEqual({});
+  });
 });
 
 describe("optimistic sends", () => {

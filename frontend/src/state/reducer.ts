@@ -203,7 +203,11 @@ export function reduce(state: AppState, action: Action): AppState {
     case "focus":
       return state.focusedRoomId === action.roomId ? state : { ...state, focusedRoomId: action.roomId };
     case "connection":
-      return state.connection === action.status ? state : { ...state, connection: action.status };
+      if (state.connection === action.status) return state;
+      // Who is here and who is typing is only known while connected: without the socket, the
+      // avatars would stay however long the server is away (R5). They come back on reconnect.
+      if (action.status !== "open") return { ...state, connection: action.status, presence: {}, typing: {} };
+      return { ...state, connection: action.status };
   }
 }
 

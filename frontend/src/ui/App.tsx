@@ -38,10 +38,11 @@ export function App() {
 
   useEffect(() => {
     load();
-    setUnauthorizedHandler(() => signedOut());
-    onSignedOut(() => {
+    setUnauthorizedHandler(() => signedOut(true));
+    onSignedOut((ended) => {
       const here = window.location.pathname;
-      if (!here.startsWith("/session/new")) navigate(`/session/new?next=${encodeURIComponent(here)}`, { replace: true });
+      if (here.startsWith("/session/new")) return;
+      navigate(`/session/new?next=${encodeURIComponent(here)}${ended ? "&ended=1" : ""}`, { replace: true });
     });
     return () => setUnauthorizedHandler(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps

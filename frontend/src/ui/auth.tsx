@@ -175,6 +175,11 @@ export function SignIn() {
   };
   return (
     <NameTag title="Sign in" subtitle="Welcome back to the campfire.">
+      {params.get("ended") ? (
+        <p className="notice" role="status">
+          You were signed out, from another device or by an administrator. Sign in again to carry on.
+        </p>
+      ) : null}
       <form className="form" onSubmit={submit} noValidate ref={form}>
         <Field
           label="Email address"

@@ -236,7 +236,7 @@ function Boosts({ message: m }: { message: Message }) {
             }}
           >
             <span className="boost__avatars" aria-hidden="true">
-              {g.boosts.slice(0, 3).map((b) => (
+              {g.boosts.slice(0, 2).map((b) => (
                 <Avatar key={b.id} user={users[b.booster_id]} size={16} />
               ))}
             </span>

@@ -6,7 +6,7 @@ import type { Involvement, Message, Room } from "../../api/types";
 import { markRoomRead, setCurrentRoom } from "../../app/controller";
 import { roomTitle } from "../../lib/format";
 import { enablePush, pushSent, pushSupported, type PushStatus } from "../../lib/push";
-import { INVOLVEMENT_TEXT, nextInvolvement } from "../../state/involvement";
+import { INVOLVEMENT_SHORT, INVOLVEMENT_TEXT, nextInvolvement } from "../../state/involvement";
 import { store, useAppState } from "../../state/store";
 import { Loading } from "../common";
 import { NotFound, rememberRoom } from "../Shell";
@@ -208,7 +208,10 @@ export function BellButton({ room }: { room: Room }) {
         title={`${text}. Click to change.`}
         onClick={cycle}
       >
-        <BellIcon involvement={room.involvement} />
+        <BellIcon involvement={room.involvement} size={22} />
+        <span className="bell__label" aria-hidden="true">
+          {INVOLVEMENT_SHORT[room.involvement]}
+        </span>
       </button>
       {error || hint ? (
         // A line under the header, not beside the bell: the header keeps its height (R3, N1).
