@@ -94,9 +94,13 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestOrigin {
     }
 }
 
-/// The address the proxy saw the request come from: the last entry of `X-Forwarded-For`
-/// (the one our proxy appended; earlier ones are whatever the client claimed).
+/// The address the proxy saw the request come from: the last `for=` of the standard
+/// `Forwarded` header (RFC 7239), else the last entry of `X-Forwarded-For` — the one our proxy
+/// appended; earlier ones are whatever the client claimed.
 fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    if let Some(node) = forwarded_param(headers, "for") {
+        return node_address(&node);
+    }
     let last = headers
         .get_all("x-forwarded-for")
         .iter()
@@ -109,8 +113,42 @@ fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
         .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
-/// The scheme the client used at the proxy: the last `X-Forwarded-Proto` value.
-fn forwarded_proto(headers: &HeaderMap) -> Option<&str> {
+/// `param` of the last element of `Forwarded` (`for=192.0.2.60;proto=https, for="[2001:db8::1]"`),
+/// unquoted.
+fn forwarded_param(headers: &HeaderMap, param: &str) -> Option<String> {
+    let last = headers
+        .get_all("forwarded")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())?;
+    last.split(';').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case(param)
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// A `Forwarded` node: an address, with or without a port (IPv6 in brackets); an obfuscated
+/// identifier or `unknown` is none.
+fn node_address(node: &str) -> Option<IpAddr> {
+    node.parse::<IpAddr>()
+        .ok()
+        .or_else(|| node.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            let inner = node.strip_prefix('[')?.split(']').next()?;
+            inner.parse::<IpAddr>().ok()
+        })
+}
+
+/// The scheme the client used at the proxy: `proto=` of the last `Forwarded` element, else the
+/// last `X-Forwarded-Proto` value.
+fn forwarded_proto(headers: &HeaderMap) -> Option<String> {
+    if let Some(proto) = forwarded_param(headers, "proto") {
+        return Some(proto);
+    }
     headers
         .get_all("x-forwarded-proto")
         .iter()
@@ -118,6 +156,7 @@ fn forwarded_proto(headers: &HeaderMap) -> Option<&str> {
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .rfind(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -152,6 +191,37 @@ mod tests {
         assert!(
             Client::of(PEER, &forged, true, false).https,
             "our own TLS is HTTPS"
+        );
+    }
+
+    #[test]
+    fn the_standard_forwarded_header_is_read_too() {
+        let via = headers(&[(
+            "forwarded",
+            "for=6.6.6.6;proto=http, for=\"[2001:db8::7]:4711\";proto=https;by=203.0.113.43",
+        )]);
+        assert_eq!(
+            Client::of(PEER, &via, false, true),
+            Client {
+                ip: "2001:db8::7".parse().unwrap(),
+                https: true
+            }
+        );
+        let plain = headers(&[("forwarded", "For=192.0.2.60")]);
+        assert_eq!(
+            Client::of(PEER, &plain, false, true).ip,
+            "192.0.2.60".parse::<IpAddr>().unwrap()
+        );
+        let hidden = headers(&[("forwarded", "for=_hidden"), ("x-forwarded-for", "1.2.3.4")]);
+        assert_eq!(
+            Client::of(PEER, &hidden, false, true).ip,
+            PEER,
+            "an obfuscated node leaves the peer"
+        );
+        assert_eq!(
+            Client::of(PEER, &plain, false, false).ip,
+            PEER,
+            "not without trust"
         );
     }
 

@@ -594,6 +594,8 @@ pub struct SearchResultJson {
 pub struct SearchResultsJson {
     pub query: String,
     pub results: Vec<SearchResultJson>,
+    /// More messages match than the `limit` asked for (50 by default).
+    pub more: bool,
     pub complete: bool,
 }
 

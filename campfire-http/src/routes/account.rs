@@ -107,6 +107,27 @@ pub async fn bots(State(state): State<AppState>, authed: Authed) -> ApiResult<Re
     Ok(Json(json!({ "bots": list })).into_response())
 }
 
+/// A webhook this server would refuse to call (B2: loopback, a local network), refused when it
+/// is saved rather than failing at every delivery; only `--allow-private-webhooks` allows it. A
+/// name that does not resolve now is kept: it may later, and each delivery checks again.
+async fn reachable_webhook(state: &AppState, url: Option<&str>) -> ApiResult<()> {
+    let Some(url) = url.filter(|u| !u.is_empty()) else {
+        return Ok(());
+    };
+    if state.config.push.allow_private {
+        return Ok(());
+    }
+    match crate::outbox::check_target(url, false).await {
+        Err(crate::outbox::Refused::Private) => Err(ApiError::new(
+            crate::ErrorCode::Unprocessable,
+            "that webhook address is on this machine or a private network, which this server \
+             does not call; use a public address, or start the server with \
+             --allow-private-webhooks",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// B1: a new bot.
 pub async fn create_bot(
     State(state): State<AppState>,
@@ -120,6 +141,7 @@ pub async fn create_bot(
         .map(webhook_url)
         .transpose()?
         .flatten();
+    reachable_webhook(&state, webhook.as_deref()).await?;
     let user = state
         .app
         .create_bot(Caller::Person(&authed.user), name, webhook)
@@ -138,6 +160,8 @@ pub async fn update_bot(
         name: form.name.as_deref().map(PersonName::new).transpose()?,
         webhook_url: form.webhook_url.as_deref().map(webhook_url).transpose()?,
     };
+    let new_url = changes.webhook_url.as_ref().and_then(|w| w.as_ref());
+    reachable_webhook(&state, new_url.map(|u| u.as_str())).await?;
     let bot = state
         .app
         .update_bot(Caller::Person(&authed.user), UserId(id), changes)

@@ -138,7 +138,12 @@ pub async fn search(
     query.author = params.author.map(UserId);
     query.from = from;
     query.until = until;
-    query.limit = params.limit.unwrap_or(50);
+    // One more than asked: whether there are more to show (S1's "Show more").
+    let limit = params
+        .limit
+        .unwrap_or(50)
+        .clamp(1, campfire_search::MAX_RESULTS - 1);
+    query.limit = limit + 1;
 
     let index = state.search.clone();
     let (hits, through) = blocking(&index, move |index| {
@@ -148,7 +153,8 @@ pub async fn search(
     .map_err(|e| ApiError::new(ErrorCode::Internal, format!("search is unavailable: {e}")))?;
     let head = state.store.last_event_seq().await?;
 
-    let ids: Vec<MessageId> = hits.iter().map(|h| h.message).collect();
+    let more = hits.len() > limit;
+    let ids: Vec<MessageId> = hits.iter().take(limit).map(|h| h.message).collect();
     let mut found = state.store.messages_by_ids(&ids).await?;
     // Belt and braces: nothing outside the caller's rooms, whatever the index said.
     found.retain(|m| mine.contains(&m.room));
@@ -171,6 +177,7 @@ pub async fn search(
     Ok(Json(SearchResultsJson {
         query: q,
         results,
+        more,
         complete: through >= head,
     }))
 }

@@ -57,6 +57,39 @@ fn id(message: &Value) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_matches_than_a_page_say_so_and_the_next_asks_for_them() {
+    let server = Server::start(&[]).await;
+    let (ada, _bob, room) = two_people(&server).await;
+    let mut posted = Vec::new();
+    for n in 0..60 {
+        posted.push(id(&ada
+            .post_message(room, &format!("plan number {n}"))
+            .await));
+    }
+    // The first page: 50, and more to come.
+    let started = Instant::now();
+    let first = loop {
+        let answer = search(&ada, "plan").await;
+        if answer["results"].as_array().unwrap().len() == 50 || started.elapsed() > PATIENCE {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(first["results"].as_array().unwrap().len(), 50, "{first}");
+    assert_eq!(first["more"], true);
+    // All of them, and nothing more.
+    let all = eventually_finds(&ada, &format!("{}&limit=99", search_path("plan")), &posted).await;
+    assert_eq!(all["more"], false);
+    // Exactly a page: no "more".
+    let exact = ada
+        .get(&format!("{}&limit=60", search_path("plan")))
+        .await
+        .expect(200);
+    assert_eq!(exact["results"].as_array().unwrap().len(), 60);
+    assert_eq!(exact["more"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_is_scoped_to_the_rooms_you_are_in_now() {
     let server = Server::start(&[]).await;
     let (ada, bob, all_talk) = two_people(&server).await;

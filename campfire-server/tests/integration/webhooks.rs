@@ -405,11 +405,63 @@ async fn a_failing_endpoint_opens_its_circuit_which_closes_after_a_good_trial() 
 
 #[tokio::test]
 async fn webhooks_to_private_addresses_are_refused_unless_allowed() {
-    let server = Server::start(&[]).await;
+    let mut server = Server::start(&[]).await;
     let admin = first_run(&server, "Ada Admin", "ada@example.com").await;
     let all_talk = admin.room_named("All Talk").await;
     let receiver = Receiver::start(Mode::Quiet).await;
-    let (robo, _) = bot(&admin, "Robo", &receiver.url()).await;
+    // Saved through the app: refused at once, saying what to do.
+    let refused = admin
+        .post(
+            "/api/bots",
+            &json!({ "name": "Robo", "webhook_url": receiver.url() }),
+        )
+        .await;
+    refused.expect_error(422, "unprocessable");
+    let why = refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        why.contains("private network") && why.contains("--allow-private-webhooks"),
+        "{why}"
+    );
+    let plain = admin
+        .post("/api/bots", &json!({ "name": "Plain" }))
+        .await
+        .expect(201)["bot"]["user"]["id"]
+        .as_i64()
+        .unwrap();
+    let changed = admin
+        .patch(
+            &format!("/api/bots/{plain}"),
+            &json!({ "webhook_url": receiver.url() }),
+        )
+        .await;
+    changed.expect_error(422, "unprocessable");
+    // Made from the operator's shell, which does not ask: every delivery is still refused.
+    super::cli_changes::run(
+        &server,
+        &[
+            "bot",
+            "create",
+            "--name",
+            "Robo",
+            "--webhook",
+            &receiver.url(),
+        ],
+    );
+    // (Restarted: a bot made by the CLI while the server runs is called only after a restart.)
+    server.restart().await;
+    let admin = admin.fresh();
+    let bots = admin.get("/api/bots").await.expect(200);
+    let robo = bots["bots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["user"]["name"] == "Robo")
+        .unwrap()["user"]["id"]
+        .as_i64()
+        .unwrap();
     admin
         .post_message(all_talk, &format!("<p>{} hi</p>", chip(robo, "Robo")))
         .await;
@@ -417,8 +469,8 @@ async fn webhooks_to_private_addresses_are_refused_unless_allowed() {
         bot_status(&admin, robo).await["failed"] == 1
     })
     .await;
-    assert!(refused);
     let status = bot_status(&admin, robo).await;
+    assert!(refused, "{status} {}", server.logs());
     assert!(
         status["last_error"].as_str().unwrap().contains("private"),
         "{status}"

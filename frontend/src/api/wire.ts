@@ -159,7 +159,11 @@ export type FragmentJson = { text: string, matched: boolean, };
 
 export type SearchResultJson = { message: MessageJson, excerpt: Array<FragmentJson>, };
 
-export type SearchResultsJson = { query: string, results: Array<SearchResultJson>, complete: boolean, };
+export type SearchResultsJson = { query: string, results: Array<SearchResultJson>, 
+/**
+ * More messages match than the `limit` asked for (50 by default).
+ */
+more: boolean, complete: boolean, };
 
 export type RecentSearchesJson = { searches: Array<string>, };
 

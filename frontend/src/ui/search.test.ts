@@ -13,6 +13,12 @@ describe("searchPath", () => {
     expect(url.searchParams.has("to")).toBe(false);
   });
 
+  it("asks for more only beyond the first page", () => {
+    const params = new URLSearchParams({ q: "plan" });
+    expect(new URL(searchPath(params), "http://x").searchParams.has("limit")).toBe(false);
+    expect(new URL(searchPath(params, 99), "http://x").searchParams.get("limit")).toBe("99");
+  });
+
   it("escapes what was typed instead of passing it through", () => {
     const path = searchPath(new URLSearchParams({ q: "a&room=9#x" }));
     const url = new URL(path, "http://x");

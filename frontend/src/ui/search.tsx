@@ -31,15 +31,21 @@ export function SearchScreen() {
 }
 
 /** The API path for the search the URL describes. */
-export function searchPath(params: URLSearchParams): string {
+export function searchPath(params: URLSearchParams, limit = PAGE): string {
   const out = new URLSearchParams();
   out.set("q", params.get("q") ?? "");
   for (const f of FILTERS) {
     const v = params.get(f);
     if (v) out.set(f, v);
   }
+  if (limit !== PAGE) out.set("limit", String(limit));
   return `/api/search?${out.toString()}`;
 }
+
+/** Results shown at first, and the most the server gives (its 100, less the one that says
+ * whether there are more). */
+const PAGE = 50;
+const MOST = 99;
 
 function SearchEnabled() {
   const [params, setParams] = useSearchParams();
@@ -52,7 +58,8 @@ function SearchEnabled() {
   const rooms = useAppState((s) => s.rooms);
   const users = useAppState((s) => s.users);
   const me = useAppState((s) => s.me);
-  const path = searchPath(params);
+  const [limit, setLimit] = useState(PAGE);
+  const path = searchPath(params, limit);
   const showFilters = FILTERS.some((f) => params.get(f));
   const [filtersOpen, setFiltersOpen] = useState(showFilters);
 
@@ -73,7 +80,10 @@ function SearchEnabled() {
 
   // The box follows the URL (back button, a recent search), but only when the query changes:
   // a filter changed after typing must not throw the typed text away (S1).
-  useEffect(() => setInput(q), [q]);
+  useEffect(() => {
+    setInput(q);
+    setLimit(PAGE);
+  }, [q]);
 
   useEffect(() => {
     if (!q.trim()) {
@@ -199,7 +209,7 @@ function SearchEnabled() {
       {answer && !loading ? (
         <>
           <p className="muted search-count" role="status">
-            {results.length === 1 ? "1 message" : `${results.length} messages`} for “{answer.query}”
+            {results.length === 1 && !answer.more ? "1 message" : `${results.length}${answer.more ? "+" : ""} messages`} for “{answer.query}”
           </p>
           {answer.complete ? null : <p className="notice">Search is still catching up with the newest messages; some may be missing for a moment.</p>}
           {results.length === 0 ? (
@@ -227,6 +237,13 @@ function SearchEnabled() {
               ))}
             </ul>
           )}
+          {answer.more && limit < MOST ? (
+            <button type="button" className="btn" onClick={() => setLimit(MOST)}>
+              Show more
+            </button>
+          ) : answer.more ? (
+            <p className="muted">Only the first {results.length} are shown. A filter (a room, a person, dates) narrows the search.</p>
+          ) : null}
         </>
       ) : null}
     </Panel>
