@@ -400,6 +400,47 @@ await defect("23. the room header has a background; /play names who played; Shar
   check((await play.innerText()).startsWith(ada.name), `the /play line reads “${await play.innerText()}”`);
 });
 
+await defect("16. a browser that blocks notifications is told so under the header, which keeps its height (N1)", async () => {
+  // Notifications blocked (the harness grants only the clipboard, which denies the rest).
+  const ctx = await signedInContext(bobCookie);
+  const page = await ctx.newPage();
+  await page.goto(`/rooms/${longRoom}`);
+  await composer(page, LONG_ROOM).waitFor();
+  const header = page.locator(".room-header");
+  const before = (await header.boundingBox()).height;
+  await page.getByRole("button", { name: /^Notifications:/ }).click();
+  const note = page.getByRole("status").filter({ hasText: "blocks notifications" });
+  await note.waitFor();
+  await inView(page, note, "the note");
+  const after = (await header.boundingBox()).height;
+  check(Math.abs(after - before) < 1, `the header grew from ${before} to ${after} px`);
+  await note.getByRole("button", { name: "Dismiss" }).click();
+  await note.waitFor({ state: "detached" });
+  await ctx.close();
+});
+
+await defect("screens: room settings, a profile, New Ping, the message menu, not found", async () => {
+  await pageA.goto(`/rooms/${allTalk}/edit`);
+  await pageA.getByRole("heading", { name: "Room settings" }).waitFor();
+  await shoot(pageA, "room-settings");
+  await pageA.goto(`/users/${carolId}`);
+  await pageA.getByRole("heading", { name: carol.name }).first().waitFor();
+  await shoot(pageA, "user-profile");
+  await pageA.goto("/nowhere");
+  await pageA.getByText("This page isn't here").waitFor();
+  await shoot(pageA, "not-found");
+  await pageA.goto(`/rooms/${allTalk}`);
+  await pageA.getByRole("button", { name: "New Ping" }).click();
+  await pageA.getByRole("dialog").waitFor();
+  await shoot(pageA, "new-ping");
+  await pageA.keyboard.press("Escape");
+  const last = log(pageA).locator(".msg").last();
+  await last.hover();
+  await last.getByRole("button", { name: /^Actions for/ }).click();
+  await shoot(pageA, "message-menu");
+  await pageA.keyboard.press("Escape");
+});
+
 await defect("every screen passes axe-core (no serious or critical violations), both themes", async () => {
   for (const scheme of ["light", "dark"]) {
     await pageA.emulateMedia({ colorScheme: scheme });

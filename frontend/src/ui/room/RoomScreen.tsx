@@ -181,7 +181,10 @@ export function BellButton({ room }: { room: Room }) {
     return () => clearTimeout(t);
   }, [hint, error]);
   const cycle = async () => {
-    if (pushEnabled && pushSupported() && Notification.permission !== "denied" && !pushSent()) {
+    if (pushEnabled && pushSupported() && Notification.permission === "denied") {
+      // Blocked before (here or in the site settings): asking again would do nothing, so say how.
+      setHint(PUSH_HINTS.denied ?? "");
+    } else if (pushEnabled && pushSupported() && !pushSent()) {
       // N1: the bell is where Campfire asks to notify (once); then this browser subscribes.
       const status = await enablePush().catch(() => "failed" as const);
       setHint(PUSH_HINTS[status] ?? "");
