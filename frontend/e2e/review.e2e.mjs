@@ -5,7 +5,10 @@
 //
 //   CAMPFIRE_URL=http://127.0.0.1:3000 node e2e/review.e2e.mjs   (an empty data directory)
 import AxeBuilder from "@axe-core/playwright";
-import { execSync } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { BASE, browser, check, composer, eventually, finish, log, logErrors, newContext, send, shoot, step } from "./harness.mjs";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "analytical-engine" };
@@ -160,7 +163,9 @@ await defect("20. a member finds the join link on their profile (A2)", async () 
 
 await defect("4. a 100-character room name keeps every control on the screen, phone and desktop (R2)", async () => {
   await phonePage.goto(`/rooms/${longRoom}`);
-  await composer(phonePage, LONG_ROOM).waitFor();
+  // On a touch screen the editor loads when the composer is first touched.
+  await composer(phonePage, LONG_ROOM).click();
+  await phonePage.getByRole("button", { name: "Send" }).waitFor();
   for (const [name, what] of [
     [/^Notifications:/, "the bell"],
     [/^Rooms and people/, "the menu button"],
@@ -417,6 +422,123 @@ await defect("16. a browser that blocks notifications is told so under the heade
   await note.getByRole("button", { name: "Dismiss" }).click();
   await note.waitFor({ state: "detached" });
   await ctx.close();
+});
+
+await defect("from the composer, a skip link leads back to the message list (accessibility)", async () => {
+  await pageA.goto(`/rooms/${allTalk}`);
+  await composer(pageA, "All Talk").click();
+  const skip = pageA.getByRole("link", { name: "Skip to the messages" });
+  await eventually(async () => {
+    await pageA.keyboard.press("Shift+Tab");
+    return skip.evaluate((el) => el === document.activeElement);
+  }, "the skip link by Shift+Tab from the composer");
+  await inView(pageA, skip, "the focused skip link");
+  await pageA.keyboard.press("Enter");
+  await eventually(() => log(pageA).evaluate((el) => el === document.activeElement), "focus on the message list");
+});
+
+await defect("23. boost avatars sit apart; a group Ping reads 'BB+CD'; an empty room's lines align", async () => {
+  // Bob and Carol (back from her ban) both boost one message.
+  const { json: posted } = await call(
+    "POST",
+    `/api/rooms/${history}/messages`,
+    { client_message_id: crypto.randomUUID(), body_html: "<p>Boost me</p>" },
+    adaCookie,
+  );
+  const carolCookie = (await call("POST", "/api/session", { email: carol.email, password: carol.password })).cookie;
+  for (const cookie of [bobCookie, carolCookie]) await call("POST", `/api/messages/${posted.message.id}/boosts`, { content: "🎉" }, cookie);
+  await pageA.goto(`/rooms/${history}`);
+  const chip = log(pageA).locator(".msg").filter({ hasText: "Boost me" }).locator(".boost").first();
+  await chip.waitFor();
+  const boxes = await chip.locator(".avatar").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  check(boxes.length === 2 && boxes[0].right <= boxes[1].left, `boost avatars overlap: ${JSON.stringify(boxes)}`);
+  // A group Ping with Bob and Carol.
+  const bob = (await call("GET", "/api/users", null, adaCookie)).json.users.find((u) => u.name === "Bob Builder");
+  await call("POST", "/api/rooms/direct", { user_ids: [bob.id, carolId] }, adaCookie);
+  await pageA.reload();
+  await pageA
+    .getByRole("link", { name: /Bob Builder, Carol Danvers|Carol Danvers, Bob Builder/ })
+    .getByText(/^(BB\+CD|CD\+BB)$/)
+    .waitFor();
+  // An empty room: both lines start at the same x.
+  await pageA.goto(`/rooms/${longRoom}`);
+  // Where the text itself starts (the paragraphs' boxes include their padding).
+  const textX = (locator) =>
+    locator.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return range.getBoundingClientRect().x;
+    });
+  const start = await textX(pageA.getByText(/^This is the very beginning of/));
+  const empty = await textX(pageA.getByText("No messages yet. Say hello!"));
+  check(Math.abs(start - empty) < 1, `the empty room's lines start at ${start} and ${empty}`);
+});
+
+await defect("23. signed out from another device, the sign-in page says why", async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const other = (await call("POST", "/api/session", { email: bob.email, password: bob.password })).cookie;
+  const [name, value] = other.split("=");
+  await ctx.addCookies([{ name, value, url: BASE }]);
+  await page.goto(`/rooms/${allTalk}`);
+  await composer(page, "All Talk").waitFor();
+  // Bob signs this device out from elsewhere (his sessions list).
+  const { json } = await call("GET", "/api/sessions", null, bobCookie);
+  const session = json.sessions.find((s) => !s.current && s.id);
+  await call("DELETE", `/api/sessions/${session.id}`, null, bobCookie);
+  await page.getByText("You were signed out").waitFor();
+  await ctx.close();
+});
+
+await defect("22, 23. with files and search off: a pasted or dropped file explains itself, no search button", async () => {
+  // A second server, started here with both features off, on its own data directory.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "campfire-review-"));
+  const bind = `127.0.0.1:${3400 + Math.floor(Math.random() * 400)}`;
+  const server = spawn(process.env.CAMPFIRE_E2E_SERVER, ["--data-dir", dir, "--bind", bind, "--files", "false", "--search", "false"], { stdio: "ignore" });
+  try {
+    const base = `http://${bind}`;
+    await eventually(async () => (await fetch(`${base}/up`).catch(() => null))?.ok, "the second server");
+    const res = await fetch(`${base}/api/first_run`, {
+      method: "POST",
+      headers: { origin: base, "content-type": "application/json" },
+      body: JSON.stringify(ada),
+    });
+    const [name, value] = res.headers.get("set-cookie").split(";")[0].split("=");
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: base });
+    await ctx.addCookies([{ name, value, url: base }]);
+    const page = await ctx.newPage();
+    await page.goto("/");
+    const box = composer(page, "All Talk");
+    await box.waitFor();
+    check(!(await page.getByRole("link", { name: "Search messages" }).count()), "a search button with search off");
+    // Paste a picture into the composer.
+    await box.click();
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "shot.png", { type: "image/png" }));
+      document.querySelector(".composer__input").dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    const dialog = page.getByRole("dialog", { name: "File sharing is not enabled" });
+    await dialog.waitFor({ timeout: 5000 }).catch((e) => {
+      throw new Error(`no explanation after a paste: ${e.message}`);
+    });
+    await dialog.getByRole("button").first().click();
+    await dialog.waitFor({ state: "detached" });
+    // Drop one on the room.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["hello"], "notes.txt", { type: "text/plain" }));
+      const room = document.querySelector(".room");
+      for (const type of ["dragover", "drop"]) room.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await dialog.waitFor({ timeout: 5000 }).catch((e) => {
+      throw new Error(`no explanation after a drop: ${e.message}`);
+    });
+    await ctx.close();
+  } finally {
+    server.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 await defect("screens: room settings, a profile, New Ping, the message menu, not found", async () => {

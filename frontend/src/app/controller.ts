@@ -21,19 +21,19 @@ export async function loadAll(): Promise<Bootstrap> {
 
 let live: LiveClient | null = null;
 let role: LiveRole = "idle";
-let signedOutHandler: ((ended: boolean) => void) | null = null;
+let signedOutHandler: (() => void) | null = null;
 
-export function onSignedOut(handler: (ended: boolean) => void) {
+export function onSignedOut(handler: () => void) {
   signedOutHandler = handler;
 }
 
 /** Signed out: by me on this device, or `ended` elsewhere (another device, an admin, expiry),
- * which the sign-in page then says. */
+ * which the sign-in page then says (`sessionEnded` in the state). */
 export function signedOut(ended = false) {
   live?.announceSignedOut();
   stopLive();
-  store.dispatch({ type: "signedOut" });
-  signedOutHandler?.(ended);
+  store.dispatch({ type: "signedOut", ended });
+  signedOutHandler?.();
 }
 
 function browserChannel(name: string): ChannelLike | null {

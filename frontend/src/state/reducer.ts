@@ -36,6 +36,8 @@ export type AppState = {
   /** The room this browser is looking at right now (any tab), or null. */
   focusedRoomId: number | null;
   connection: ConnectionStatus;
+  /** Signed out from elsewhere (another device, an administrator): the sign-in page says so. */
+  sessionEnded: boolean;
 };
 
 export const defaultFeatures: Features = {
@@ -63,6 +65,7 @@ export const initialState: AppState = {
   typing: {},
   focusedRoomId: null,
   connection: "idle",
+  sessionEnded: false,
 };
 
 export type Action =
@@ -70,7 +73,7 @@ export type Action =
   /** A full (re)load over HTTP: bootstrap + rooms + users, consistent with the smaller seq. */
   | { type: "loaded"; data: Bootstrap; rooms: Room[]; roomsSeq: number; users: User[] }
   | { type: "signedIn"; me: User }
-  | { type: "signedOut" }
+  | { type: "signedOut"; ended?: boolean }
   | { type: "frame"; frame: ServerFrame }
   | { type: "users"; users: User[] }
   | { type: "userUpsert"; user: User }
@@ -137,7 +140,7 @@ export function reduce(state: AppState, action: Action): AppState {
     case "signedIn":
       return { ...state, me: action.me, setupRequired: false, users: { ...state.users, [action.me.id]: action.me } };
     case "signedOut":
-      return { ...initialState, features: state.features, account: state.account };
+      return { ...initialState, features: state.features, account: state.account, sessionEnded: !!action.ended };
     case "frame":
       return applyFrame(state, action.frame);
     case "users": {

@@ -39,10 +39,10 @@ export function App() {
   useEffect(() => {
     load();
     setUnauthorizedHandler(() => signedOut(true));
-    onSignedOut((ended) => {
+    onSignedOut(() => {
       const here = window.location.pathname;
       if (here.startsWith("/session/new")) return;
-      navigate(`/session/new?next=${encodeURIComponent(here)}${ended ? "&ended=1" : ""}`, { replace: true });
+      navigate(`/session/new?next=${encodeURIComponent(here)}`, { replace: true });
     });
     return () => setUnauthorizedHandler(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -153,6 +153,7 @@ export function SignIn() {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  const sessionEnded = useAppState((s) => s.sessionEnded);
   useEffect(() => {
     if (me) navigate(safeNext(params.get("next")), { replace: true });
   }, [me, navigate, params]);
@@ -175,7 +176,7 @@ export function SignIn() {
   };
   return (
     <NameTag title="Sign in" subtitle="Welcome back to the campfire.">
-      {params.get("ended") ? (
+      {sessionEnded ? (
         <p className="notice" role="status">
           You were signed out, from another device or by an administrator. Sign in again to carry on.
         </p>

@@ -46,8 +46,8 @@ const drafts = new Map<number, unknown>();
 
 const coarsePointer = () => typeof window !== "undefined" && !!window.matchMedia?.("(pointer: coarse)").matches;
 
-export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; onEditLast: () => boolean }>(function Composer(
-  { room, title, onEditLast },
+export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; onEditLast: () => boolean; focusNow?: boolean }>(function Composer(
+  { room, title, onEditLast, focusNow = false },
   ref,
 ) {
   const features = useAppState((s) => s.features);
@@ -113,7 +113,7 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
   const editor = useEditor({
     immediatelyRender: true,
     injectCSS: false,
-    autofocus: coarsePointer() ? false : "end",
+    autofocus: coarsePointer() && !focusNow ? false : "end",
     content: (drafts.get(roomId) as string | undefined) ?? "",
     extensions: [
       ...baseExtensions(`Message ${title}`),

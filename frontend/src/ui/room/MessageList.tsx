@@ -256,7 +256,7 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
 
   return (
     <div className="messages-wrap">
-      <div className="messages" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label={`Messages in ${title}`} role="region">
+      <div id="messages" className="messages" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label={`Messages in ${title}`} role="region">
         {w?.loaded && !w.hasBefore ? (
           <div className="room-start">
             {showWelcome ? <WelcomeBlock /> : null}

@@ -17,7 +17,8 @@ import type { ComposerHandle } from "./Composer";
 import { HereNow } from "./HereNow";
 import { usePageTitle } from "../pageTitle";
 
-// The composer brings the editor (tiptap and ProseMirror): it loads while the messages show.
+// The composer brings the editor (tiptap and ProseMirror): it loads while the messages show (on a
+// touch screen, when first touched: see RoomView).
 const Composer = lazy(() => import("./Composer").then((m) => ({ default: m.Composer })));
 
 export function RoomScreen() {
@@ -88,7 +89,24 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
     return true;
   };
 
-  const reply = (m: Message) => composer.current?.reply(m);
+  // On a touch screen the editor's code (the largest part of the app) loads when the composer is
+  // first touched, not with the room: reading comes first, and a phone's CPU is slow. What asks
+  // for the composer before it is there (Reply, a dropped file) waits for it.
+  const [startsWithEditor] = useState(() => !coarsePointer());
+  const [editorWanted, setEditorWanted] = useState(startsWithEditor);
+  const waiting = useRef<((c: ComposerHandle) => void)[]>([]);
+  const attachComposer = (handle: ComposerHandle | null) => {
+    composer.current = handle;
+    if (handle) for (const action of waiting.current.splice(0)) action(handle);
+  };
+  const withComposer = (action: (c: ComposerHandle) => void) => {
+    if (composer.current) action(composer.current);
+    else {
+      waiting.current.push(action);
+      setEditorWanted(true);
+    }
+  };
+  const reply = (m: Message) => withComposer((c) => c.reply(m));
   // Files dragged over the room drop into the composer (M9).
   const [dropping, setDropping] = useState(false);
   const carriesFiles = (e: React.DragEvent) => [...e.dataTransfer.types].includes("Files");
@@ -111,7 +129,7 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
         if (!carriesFiles(e)) return;
         e.preventDefault();
         const files = [...e.dataTransfer.files];
-        if (files.length) composer.current?.attach(files);
+        if (files.length) withComposer((c) => c.attach(files));
       }}
     >
       {dropping ? (
@@ -132,9 +150,24 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
         onReply={reply}
       />
       <HereNow roomId={room.id} />
-      <Suspense fallback={<div className="composer composer--loading" aria-busy="true" />}>
-        <Composer ref={composer} room={room} title={title} onEditLast={editLast} />
-      </Suspense>
+      {/* Shift+Tab from the composer reaches this: back to the messages without passing each one. */}
+      <a
+        className="skip-link skip-link--messages"
+        href="#messages"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById("messages")?.focus();
+        }}
+      >
+        Skip to the messages
+      </a>
+      {editorWanted ? (
+        <Suspense fallback={<div className="composer composer--loading" aria-busy="true" />}>
+          <Composer ref={attachComposer} room={room} title={title} onEditLast={editLast} focusNow={!startsWithEditor} />
+        </Suspense>
+      ) : (
+        <ComposerStandIn title={title} onActivate={() => setEditorWanted(true)} />
+      )}
     </section>
   );
 }
@@ -234,6 +267,29 @@ export function BellButton({ room }: { room: Room }) {
         </div>
       ) : null}
     </>
+  );
+}
+
+const coarsePointer = () => typeof window !== "undefined" && !!window.matchMedia?.("(pointer: coarse)").matches;
+
+/** What the composer looks like before its editor has loaded; touching it loads the editor. */
+function ComposerStandIn({ title, onActivate }: { title: string; onActivate: () => void }) {
+  return (
+    <div className="composer">
+      <div className="composer__row">
+        <div
+          className="composer__box composer__input composer__standin"
+          role="textbox"
+          tabIndex={0}
+          aria-label={`Message ${title}`}
+          aria-multiline="true"
+          onFocus={onActivate}
+          onPointerDown={onActivate}
+        >
+          <span className="composer__placeholder">Message {title}</span>
+        </div>
+      </div>
+    </div>
   );
 }
 
