@@ -72,25 +72,37 @@ await step("a room opens on a throttled phone: time to its messages (printed)", 
   console.log(`    phone, slow 4G, CPU ÷4: room URL to messages visible: median ${times[1]} ms (runs: ${times.join(", ")} ms)`);
 });
 
-await step("Lighthouse (mobile) on the room: performance printed, accessibility 1", async () => {
-  const result = await lighthouse(roomUrl, {
-    port,
-    output: "json",
-    logLevel: "error",
-    onlyCategories: ["performance", "accessibility"],
-    extraHeaders: { Cookie: cookie },
-  });
-  const { categories, audits } = result.lhr;
-  const perf = categories.performance.score;
-  const a11y = categories.accessibility.score;
+await step("Lighthouse (mobile) on the room, three runs: performance printed (median), accessibility 1", async () => {
+  // Three runs, the median shown: on a shared 2-core machine one run's blocking time varies by
+  // hundreds of milliseconds.
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const result = await lighthouse(roomUrl, {
+      port,
+      output: "json",
+      logLevel: "error",
+      onlyCategories: ["performance", "accessibility"],
+      extraHeaders: { Cookie: cookie },
+    });
+    runs.push(result.lhr);
+  }
+  runs.sort((a, b) => a.categories.performance.score - b.categories.performance.score);
+  const lhr = runs[1];
+  const { categories, audits } = lhr;
   const ms = (id) => Math.round(audits[id]?.numericValue ?? NaN);
+  const scripts = (audits["network-requests"]?.details?.items ?? []).map((r) => r.url).filter((u) => /\/static\/.*\.js$/.test(u));
   console.log(
-    `    Lighthouse ${result.lhr.lighthouseVersion}: performance ${perf}, accessibility ${a11y}; first contentful paint ${ms("first-contentful-paint")} ms, largest ${ms("largest-contentful-paint")} ms, blocking ${ms("total-blocking-time")} ms, layout shift ${audits["cumulative-layout-shift"].numericValue.toFixed(3)}`,
+    `    Lighthouse ${lhr.lighthouseVersion}, median of 3: performance ${categories.performance.score} (runs ${runs.map((r) => r.categories.performance.score).join(", ")}), accessibility ${categories.accessibility.score}; first contentful paint ${ms("first-contentful-paint")} ms, largest ${ms("largest-contentful-paint")} ms, blocking ${ms("total-blocking-time")} ms, layout shift ${audits["cumulative-layout-shift"].numericValue.toFixed(3)}; ${scripts.length} scripts, the editor ${scripts.some((u) => /\/editor-/.test(u)) ? "loaded" : "not loaded"}`,
   );
-  const failing = Object.values(audits).filter(
-    (a) => a.score !== null && a.score < 1 && categories.accessibility.auditRefs.some((r) => r.id === a.id && r.weight > 0),
-  );
-  check(a11y === 1, `accessibility ${a11y}: ${failing.map((a) => a.id).join(", ")}`);
+  if (process.env.CAMPFIRE_E2E_PROFILE) {
+    const top = (id) => (lhr.audits[id]?.details?.items ?? []).slice(0, 6).map((i) => JSON.stringify(i).slice(0, 160));
+    console.log(["    main thread:", ...top("mainthread-work-breakdown"), "    boot-up:", ...top("bootup-time"), "    long tasks:", ...top("long-tasks")].join("\n      "));
+  }
+  for (const run of runs) {
+    const a11y = run.categories.accessibility;
+    const failing = Object.values(run.audits).filter((a) => a.score !== null && a.score < 1 && a11y.auditRefs.some((r) => r.id === a.id && r.weight > 0));
+    check(a11y.score === 1, `accessibility ${a11y.score}: ${failing.map((a) => a.id).join(", ")}`);
+  }
 });
 
 await browser.close();
