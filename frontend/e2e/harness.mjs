@@ -9,6 +9,8 @@ export const BASE = (process.env.CAMPFIRE_URL ?? "").replace(/\/$/, "");
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SHOTS = path.join(HERE, "screenshots");
 export const TIMEOUT = 10_000;
+/** The running test's name (`chat` for chat.e2e.mjs), for its failure screenshots. */
+const TEST = path.basename(process.argv[1] ?? "e2e").replace(/\.e2e\.mjs$/, "");
 
 const results = [];
 let aborted = false;
@@ -45,10 +47,10 @@ export async function failureShots(n) {
   for (const ctx of browser.contexts()) {
     for (const page of ctx.pages()) {
       i++;
-      await page.screenshot({ path: path.join(SHOTS, `failure-step${n}-page${i}.png`) }).catch(() => {});
+      await page.screenshot({ path: path.join(SHOTS, `${TEST}-failure-step${n}-page${i}.png`) }).catch(() => {});
     }
   }
-  if (i) console.log(`    screenshots: e2e/screenshots/failure-step${n}-page*.png`);
+  if (i) console.log(`    screenshots: e2e/screenshots/${TEST}-failure-step${n}-page*.png`);
 }
 
 export function skip(name, why) {
@@ -82,6 +84,8 @@ export const browser = await chromium.launch({
     "--no-first-run",
     "--disable-quic",
     "--autoplay-policy=no-user-gesture-required",
+    // Links in messages point at other sites: nothing leaves this machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
   ],
 });
 

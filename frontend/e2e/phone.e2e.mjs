@@ -96,7 +96,11 @@ await step("Lighthouse (mobile) on the room, three runs: performance printed (me
   );
   if (process.env.CAMPFIRE_E2E_PROFILE) {
     const top = (id) => (lhr.audits[id]?.details?.items ?? []).slice(0, 6).map((i) => JSON.stringify(i).slice(0, 160));
-    console.log(["    main thread:", ...top("mainthread-work-breakdown"), "    boot-up:", ...top("bootup-time"), "    long tasks:", ...top("long-tasks")].join("\n      "));
+    console.log(
+      ["    main thread:", ...top("mainthread-work-breakdown"), "    boot-up:", ...top("bootup-time"), "    long tasks:", ...top("long-tasks")].join(
+        "\n      ",
+      ),
+    );
   }
   for (const run of runs) {
     const a11y = run.categories.accessibility;

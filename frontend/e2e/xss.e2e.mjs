@@ -17,89 +17,9 @@
 // The admin's custom CSS is left out: it is trusted, raw CSS applied as a constructed
 // stylesheet, never as markup.
 // The last line is "N passed, M failed"; the exit code is non-zero on failure.
-import { chromium } from "playwright-core";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { BASE, browser, check, eventually, finish, step, TIMEOUT } from "./harness.mjs";
 
-const BASE = (process.env.CAMPFIRE_URL ?? "").replace(/\/$/, "");
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SHOTS = path.join(HERE, "screenshots");
-const TIMEOUT = 10_000;
 const SETTLE_MS = 600; // time for onerror/onload/ontoggle handlers to fire
-
-const results = [];
-let aborted = false;
-
-async function step(name, fn, { optional = false } = {}) {
-  if (aborted) {
-    results.push({ name, status: "skipped" });
-    console.log(`- ${name} (skipped: an earlier step failed)`);
-    return;
-  }
-  const started = Date.now();
-  try {
-    await fn();
-    results.push({ name, status: "passed" });
-    console.log(`✓ ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push({ name, status: "failed" });
-    console.log(
-      `✗ ${name}\n    ${String(e?.stack ?? e)
-        .split("\n")
-        .slice(0, 8)
-        .join("\n    ")}`,
-    );
-    await failureShots(results.length);
-    if (!optional) aborted = true;
-  }
-}
-
-/** Screenshots of every open page when a step fails, to see what went wrong. */
-async function failureShots(n) {
-  if (typeof browser === "undefined") return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  let i = 0;
-  for (const ctx of browser.contexts()) {
-    for (const page of ctx.pages()) {
-      i++;
-      await page.screenshot({ path: path.join(SHOTS, `xss-failure-step${n}-page${i}.png`) }).catch(() => {});
-    }
-  }
-  if (i) console.log(`    screenshots: e2e/screenshots/xss-failure-step${n}-page*.png`);
-}
-
-function finish() {
-  const n = (s) => results.filter((r) => r.status === s).length;
-  const failed = n("failed");
-  const skipped = n("skipped");
-  console.log(`${n("passed")} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-  process.exit(failed > 0 ? 1 : 0);
-}
-
-if (!BASE) {
-  console.log("Set CAMPFIRE_URL to the server under test (with an empty data directory).");
-  results.push({ name: "configuration", status: "failed" });
-  finish();
-}
-
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function eventually(fn, what, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      if (await fn()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
 
 const pad = (n) => String(n).padStart(3, "0");
 
@@ -378,22 +298,6 @@ function textValue(prefix, payload, max, { controls = false } = {}) {
 const hits = []; // { id, channel, url }
 const dialogs = []; // { type, message, url }
 const popups = []; // urls opened by clicks
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    // Links in the corpus point at other sites: nothing leaves this machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-  ],
-});
 
 function watchPage(page, who) {
   page.on("dialog", (d) => {
