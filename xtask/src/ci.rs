@@ -63,14 +63,11 @@ const STEPS: &[Step] = &[
             let server = server.to_str().context("non-UTF-8 path")?;
             let script = script.to_str().context("non-UTF-8 path")?;
             // The conversation, the December review's defects (with axe-core on every screen),
-            // a room on a throttled phone (its time and Lighthouse, printed), and the XSS corpus. The corpus was held back while bursts of live messages hit
-            // React's update-depth limit; live frames now render once per burst (the store's
-            // `later` dispatch), and it runs here again.
-            run_in(
-                root,
-                "bash",
-                &[script, server, "chat", "review", "phone", "xss"],
-            )
+            // and a room on a throttled phone (its time and Lighthouse, printed). The XSS corpus
+            // (`xss`) runs in `cargo xtask soak` (item 4): it creates a hundred rooms in a burst,
+            // and the reading browser sometimes falls into reconnecting and misses them within
+            // the step's minute (2 of 4 runs on 2026-12-06), which would make this gate flaky.
+            run_in(root, "bash", &[script, server, "chat", "review", "phone"])
         },
     },
     // The benchmark harness, every scenario small, against the debug server the e2e step built:
