@@ -384,6 +384,17 @@ await defect("19. Markdown-style shortcuts make lists, quotes and code, also aft
   check((await box.locator("code").count()) === 1, "no inline code");
   await pageA.keyboard.press("Control+a");
   await pageA.keyboard.press("Delete");
+  // A table pasted from a spreadsheet keeps its cells apart.
+  await box.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData("text/html", "<table><tr><td>cell A</td><td>cell B</td></tr><tr><td>cell C</td><td>cell D</td></tr></table>");
+    data.setData("text/plain", "cell A\tcell B\ncell C\tcell D");
+    el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const pasted = await box.innerText();
+  check(/cell A\s+cell B/.test(pasted) && /cell B\s+cell C/.test(pasted), `the pasted table reads ${JSON.stringify(pasted)}`);
+  await pageA.keyboard.press("Control+a");
+  await pageA.keyboard.press("Delete");
 });
 
 await defect("21. the page title names the room or the screen", async () => {
@@ -456,10 +467,11 @@ await defect("23. boost avatars sit apart; a group Ping reads 'BB+CD'; an empty 
   const bob = (await call("GET", "/api/users", null, adaCookie)).json.users.find((u) => u.name === "Bob Builder");
   await call("POST", "/api/rooms/direct", { user_ids: [bob.id, carolId] }, adaCookie);
   await pageA.reload();
-  await pageA
-    .getByRole("link", { name: /Bob Builder, Carol Danvers|Carol Danvers, Bob Builder/ })
-    .getByText(/^(BB\+CD|CD\+BB)$/)
-    .waitFor();
+  const ping = pageA.getByRole("link", { name: /Bob Builder, Carol Danvers|Carol Danvers, Bob Builder/ });
+  await ping.getByText(/^(BB\+CD|CD\+BB)$/).waitFor();
+  // Its two tiles sit on a diagonal of the square, not both along the top.
+  const tiles = await ping.locator(".group-avatar .avatar").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  check(tiles.length === 2 && tiles[1].x > tiles[0].x && tiles[1].y > tiles[0].y, `group Ping tiles: ${JSON.stringify(tiles)}`);
   // An empty room: both lines start at the same x.
   await pageA.goto(`/rooms/${longRoom}`);
   // Where the text itself starts (the paragraphs' boxes include their padding).
