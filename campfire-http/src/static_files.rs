@@ -3,7 +3,7 @@
 //! `frontend/build-plugins.ts`) and sent that way to browsers that accept it.
 
 use axum::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, LINK, VARY,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, LINK, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -69,15 +69,7 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
 /// messages when the page is that room. Each is a round trip saved on a slow phone link. Only
 /// with a session cookie (valid or not: a stale one's 401 sends the app to sign-in anyway).
 fn preloads(path: &str, headers: &HeaderMap) -> Option<HeaderValue> {
-    let signed_in = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| {
-            c.trim()
-                .starts_with(&format!("{}=", crate::auth::COOKIE_NAME))
-        });
+    let signed_in = crate::auth::session_token(headers).is_some();
     if !signed_in {
         return None;
     }
@@ -198,7 +190,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         assert_eq!(preloads("rooms/7", &headers), None);
         headers.insert(
-            COOKIE,
+            axum::http::header::COOKIE,
             HeaderValue::from_static("theme=dark; campfire_session=abc"),
         );
         let room = preloads("rooms/7", &headers).unwrap();

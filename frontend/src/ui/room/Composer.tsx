@@ -1,6 +1,7 @@
 // The composer (M1, M5, M7, M8): TipTap rich text, Enter sends, Shift+Enter
 // starts a new line (a paragraph, where Markdown-style shortcuts work), @ completes room members into chips, "/play " completes sound
 // names, Up in an empty composer edits my last message, typing is announced.
+import { coarsePointer } from "../../lib/pointer";
 import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { EditorContent, Extension, useEditor, useEditorState, type Editor } from "@tiptap/react";
@@ -43,8 +44,6 @@ type Popup = { kind: "mention" | "play"; items: PopupItem[]; index: number; comm
 
 /** Unsent drafts by room, kept while the app is open. */
 const drafts = new Map<number, unknown>();
-
-const coarsePointer = () => typeof window !== "undefined" && !!window.matchMedia?.("(pointer: coarse)").matches;
 
 export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; onEditLast: () => boolean; focusNow?: boolean }>(function Composer(
   { room, title, onEditLast, focusNow = false },

@@ -1,4 +1,5 @@
 // A room: header, messages, who is here and typing, and the composer.
+import { coarsePointer } from "../../lib/pointer";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client";
@@ -269,8 +270,6 @@ export function BellButton({ room }: { room: Room }) {
     </>
   );
 }
-
-const coarsePointer = () => typeof window !== "undefined" && !!window.matchMedia?.("(pointer: coarse)").matches;
 
 /** What the composer looks like before its editor has loaded; touching it loads the editor. */
 function ComposerStandIn({ title, onActivate }: { title: string; onActivate: () => void }) {
