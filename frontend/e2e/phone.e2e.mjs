@@ -97,9 +97,19 @@ await step("Lighthouse (mobile) on the room, three runs: performance printed (me
   if (process.env.CAMPFIRE_E2E_PROFILE) {
     const top = (id) => (lhr.audits[id]?.details?.items ?? []).slice(0, 6).map((i) => JSON.stringify(i).slice(0, 160));
     console.log(
-      ["    main thread:", ...top("mainthread-work-breakdown"), "    boot-up:", ...top("bootup-time"), "    long tasks:", ...top("long-tasks")].join(
-        "\n      ",
-      ),
+      [
+        "    main thread:",
+        ...top("mainthread-work-breakdown"),
+        "    boot-up:",
+        ...top("bootup-time"),
+        "    long tasks:",
+        ...top("long-tasks"),
+        "    largest paint:",
+        ...top("largest-contentful-paint-element").map((s) => s.slice(0, 400)),
+        ...(audits["network-requests"]?.details?.items ?? []).map(
+          (r) => `${r.url.replace(/^https?:\/\/[^/]+/, "")} ${r.transferSize} B, ${Math.round(r.networkRequestTime)}–${Math.round(r.networkEndTime)} ms`,
+        ),
+      ].join("\n      "),
     );
   }
   for (const run of runs) {
