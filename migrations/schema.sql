@@ -49,7 +49,7 @@ CREATE TABLE memberships (
         user_id INTEGER NOT NULL REFERENCES users (id),
         involvement TEXT NOT NULL CHECK (involvement IN ('everything', 'mentions', 'nothing', 'invisible')),
         unread_since INTEGER,
-        created_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, unread_from INTEGER,
         PRIMARY KEY (room_id, user_id)
     ) WITHOUT ROWID;
 

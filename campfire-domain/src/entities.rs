@@ -291,6 +291,9 @@ pub struct Membership {
     pub involvement: Involvement,
     /// When the room went unread for them; `None` when read.
     pub unread_since: Option<Timestamp>,
+    /// The first message they have not read (X7: where "new since your last visit" starts);
+    /// `None` when read, or when it went unread before this was kept.
+    pub unread_from: Option<MessageId>,
     /// When they joined.
     pub created_at: Timestamp,
 }
@@ -300,6 +303,19 @@ impl Membership {
     pub fn is_unread(&self) -> bool {
         self.unread_since.is_some() && self.involvement != Involvement::Invisible
     }
+}
+
+/// How much of a room a member has not read (X7): the messages from others since `unread_from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadCount {
+    /// The room.
+    pub room: RoomId,
+    /// Messages from others since the member's first unread one.
+    pub messages: u32,
+    /// Those of them that mention the member.
+    pub mentions: u32,
+    /// The newest message counted: a client adds only messages after it.
+    pub through: MessageId,
 }
 
 /// A message in a room.

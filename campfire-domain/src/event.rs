@@ -95,6 +95,16 @@ pub enum EventKind {
         /// Who.
         user: UserId,
     },
+    /// A member marked a room unread from one of its messages (X7): on every device of theirs,
+    /// the room is unread from that message on.
+    RoomMarkedUnread {
+        /// Which room.
+        room: RoomId,
+        /// Who.
+        user: UserId,
+        /// The first message that is unread again.
+        message: MessageId,
+    },
     /// A user joined the account.
     UserJoined {
         /// Who.
@@ -226,6 +236,16 @@ impl EventKind {
                 user: Some(user),
                 ..p("room_read")
             },
+            RoomMarkedUnread {
+                room,
+                user,
+                message,
+            } => EventParts {
+                room: Some(room),
+                user: Some(user),
+                message: Some(message),
+                ..p("room_marked_unread")
+            },
             UserJoined { user } => EventParts {
                 user: Some(user),
                 ..p("user_joined")
@@ -294,6 +314,11 @@ impl EventKind {
                 room: room?,
                 user: user?,
             },
+            "room_marked_unread" => RoomMarkedUnread {
+                room: room?,
+                user: user?,
+                message: message?,
+            },
             "user_joined" => UserJoined { user: user? },
             "user_updated" => UserUpdated { user: user? },
             "user_deactivated" => UserDeactivated { user: user? },
@@ -351,6 +376,11 @@ mod tests {
             EventKind::MembershipRemoved { room: r, user: u },
             EventKind::InvolvementChanged { room: r, user: u },
             EventKind::RoomRead { room: r, user: u },
+            EventKind::RoomMarkedUnread {
+                room: r,
+                user: u,
+                message: m,
+            },
             EventKind::UserJoined { user: u },
             EventKind::UserUpdated { user: u },
             EventKind::UserDeactivated { user: u },

@@ -41,7 +41,7 @@ pub use departure::{BotsAreNotBanned, Departure, Reinstatement, ban, deactivatio
 pub use direct::DirectRoomKey;
 pub use entities::{
     Account, Ban, Boost, Involvement, Membership, Mention, Message, PushSubscription, RecentSearch,
-    Role, Room, RoomKind, Session, User, UserStatus, Webhook,
+    Role, Room, RoomKind, Session, UnreadCount, User, UserStatus, Webhook,
 };
 pub use error::ValueError;
 pub use event::{Event, EventKind, EventParts};

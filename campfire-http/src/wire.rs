@@ -7,7 +7,7 @@
 
 use campfire_domain::{
     Account, Boost, FileKind, Membership, Message, MessageId, PlayDisplay, Room, RoomId, Session,
-    Sound, User, avatar_colour, initials,
+    Sound, UnreadCount, User, avatar_colour, initials,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -101,6 +101,13 @@ pub struct RoomJson {
     #[ts(type = "Involvement")]
     pub involvement: &'static str,
     pub unread: bool,
+    /// X7: the first message I have not read (where "new since your last visit" goes).
+    pub unread_from: Option<i64>,
+    /// X7: messages from others since then, and those that mention me.
+    pub unread_count: u32,
+    pub mention_count: u32,
+    /// The newest message those counts include: a client adds only later ones.
+    pub counted_through: Option<i64>,
 }
 
 /// A room, without anything personal (event payloads go to every member).
@@ -132,12 +139,23 @@ impl RoomInfoJson {
 }
 
 impl RoomJson {
-    /// A room with its members, as `mine` (the viewer's membership) sees it.
-    pub fn new(room: &Room, members: &[Membership], mine: &Membership) -> Self {
+    /// A room with its members, as `mine` (the viewer's membership) sees it, with what of it I
+    /// have not read.
+    pub fn new(
+        room: &Room,
+        members: &[Membership],
+        mine: &Membership,
+        unread: Option<&UnreadCount>,
+    ) -> Self {
+        let unread_shown = mine.is_unread();
         RoomJson {
             info: RoomInfoJson::new(room, members),
             involvement: mine.involvement.as_str(),
-            unread: mine.is_unread(),
+            unread: unread_shown,
+            unread_from: mine.unread_from.map(|m| m.0),
+            unread_count: unread.filter(|_| unread_shown).map_or(0, |c| c.messages),
+            mention_count: unread.filter(|_| unread_shown).map_or(0, |c| c.mentions),
+            counted_through: unread.map(|c| c.through.0),
         }
     }
 }
@@ -549,6 +567,12 @@ pub struct RoomUpdate {
     pub member_ids: Option<Vec<i64>>,
 }
 
+/// X7: mark a room unread from one of its messages.
+#[derive(Debug, Deserialize, TS)]
+pub struct MarkUnreadRequest {
+    pub message_id: i64,
+}
+
 /// A new involvement level.
 #[derive(Debug, Deserialize, TS)]
 pub struct InvolvementUpdate {
@@ -683,6 +707,11 @@ pub enum EventJson {
     RoomRead {
         room_id: i64,
         user_id: i64,
+    },
+    RoomMarkedUnread {
+        room_id: i64,
+        user_id: i64,
+        message_id: i64,
     },
     UserJoined {
         user_id: i64,
@@ -824,6 +853,7 @@ pub fn typescript() -> String {
         DirectRoomRequest::decl(&cfg),
         RoomUpdate::decl(&cfg),
         InvolvementUpdate::decl(&cfg),
+        MarkUnreadRequest::decl(&cfg),
         PostMessage::decl(&cfg),
         EditMessage::decl(&cfg),
         NewBoost::decl(&cfg),

@@ -13,7 +13,7 @@ use campfire_domain::{
     ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp,
-    User, UserChange, UserId, UserStatus, Webhook, WebhookId, check_change,
+    UnreadCount, User, UserChange, UserId, UserStatus, Webhook, WebhookId, check_change,
 };
 
 use crate::{
@@ -102,6 +102,7 @@ impl State {
                 user,
                 involvement: Involvement::default_for(kind),
                 unread_since: None,
+                unread_from: None,
                 created_at: at,
             },
         );
@@ -503,6 +504,7 @@ impl Store for MemoryStore {
                 user: id,
                 involvement,
                 unread_since: None,
+                unread_from: None,
                 created_at: at,
             });
         }
@@ -810,10 +812,63 @@ impl Store for MemoryStore {
             .memberships
             .get_mut(&(room, user))
             .ok_or(StoreError::NotFound("membership"))?;
+        membership.unread_from = None;
         if membership.unread_since.take().is_some() {
             s.append(EventKind::RoomRead { room, user }, at);
         }
         Ok(())
+    }
+
+    async fn mark_unread(
+        &self,
+        room: RoomId,
+        user: UserId,
+        message: MessageId,
+        posted: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let membership = s
+            .memberships
+            .get_mut(&(room, user))
+            .ok_or(StoreError::NotFound("membership"))?;
+        membership.unread_since = Some(posted);
+        membership.unread_from = Some(message);
+        s.append(
+            EventKind::RoomMarkedUnread {
+                room,
+                user,
+                message,
+            },
+            at,
+        );
+        Ok(())
+    }
+
+    async fn unread_counts(&self, user: UserId) -> Result<Vec<UnreadCount>, StoreError> {
+        let s = self.lock();
+        let mut counts = Vec::new();
+        for m in s.memberships.values().filter(|m| m.user == user) {
+            let Some(from) = m.unread_from else { continue };
+            let mut count: Option<UnreadCount> = None;
+            for message in s.messages.range(from..).map(|(_, message)| message) {
+                if message.room != m.room || message.author == user {
+                    continue;
+                }
+                let c = count.get_or_insert(UnreadCount {
+                    room: m.room,
+                    messages: 0,
+                    mentions: 0,
+                    through: message.id,
+                });
+                c.messages += 1;
+                c.mentions += u32::from(message.mentions.contains(&user));
+                c.through = c.through.max(message.id);
+            }
+            counts.extend(count);
+        }
+        counts.sort_by_key(|c| c.room);
+        Ok(counts)
     }
 
     async fn post_message(&self, new: NewMessage) -> Result<Posted, StoreError> {
@@ -863,6 +918,7 @@ impl Store for MemoryStore {
         for user in audience.newly_unread(read) {
             if let Some(m) = s.memberships.get_mut(&(new.room, user)) {
                 m.unread_since = Some(new.at);
+                m.unread_from = Some(message.id);
             }
         }
         // A room's activity time never goes back (posts committed out of clock order).

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
-    PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, User, UserId,
-    Webhook,
+    PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, UnreadCount,
+    User, UserId, Webhook,
 };
 
 use crate::{
@@ -214,6 +214,21 @@ pub trait Store: Send + Sync {
 
     /// Clears a room's unread state for a user (every device of theirs learns through the event).
     async fn mark_read(&self, room: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Makes a room unread for a user from `message` (posted at `posted`) on, and appends
+    /// `RoomMarkedUnread` (X7).
+    async fn mark_unread(
+        &self,
+        room: RoomId,
+        user: UserId,
+        message: MessageId,
+        posted: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// For each room of `user`'s with a first unread message, the messages from others since it
+    /// and those mentioning them (X7). Read rooms and rooms with nothing counted are left out.
+    async fn unread_counts(&self, user: UserId) -> Result<Vec<UnreadCount>, StoreError>;
 
     // --- Messages (M1, M3) ---
 

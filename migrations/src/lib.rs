@@ -20,6 +20,7 @@ mod m20261204_000008_unread_covering_index;
 mod m20261206_000009_attachments;
 mod m20261206_000010_pictures;
 mod m20261206_000011_previews;
+mod m20261206_000012_unread_from;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_attachments::Migration),
             Box::new(m20261206_000010_pictures::Migration),
             Box::new(m20261206_000011_previews::Migration),
+            Box::new(m20261206_000012_unread_from::Migration),
         ]
     }
 }

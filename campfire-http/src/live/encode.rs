@@ -28,7 +28,7 @@ pub fn route(kind: &EventKind) -> (Audience<UserId, RoomId>, Change<UserId, Room
         RoomDeleted { room } => (Audience::Room(room), Change::RoomGone(room)),
         MembershipAdded { room, user } => (Audience::Room(room), Change::Joined { room, user }),
         MembershipRemoved { room, user } => (Audience::Room(room), Change::Left { room, user }),
-        InvolvementChanged { user, .. } | RoomRead { user, .. } => {
+        InvolvementChanged { user, .. } | RoomRead { user, .. } | RoomMarkedUnread { user, .. } => {
             (Audience::User(user), Change::None)
         }
         UserDeactivated { user } => (Audience::Everyone, Change::UserGone(user)),
@@ -212,6 +212,15 @@ async fn payload(store: &dyn Store, kind: &EventKind) -> Result<EventJson, Store
         K::RoomRead { room: r, user: u } => EventJson::RoomRead {
             room_id: r.0,
             user_id: u.0,
+        },
+        K::RoomMarkedUnread {
+            room: r,
+            user: u,
+            message: m,
+        } => EventJson::RoomMarkedUnread {
+            room_id: r.0,
+            user_id: u.0,
+            message_id: m.0,
         },
         K::InvolvementChanged { room: r, user: u } => EventJson::InvolvementChanged {
             room_id: r.0,

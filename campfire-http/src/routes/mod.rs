@@ -243,6 +243,12 @@ fn api() -> Table {
             rooms::read,
         )
         .at(
+            M::Post,
+            "/rooms/{id}/unread",
+            Room(Action::ReadRoom),
+            rooms::mark_unread,
+        )
+        .at(
             M::Get,
             "/rooms/{id}/autocomplete",
             Room(Action::ReadRoom),

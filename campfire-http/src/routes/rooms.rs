@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{
-    Action, Involvement, Membership, Room, RoomKind, RoomName, UserId, authorize,
+    Action, Involvement, Membership, MessageId, Room, RoomKind, RoomName, UnreadCount, UserId,
+    authorize,
 };
 use campfire_store::RoomMembers;
 use campfire_store::app::RoomChanges;
@@ -22,7 +23,8 @@ use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::wire::{
-    DirectRoomRequest, InvolvementUpdate, NewRoomRequest, RoomJson, RoomUpdate, UserJson,
+    DirectRoomRequest, InvolvementUpdate, MarkUnreadRequest, NewRoomRequest, RoomJson, RoomUpdate,
+    UserJson,
 };
 
 /// A room as `authed` sees it.
@@ -32,7 +34,12 @@ async fn room_json(state: &AppState, room: &Room, authed: &Authed) -> ApiResult<
         .iter()
         .find(|m| m.user == authed.user.id)
         .ok_or_else(|| ApiError::not_found("room"))?;
-    Ok(RoomJson::new(room, &members, mine))
+    let unread = match mine.unread_from {
+        Some(_) => state.app.unread_counts(&authed.user).await?,
+        None => Vec::new(),
+    };
+    let counted = unread.iter().find(|c| c.room == room.id);
+    Ok(RoomJson::new(room, &members, mine, counted))
 }
 
 /// R2: my rooms, with the log position they are consistent with.
@@ -47,6 +54,13 @@ pub async fn list(State(state): State<AppState>, authed: Authed) -> ApiResult<Re
         .into_iter()
         .map(|m| (m.room, m))
         .collect();
+    let unread: HashMap<_, UnreadCount> = state
+        .app
+        .unread_counts(&authed.user)
+        .await?
+        .into_iter()
+        .map(|c| (c.room, c))
+        .collect();
     let mut rooms = Vec::new();
     for room in state
         .store
@@ -57,7 +71,12 @@ pub async fn list(State(state): State<AppState>, authed: Authed) -> ApiResult<Re
     {
         let members = state.store.members(room.id).await?;
         if let Some(membership) = mine.get(&room.id) {
-            rooms.push(RoomJson::new(room, &members, membership));
+            rooms.push(RoomJson::new(
+                room,
+                &members,
+                membership,
+                unread.get(&room.id),
+            ));
         }
     }
     // R2's order: direct rooms by latest activity, then shared rooms by name.
@@ -212,6 +231,21 @@ pub async fn read(
 ) -> ApiResult<Response> {
     let (room, _) = room_for(&state, &authed, id).await?;
     state.app.mark_read(&authed.user, &room).await?;
+    Ok(no_content())
+}
+
+/// X7: makes the room unread from one of its messages, on every device of mine.
+pub async fn mark_unread(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    JsonBody(request): JsonBody<MarkUnreadRequest>,
+) -> ApiResult<Response> {
+    let (room, _) = room_for(&state, &authed, id).await?;
+    state
+        .app
+        .mark_unread(&authed.user, &room, MessageId(request.message_id))
+        .await?;
     Ok(no_content())
 }
 

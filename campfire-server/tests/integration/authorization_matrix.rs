@@ -340,6 +340,7 @@ fn sample(route: &Route) -> (&'static str, Option<Body>) {
         ("PATCH", "/api/rooms/{id}") => ("", json(json!({ "name": "Mine now" }))),
         ("PUT", "/api/rooms/{id}/involvement") => ("", json(json!({ "involvement": "nothing" }))),
         ("POST", "/api/rooms/{id}/read") => ("", None),
+        ("POST", "/api/rooms/{id}/unread") => ("", json(json!({ "message_id": 1 }))),
         ("POST", "/api/rooms/{id}/messages") => (
             "",
             json(json!({ "client_message_id": client_id(), "body_html": "let me in" })),

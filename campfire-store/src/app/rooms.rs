@@ -2,7 +2,8 @@
 //! change members, delete, the bell, and reading.
 
 use campfire_domain::{
-    Action, DirectRoomKey, Involvement, Room, RoomKind, RoomName, User, UserId, authorize,
+    Action, DirectRoomKey, Involvement, Room, RoomKind, RoomName, UnreadCount, User, UserId,
+    authorize,
 };
 
 use super::{App, AppError, AppResult, actor};
@@ -147,5 +148,30 @@ impl App {
         self.store.mark_read(room.id, user.id, self.now()).await?;
         self.live.nudge();
         Ok(())
+    }
+
+    /// X7: `user` marks `room` unread from `message` on, on every device of theirs.
+    pub async fn mark_unread(
+        &self,
+        user: &User,
+        room: &Room,
+        message: campfire_domain::MessageId,
+    ) -> AppResult<()> {
+        let (_, facts) = self.room_for(user, room.id).await?;
+        authorize(&actor(user), &Action::ReadRoom(facts))?;
+        let message = self.store.message(message).await?;
+        if message.room != room.id {
+            return Err(StoreError::NotFound("message").into());
+        }
+        self.store
+            .mark_unread(room.id, user.id, message.id, message.created_at, self.now())
+            .await?;
+        self.live.nudge();
+        Ok(())
+    }
+
+    /// X7: how much of each of `user`'s rooms they have not read.
+    pub async fn unread_counts(&self, user: &User) -> AppResult<Vec<UnreadCount>> {
+        Ok(self.store.unread_counts(user.id).await?)
     }
 }

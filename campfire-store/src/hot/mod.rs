@@ -30,8 +30,8 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
-    PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, User, UserId,
-    Webhook,
+    PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, UnreadCount,
+    User, UserId, Webhook,
 };
 
 use crate::{
@@ -443,6 +443,25 @@ impl Store for HotStore {
             hot.forget_membership(room, user);
         })
         .await
+    }
+
+    async fn mark_unread(
+        &self,
+        room: RoomId,
+        user: UserId,
+        message: MessageId,
+        posted: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.forgetting(
+            self.inner.mark_unread(room, user, message, posted, at),
+            |hot| hot.forget_membership(room, user),
+        )
+        .await
+    }
+
+    async fn unread_counts(&self, user: UserId) -> Result<Vec<UnreadCount>, StoreError> {
+        self.inner.unread_counts(user).await
     }
 
     async fn post_message(&self, message: NewMessage) -> Result<Posted, StoreError> {

@@ -188,7 +188,8 @@ impl Hot {
             K::MembershipAdded { room, user }
             | K::MembershipRemoved { room, user }
             | K::InvolvementChanged { room, user }
-            | K::RoomRead { room, user } => self.forget_membership(room, user),
+            | K::RoomRead { room, user }
+            | K::RoomMarkedUnread { room, user, .. } => self.forget_membership(room, user),
             K::UserJoined { user } | K::UserUpdated { user } => self.forget_user(user),
             // Deactivation and bans cascade through memberships and messages: rare enough to
             // start over.

@@ -2,11 +2,11 @@
 
 use campfire_domain::{Involvement, Room, RoomKind, Timestamp};
 use sea_query::{
-    DeleteStatement, Expr, ExprTrait, Func, InsertStatement, OnConflict, Order, Query,
-    SelectStatement, UpdateStatement,
+    Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, JoinType, OnConflict, Order,
+    Query, SelectStatement, UpdateStatement,
 };
 
-use super::schema::{Memberships, Rooms};
+use super::schema::{Memberships, Mentions, Messages, Rooms};
 
 /// Rooms, in the order `rows::room` reads them.
 pub(crate) fn rooms() -> SelectStatement {
@@ -101,6 +101,7 @@ pub(crate) fn memberships() -> SelectStatement {
             Memberships::Involvement,
             Memberships::UnreadSince,
             Memberships::CreatedAt,
+            Memberships::UnreadFrom,
         ])
         .from(Memberships::Table)
         .take()
@@ -199,13 +200,81 @@ pub(crate) fn read_up_members(room: i64) -> SelectStatement {
         .take()
 }
 
-/// Marks the room unread since `at` for `users`.
-pub(crate) fn mark_unread(room: i64, users: &[i64], at: Timestamp) -> UpdateStatement {
+/// Marks the room unread for `users` since `message`, posted `at`.
+pub(crate) fn mark_unread(
+    room: i64,
+    users: &[i64],
+    message: i64,
+    at: Timestamp,
+) -> UpdateStatement {
     Query::update()
         .table(Memberships::Table)
         .value(Memberships::UnreadSince, at.0)
+        .value(Memberships::UnreadFrom, message)
         .and_where(Expr::col(Memberships::RoomId).eq(room))
         .and_where(Expr::col(Memberships::UserId).is_in(users.iter().copied()))
+        .take()
+}
+
+/// Marks one membership unread from `message`, posted `at` (X7).
+pub(crate) fn mark_unread_from(
+    room: i64,
+    user: i64,
+    message: i64,
+    at: Timestamp,
+) -> UpdateStatement {
+    Query::update()
+        .table(Memberships::Table)
+        .value(Memberships::UnreadSince, at.0)
+        .value(Memberships::UnreadFrom, message)
+        .and_where(Expr::col(Memberships::RoomId).eq(room))
+        .and_where(Expr::col(Memberships::UserId).eq(user))
+        .take()
+}
+
+/// Clears one membership's unread state.
+pub(crate) fn mark_read(room: i64, user: i64) -> UpdateStatement {
+    Query::update()
+        .table(Memberships::Table)
+        .value(Memberships::UnreadSince, Option::<i64>::None)
+        .value(Memberships::UnreadFrom, Option::<i64>::None)
+        .and_where(Expr::col(Memberships::RoomId).eq(room))
+        .and_where(Expr::col(Memberships::UserId).eq(user))
+        .take()
+}
+
+/// `(room_id, messages, mentions, newest id)` of `user`'s unread rooms (X7): messages from others
+/// from the first unread one on, read through `messages_room` from that id, so a room costs what
+/// is unread in it, not its history.
+pub(crate) fn unread_counts(user: i64) -> SelectStatement {
+    Query::select()
+        .column((Messages::Table, Messages::RoomId))
+        .expr(Expr::col(Asterisk).count())
+        .expr(Expr::col((Mentions::Table, Mentions::UserId)).count())
+        .expr(Expr::col((Messages::Table, Messages::Id)).max())
+        .from(Memberships::Table)
+        .join(
+            JoinType::InnerJoin,
+            Messages::Table,
+            Expr::col((Messages::Table, Messages::RoomId))
+                .equals((Memberships::Table, Memberships::RoomId))
+                .and(
+                    Expr::col((Messages::Table, Messages::Id))
+                        .gte(Expr::col((Memberships::Table, Memberships::UnreadFrom))),
+                ),
+        )
+        .join(
+            JoinType::LeftJoin,
+            Mentions::Table,
+            Expr::col((Mentions::Table, Mentions::MessageId))
+                .equals((Messages::Table, Messages::Id))
+                .and(Expr::col((Mentions::Table, Mentions::UserId)).eq(user)),
+        )
+        .and_where(Expr::col((Memberships::Table, Memberships::UserId)).eq(user))
+        .and_where(Expr::col((Memberships::Table, Memberships::UnreadFrom)).is_not_null())
+        .and_where(Expr::col((Messages::Table, Messages::AuthorId)).ne(user))
+        .group_by_col((Messages::Table, Messages::RoomId))
+        .order_by((Messages::Table, Messages::RoomId), Order::Asc)
         .take()
 }
 

@@ -9,7 +9,7 @@ use campfire_domain::{
     ContentType, CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, FileName,
     ImageSize, Involvement, JoinCode, LinkPreview, Membership, Message, MessageBody, MessageId,
     PersonName, PushSubscription, PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName,
-    Session, SessionId, Timestamp, User, UserId, UserStatus, ValueError,
+    Session, SessionId, Timestamp, UnreadCount, User, UserId, UserStatus, ValueError,
 };
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -107,6 +107,18 @@ pub(crate) fn membership(row: &Row) -> Result<Membership, StoreError> {
         involvement: involvement(row, 2)?,
         unread_since: opt_int(row, 3)?.map(Timestamp),
         created_at: Timestamp(int(row, 4)?),
+        unread_from: opt_int(row, 5)?.map(MessageId),
+    })
+}
+
+/// An [`UnreadCount`] from `sql::rooms::unread_counts`.
+pub(crate) fn unread_count(row: &Row) -> Result<UnreadCount, StoreError> {
+    let count = |i| u32::try_from(int(row, i)?).map_err(|e| StoreError::Corrupt(e.to_string()));
+    Ok(UnreadCount {
+        room: RoomId(int(row, 0)?),
+        messages: count(1)?,
+        mentions: count(2)?,
+        through: MessageId(int(row, 3)?),
     })
 }
 

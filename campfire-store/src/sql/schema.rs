@@ -77,6 +77,7 @@ pub(crate) enum Memberships {
     Involvement,
     UnreadSince,
     CreatedAt,
+    UnreadFrom,
 }
 
 #[derive(Iden, Clone, Copy)]

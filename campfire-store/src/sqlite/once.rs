@@ -594,6 +594,9 @@ impl ImportTarget {
                 "BEGIN; \
                  UPDATE rooms SET last_active_at = max(created_at, \
                    coalesce((SELECT max(m.created_at) FROM messages m WHERE m.room_id = rooms.id), 0)); \
+                 UPDATE memberships SET unread_from = (SELECT min(m.id) FROM messages m \
+                   WHERE m.room_id = memberships.room_id AND m.created_at >= memberships.unread_since) \
+                   WHERE unread_since IS NOT NULL; \
                  INSERT INTO events (kind, created_at) SELECT 'account_updated', created_at FROM account; \
                  INSERT INTO events (kind, user_id, created_at) SELECT 'user_joined', id, created_at FROM users ORDER BY id; \
                  INSERT INTO events (kind, room_id, created_at) SELECT 'room_created', id, created_at FROM rooms ORDER BY id; \

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, Audience, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId,
-    Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, User, UserChange, UserId, Webhook,
-    WebhookId, check_change, roster_change, shared_room_members,
+    Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, UnreadCount, User, UserChange,
+    UserId, Webhook, WebhookId, check_change, roster_change, shared_room_members,
 };
 use rusqlite::Connection;
 
@@ -275,7 +275,7 @@ impl SqliteStore {
         let unread = audience.newly_unread(read);
         if !unread.is_empty() {
             let users: Vec<i64> = unread.iter().map(|u| u.0).collect();
-            execute(tx, &room_sql::mark_unread(new.room.0, &users, new.at))?;
+            execute(tx, &room_sql::mark_unread(new.room.0, &users, id.0, new.at))?;
         }
         execute(tx, &room_sql::touch_room(new.room.0, new.at))?;
         // B3: webhook deliveries are queued with the message, so a crash loses neither.
@@ -605,18 +605,50 @@ impl Store for SqliteStore {
             let row = query_one(tx, &room_sql::unread_since(room.0, user.0))?
                 .ok_or(StoreError::NotFound("membership"))?;
             if opt_int(&row, 0)?.is_some() {
-                execute(
-                    tx,
-                    &room_sql::update_membership(
-                        room.0,
-                        user.0,
-                        Memberships::UnreadSince,
-                        Option::<i64>::None.into(),
-                    ),
-                )?;
+                execute(tx, &room_sql::mark_read(room.0, user.0))?;
                 append(tx, EventKind::RoomRead { room, user }, at)?;
             }
             Ok(())
+        })
+        .await
+    }
+
+    async fn mark_unread(
+        &self,
+        room: RoomId,
+        user: UserId,
+        message: MessageId,
+        posted: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            let changed = execute_count(
+                tx,
+                &room_sql::mark_unread_from(room.0, user.0, message.0, posted),
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("membership"));
+            }
+            append(
+                tx,
+                EventKind::RoomMarkedUnread {
+                    room,
+                    user,
+                    message,
+                },
+                at,
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn unread_counts(&self, user: UserId) -> Result<Vec<UnreadCount>, StoreError> {
+        self.read(move |c| {
+            query(c, &room_sql::unread_counts(user.0))?
+                .iter()
+                .map(rows::unread_count)
+                .collect()
         })
         .await
     }

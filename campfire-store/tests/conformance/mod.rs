@@ -38,6 +38,8 @@ macro_rules! conformance_tests {
             a_new_user_joins_every_open_room,
             closed_rooms_open_up_and_open_rooms_close_down,
             unread_is_marked_for_others_and_cleared_by_reading,
+            unread_starts_at_the_first_unread_message_and_is_counted,
+            a_room_is_marked_unread_from_any_message,
             deactivation_happens_in_one_step,
             event_sequence_numbers_increase_in_commit_order_without_gaps,
             a_failed_operation_leaves_nothing_half_written,
@@ -489,6 +491,111 @@ pub async fn unread_is_marked_for_others_and_cleared_by_reading(store: Shared) {
     );
     assert!(matches!(
         store.mark_read(RoomId(424_242), bob, at(22)).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn unread_starts_at_the_first_unread_message_and_is_counted(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let other = closed_room(&store, "Plans", ada, &[bob]).await;
+    let first = post(&store, room, ada, "one").await.message;
+    post(&store, room, bob, "bob-writes").await;
+    let mut mention = message(room, ada, "three", "@Bob three");
+    mention.mentions = vec![bob];
+    let third = store.post_message(mention).await.unwrap().message;
+    post(&store, other, ada, "elsewhere").await;
+
+    let mine = store.membership(room, bob).await.unwrap().unwrap();
+    assert_eq!(
+        mine.unread_from,
+        Some(first.id),
+        "the first message that made the room unread"
+    );
+    let counts = store.unread_counts(bob).await.unwrap();
+    assert_eq!(counts.len(), 2, "both rooms: {counts:?}");
+    let here = counts.iter().find(|c| c.room == room).unwrap();
+    assert_eq!(
+        (here.messages, here.mentions, here.through),
+        (2, 1, third.id),
+        "Bob's own message is not counted; the mention is"
+    );
+    assert_eq!(
+        store
+            .unread_counts(ada)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| (c.room, c.messages, c.mentions))
+            .collect::<Vec<_>>(),
+        vec![(room, 1, 0)],
+        "Ada's own messages are not unread to her; Bob's is"
+    );
+
+    store.mark_read(room, bob, at(20)).await.unwrap();
+    assert_eq!(
+        store.membership(room, bob).await.unwrap().unwrap().unread_from,
+        None
+    );
+    let counts = store.unread_counts(bob).await.unwrap();
+    assert_eq!(
+        counts.iter().map(|c| c.room).collect::<Vec<_>>(),
+        vec![other],
+        "reading one room leaves the other's count"
+    );
+    let next = post(&store, room, ada, "four").await.message;
+    assert_eq!(
+        store.membership(room, bob).await.unwrap().unwrap().unread_from,
+        Some(next.id),
+        "unread again from the next message, not the old first one"
+    );
+}
+
+pub async fn a_room_is_marked_unread_from_any_message(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let first = post(&store, room, ada, "one").await.message;
+    let second = post(&store, room, ada, "two").await.message;
+    post(&store, room, ada, "three").await;
+    store.mark_read(room, bob, at(20)).await.unwrap();
+
+    let seq = store.last_event_seq().await.unwrap();
+    store
+        .mark_unread(room, bob, second.id, second.created_at, at(21))
+        .await
+        .unwrap();
+    let mine = store.membership(room, bob).await.unwrap().unwrap();
+    assert!(mine.is_unread());
+    assert_eq!(mine.unread_from, Some(second.id));
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::RoomMarkedUnread {
+            room,
+            user: bob,
+            message: second.id
+        }]
+    );
+    let counts = store.unread_counts(bob).await.unwrap();
+    assert_eq!(
+        counts.iter().map(|c| (c.room, c.messages)).collect::<Vec<_>>(),
+        vec![(room, 2)],
+        "the marked message and the one after it"
+    );
+
+    // Further back, even while already unread.
+    store
+        .mark_unread(room, bob, first.id, first.created_at, at(22))
+        .await
+        .unwrap();
+    assert_eq!(store.unread_counts(bob).await.unwrap()[0].messages, 3);
+    store.mark_read(room, bob, at(23)).await.unwrap();
+    assert!(store.unread_counts(bob).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .mark_unread(RoomId(424_242), bob, first.id, first.created_at, at(24))
+            .await,
         Err(StoreError::NotFound(_))
     ));
 }

@@ -47,7 +47,19 @@ max_file_size: number, };
 
 export type RoomInfoJson = { id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
 
-export type RoomJson = { involvement: Involvement, unread: boolean, id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
+export type RoomJson = { involvement: Involvement, unread: boolean, 
+/**
+ * X7: the first message I have not read (where "new since your last visit" goes).
+ */
+unread_from: number | null, 
+/**
+ * X7: messages from others since then, and those that mention me.
+ */
+unread_count: number, mention_count: number, 
+/**
+ * The newest message those counts include: a client adds only later ones.
+ */
+counted_through: number | null, id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
 
 export type BoostJson = { id: number, message_id: number, booster_id: number, content: string, created_at: string, };
 
@@ -117,7 +129,7 @@ export type BotBoostedJson = { id: number, url: string, };
 
 export type BotRoomJson = { id: number, };
 
-export type EventJson = { "kind": "message_created", room_id: number, message_id: number, message: MessageJson | null, } | { "kind": "message_edited", room_id: number, message_id: number, message: MessageJson | null, } | { "kind": "message_deleted", room_id: number, message_id: number, } | { "kind": "boost_added", room_id: number, message_id: number, boost: BoostJson | null, } | { "kind": "boost_removed", room_id: number, message_id: number, boost_id: number, } | { "kind": "room_created", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_renamed", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_converted", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_deleted", room_id: number, } | { "kind": "membership_added", room_id: number, user_id: number, } | { "kind": "membership_removed", room_id: number, user_id: number, } | { "kind": "involvement_changed", room_id: number, user_id: number, involvement: Involvement | null, } | { "kind": "room_read", room_id: number, user_id: number, } | { "kind": "user_joined", user_id: number, user: UserJson | null, } | { "kind": "user_updated", user_id: number, user: UserJson | null, } | { "kind": "user_deactivated", user_id: number, user: UserJson | null, } | { "kind": "account_updated", account: AccountJson | null, };
+export type EventJson = { "kind": "message_created", room_id: number, message_id: number, message: MessageJson | null, } | { "kind": "message_edited", room_id: number, message_id: number, message: MessageJson | null, } | { "kind": "message_deleted", room_id: number, message_id: number, } | { "kind": "boost_added", room_id: number, message_id: number, boost: BoostJson | null, } | { "kind": "boost_removed", room_id: number, message_id: number, boost_id: number, } | { "kind": "room_created", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_renamed", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_converted", room_id: number, room: RoomInfoJson | null, } | { "kind": "room_deleted", room_id: number, } | { "kind": "membership_added", room_id: number, user_id: number, } | { "kind": "membership_removed", room_id: number, user_id: number, } | { "kind": "involvement_changed", room_id: number, user_id: number, involvement: Involvement | null, } | { "kind": "room_read", room_id: number, user_id: number, } | { "kind": "room_marked_unread", room_id: number, user_id: number, message_id: number, } | { "kind": "user_joined", user_id: number, user: UserJson | null, } | { "kind": "user_updated", user_id: number, user: UserJson | null, } | { "kind": "user_deactivated", user_id: number, user: UserJson | null, } | { "kind": "account_updated", account: AccountJson | null, };
 
 export type ServerFrame = { "type": "event", seq: number, event: EventJson, } | { "type": "presence", room_id: number, user_ids: Array<number>, } | { "type": "typing", room_id: number, user_ids: Array<number>, };
 
@@ -148,6 +160,8 @@ export type DirectRoomRequest = { user_ids: Array<number>, };
 export type RoomUpdate = { name?: string, kind?: string, member_ids?: Array<number>, };
 
 export type InvolvementUpdate = { involvement: string, };
+
+export type MarkUnreadRequest = { message_id: number, };
 
 export type PostMessage = { client_message_id: string, body_html: string, };
 
