@@ -487,6 +487,7 @@ mod tests {
             user: UserId(2),
             involvement: Involvement::Nothing,
             unread_since: Some(Timestamp(5)),
+            unread_from: Some(MessageId(7)),
             created_at: Timestamp(0),
         };
         assert!(membership.is_unread());

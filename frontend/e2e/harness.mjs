@@ -1,5 +1,6 @@
 // What every end-to-end test shares: the server under test, Chromium, steps that count and stop
 // at the first failure, screenshots, and small helpers that wait the way a person would.
+import AxeBuilder from "@axe-core/playwright";
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
@@ -174,4 +175,58 @@ export async function eventually(fn, what, timeout = TIMEOUT) {
 
 export function check(cond, message) {
   if (!cond) throw new Error(message);
+}
+
+// ---------------------------------------------------------------------------
+// The API from Node, as a client would call it (same origin, a session cookie).
+
+export async function call(method, path, body, cookie) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { origin: BASE, ...(body ? { "content-type": "application/json" } : {}), ...(cookie ? { cookie } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  const set = res.headers.get("set-cookie");
+  return { json, cookie: set ? set.split(";")[0] : cookie };
+}
+
+export async function signedInContext(cookie, options = {}) {
+  const ctx = await newContext(options);
+  const [name, value] = cookie.split("=");
+  await ctx.addCookies([{ name, value, url: BASE }]);
+  return ctx;
+}
+
+export const phone = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+/** Asserts that `locator`'s box lies inside the viewport. */
+export async function inView(page, locator, what) {
+  const box = await locator.boundingBox();
+  check(box, `${what} is not shown`);
+  const { width, height } = page.viewportSize();
+  check(
+    box.x >= -1 && box.y >= -1 && box.x + box.width <= width + 1 && box.y + box.height <= height + 1,
+    `${what} is outside the ${width}×${height} viewport: ${JSON.stringify(box)}`,
+  );
+}
+
+/** axe-core on the page as it is: no serious or critical violation. */
+export async function accessible(page, screen) {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(
+    bad.length === 0,
+    `${screen}: ${bad
+      .map(
+        (v) =>
+          `${v.id} (${v.nodes.length}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(", ")})`,
+      )
+      .join("; ")}`,
+  );
 }

@@ -4,71 +4,34 @@
 // Every screen is also checked by axe-core: no serious or critical accessibility violation.
 //
 //   CAMPFIRE_URL=http://127.0.0.1:3000 node e2e/review.e2e.mjs   (an empty data directory)
-import AxeBuilder from "@axe-core/playwright";
 import { execSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BASE, browser, check, composer, eventually, finish, log, logErrors, newContext, send, shoot, step } from "./harness.mjs";
+import {
+  accessible,
+  BASE,
+  browser,
+  call,
+  check,
+  composer,
+  eventually,
+  finish,
+  inView,
+  log,
+  logErrors,
+  newContext,
+  phone,
+  send,
+  shoot,
+  signedInContext,
+  step,
+} from "./harness.mjs";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "analytical-engine" };
 const bob = { name: "Bob Builder", email: "bob@example.com", password: "can-we-fix-it" };
 const carol = { name: "Carol Danvers", email: "carol@example.com", password: "higher-further-faster" };
 const LONG_ROOM = "Quarterly planning for the international expansion of the engineering and design departments 2027";
-
-// ---------------------------------------------------------------------------
-// The API from Node, as a client would call it (same origin, a session cookie).
-
-async function call(method, path, body, cookie) {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { origin: BASE, ...(body ? { "content-type": "application/json" } : {}), ...(cookie ? { cookie } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  const set = res.headers.get("set-cookie");
-  return { json, cookie: set ? set.split(";")[0] : cookie };
-}
-
-async function signedInContext(cookie, options = {}) {
-  const ctx = await newContext(options);
-  const [name, value] = cookie.split("=");
-  await ctx.addCookies([{ name, value, url: BASE }]);
-  return ctx;
-}
-
-const phone = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
-
-/** Asserts that `locator`'s box lies inside the viewport. */
-async function inView(page, locator, what) {
-  const box = await locator.boundingBox();
-  check(box, `${what} is not shown`);
-  const { width, height } = page.viewportSize();
-  check(
-    box.x >= -1 && box.y >= -1 && box.x + box.width <= width + 1 && box.y + box.height <= height + 1,
-    `${what} is outside the ${width}×${height} viewport: ${JSON.stringify(box)}`,
-  );
-}
-
-/** axe-core on the page as it is: no serious or critical violation. */
-async function accessible(page, screen) {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  check(
-    bad.length === 0,
-    `${screen}: ${bad
-      .map(
-        (v) =>
-          `${v.id} (${v.nodes.length}: ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(" "))
-            .join(", ")})`,
-      )
-      .join("; ")}`,
-  );
-}
 
 /** A defect's step: one failing does not stop the others, but still fails the run. */
 const defect = (name, fn) => step(name, fn, { optional: true });

@@ -2,8 +2,9 @@
 # Runs the end-to-end tests against a real campfire-server, each on a fresh data directory.
 # Usage: frontend/e2e/run.sh PATH/TO/campfire-server [TEST...]
 #   TEST: chat (the conversation), review (the December review's defects and axe-core on every
-#   screen), phone (a room on a throttled phone: its load time and Lighthouse), xss (the XSS
-#   corpus); all four by default, in that order.
+#   screen), wayback (X7: unread counts, the new-since line, mark unread), phone (a room on a
+#   throttled phone: its load time and Lighthouse), xss (the XSS corpus); all five by default,
+#   in that order.
 # The chat test restarts the server mid-conversation through CAMPFIRE_RESTART_CMD (SIGKILL,
 # then start again on the same data directory and port).
 # The last line adds up every test's: "e2e: N passed, M failed".
@@ -11,7 +12,7 @@ set -euo pipefail
 server_bin=$(realpath "$1")
 shift
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(chat review phone xss)
+[ ${#tests[@]} -gt 0 ] || tests=(chat review wayback phone xss)
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 port=${CAMPFIRE_E2E_PORT:-3310}

@@ -63,11 +63,11 @@ const STEPS: &[Step] = &[
             let server = server.to_str().context("non-UTF-8 path")?;
             let script = script.to_str().context("non-UTF-8 path")?;
             // The conversation, the December review's defects (with axe-core on every screen),
-            // and a room on a throttled phone (its time and Lighthouse, printed). The XSS corpus
+            // X7's way back into a busy day, and a room on a throttled phone (its time and Lighthouse, printed). The XSS corpus
             // (`xss`) runs in `cargo xtask soak` (item 4): it creates a hundred rooms in a burst,
             // and the reading browser sometimes falls into reconnecting and misses them within
             // the step's minute (2 of 4 runs on 2026-12-06), which would make this gate flaky.
-            run_in(root, "bash", &[script, server, "chat", "review", "phone"])
+            run_in(root, "bash", &[script, server, "chat", "review", "wayback", "phone"])
         },
     },
     // The benchmark harness, every scenario small, against the debug server the e2e step built:

@@ -251,3 +251,130 @@ async fn two_people_chat_in_a_closed_room() {
     sees_created(&mut phone_ws, &after).await;
     assert!(unread(&ada, room).await, "Ada isn't looking at the room");
 }
+
+/// X7: counts and the first unread message come with my rooms; marking a room unread from a
+/// message reaches every device of mine, one that was away included, in log order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unread_counts_and_mark_unread_reach_every_device_in_order() {
+    let server = Server::start(&[]).await;
+    let ada = first_run(&server, "Ada Lovelace", "ada@example.com").await;
+    let code = ada.join_code().await;
+    let bob = join(&server, &code, "Bob Babbage", "bob@example.com").await;
+    let room = bob.room_named("All Talk").await;
+
+    let first = ada.post_message(room, "one").await;
+    let second = ada
+        .post_message(
+            room,
+            &format!(
+                r#"<p>two, <span data-mention-id="{}">@Bob Babbage</span></p>"#,
+                bob.id()
+            ),
+        )
+        .await;
+    let third = ada.post_message(room, "three").await;
+    let mine = bob.my_room(room).await.unwrap();
+    assert_eq!(
+        (
+            &mine["unread"],
+            &mine["unread_from"],
+            &mine["unread_count"],
+            &mine["mention_count"],
+            &mine["counted_through"]
+        ),
+        (
+            &json!(true),
+            &first["id"],
+            &json!(3),
+            &json!(1),
+            &third["id"]
+        ),
+        "{mine}"
+    );
+    assert_eq!(
+        ada.my_room(room).await.unwrap()["unread_count"],
+        0,
+        "her own messages are not unread to her"
+    );
+
+    // Bob's phone goes away; meanwhile he reads the room and marks it unread from the second.
+    let away_from = bob.seq().await;
+    let bob_ws = bob.ws(away_from).await;
+    let mut ada_ws = ada.ws(ada.seq().await).await;
+    bob.post(&format!("/api/rooms/{room}/read"), &json!({}))
+        .await
+        .expect(204);
+    assert_eq!(bob.my_room(room).await.unwrap()["unread_count"], 0);
+    bob.post(
+        &format!("/api/rooms/{room}/unread"),
+        &json!({ "message_id": second["id"] }),
+    )
+    .await
+    .expect(204);
+    let mine = bob.my_room(room).await.unwrap();
+    assert_eq!(
+        (
+            &mine["unread"],
+            &mine["unread_from"],
+            &mine["unread_count"],
+            &mine["mention_count"]
+        ),
+        (&json!(true), &second["id"], &json!(2), &json!(1)),
+        "{mine}"
+    );
+
+    // A message of another room, or none, is refused and changes nothing.
+    let elsewhere = ada
+        .post(
+            "/api/rooms",
+            &json!({ "name": "Plans", "kind": "closed", "member_ids": [bob.id()] }),
+        )
+        .await
+        .expect(201)["room"]["id"]
+        .as_i64()
+        .unwrap();
+    let other = ada.post_message(elsewhere, "elsewhere").await;
+    bob.post(
+        &format!("/api/rooms/{room}/unread"),
+        &json!({ "message_id": other["id"] }),
+    )
+    .await
+    .expect_error(404, "not_found");
+    bob.post(&format!("/api/rooms/{room}/unread"), &json!({}))
+        .await
+        .expect_error(400, "bad_request");
+    assert_eq!(
+        bob.my_room(room).await.unwrap()["unread_from"],
+        second["id"]
+    );
+
+    // Live and resumed, the same two events in the same order; Ada hears of neither.
+    let resumed = bob.ws(away_from).await;
+    for mut ws in [bob_ws, resumed] {
+        let read = ws.expect_event("room_read").await;
+        assert_eq!(read["room_id"], room);
+        let marked = ws.next_event().await;
+        assert_eq!(
+            (
+                &marked["kind"],
+                &marked["room_id"],
+                &marked["user_id"],
+                &marked["message_id"]
+            ),
+            (
+                &json!("room_marked_unread"),
+                &json!(room),
+                &json!(bob.id()),
+                &second["id"]
+            ),
+            "{marked}"
+        );
+        ws.close().await;
+    }
+    let next = ada_ws.next_event().await;
+    assert_eq!(
+        (&next["kind"], &next["room_id"]),
+        (&json!("membership_added"), &json!(elsewhere)),
+        "Ada's next event is the new room's, not Bob's reading: {next}"
+    );
+}

@@ -535,7 +535,12 @@ pub async fn unread_starts_at_the_first_unread_message_and_is_counted(store: Sha
 
     store.mark_read(room, bob, at(20)).await.unwrap();
     assert_eq!(
-        store.membership(room, bob).await.unwrap().unwrap().unread_from,
+        store
+            .membership(room, bob)
+            .await
+            .unwrap()
+            .unwrap()
+            .unread_from,
         None
     );
     let counts = store.unread_counts(bob).await.unwrap();
@@ -546,7 +551,12 @@ pub async fn unread_starts_at_the_first_unread_message_and_is_counted(store: Sha
     );
     let next = post(&store, room, ada, "four").await.message;
     assert_eq!(
-        store.membership(room, bob).await.unwrap().unwrap().unread_from,
+        store
+            .membership(room, bob)
+            .await
+            .unwrap()
+            .unwrap()
+            .unread_from,
         Some(next.id),
         "unread again from the next message, not the old first one"
     );
@@ -579,7 +589,10 @@ pub async fn a_room_is_marked_unread_from_any_message(store: Shared) {
     );
     let counts = store.unread_counts(bob).await.unwrap();
     assert_eq!(
-        counts.iter().map(|c| (c.room, c.messages)).collect::<Vec<_>>(),
+        counts
+            .iter()
+            .map(|c| (c.room, c.messages))
+            .collect::<Vec<_>>(),
         vec![(room, 2)],
         "the marked message and the one after it"
     );

@@ -168,6 +168,7 @@ export const api = {
   deleteRoom: (id: number) => request<void>("DELETE", `/api/rooms/${id}`),
   setInvolvement: (id: number, involvement: Involvement) => request<{ room: Room }>("PUT", `/api/rooms/${id}/involvement`, { involvement }),
   markRead: (id: number) => request<void>("POST", `/api/rooms/${id}/read`),
+  markUnread: (id: number, messageId: number) => request<void>("POST", `/api/rooms/${id}/unread`, { message_id: messageId }),
   autocomplete: (id: number, q: string) => request<{ users: User[] }>("GET", `/api/rooms/${id}/autocomplete?q=${enc(q)}`),
 
   messages: (roomId: number, query: { before?: number; after?: number; around?: number } = {}) => {

@@ -24,8 +24,12 @@ export type Role = User["role"];
 export type Account = AccountJson;
 export type Features = WireFeatures;
 export type Involvement = WireInvolvement;
-/** A room as I see it: with my involvement and unread flag. */
-export type Room = RoomJson;
+/**
+ * A room as I see it: with my involvement, unread flag and counts. `countsStale` (this app's own)
+ * says the counts wait for the room to be fetched again (X7: marked unread from a message that
+ * is not loaded here).
+ */
+export type Room = RoomJson & { countsStale?: boolean };
 /** A room as room events describe it: without anyone's involvement or unread flag. */
 export type RoomInfo = RoomInfoJson;
 export type RoomKind = Room["kind"];

@@ -120,6 +120,7 @@ function pushFocus() {
 export function setCurrentRoom(roomId: number | null) {
   if (currentRoomId === roomId) return;
   currentRoomId = roomId;
+  if (keptUnread !== roomId) keptUnread = null;
   pushFocus();
 }
 
@@ -151,9 +152,33 @@ export function sendTyping(roomId: number) {
 // Reading
 
 export function markRoomRead(roomId: number) {
+  if (keptUnread === roomId) return;
   const room = store.getState().rooms[roomId];
   store.dispatch({ type: "markRead", roomId });
   if (room) api.markRead(roomId).catch(() => {});
+}
+
+// X7: a room I marked unread stays unread while I am still in it; leaving it ends that.
+let keptUnread: number | null = null;
+
+/** Whether `roomId` was marked unread by me since I opened it (it is not read again meanwhile). */
+export function isKeptUnread(roomId: number): boolean {
+  return keptUnread === roomId;
+}
+
+/** X7: the room becomes unread from `messageId` on, on every device of mine. */
+export async function markRoomUnread(roomId: number, messageId: number): Promise<void> {
+  await api.markUnread(roomId, messageId);
+  keptUnread = roomId;
+  store.dispatch({ type: "markedUnread", roomId, messageId });
+  if (store.getState().rooms[roomId]?.countsStale) refetchRoom(roomId);
+}
+
+function refetchRoom(roomId: number) {
+  api
+    .room(roomId)
+    .then((r) => store.dispatch({ type: "roomUpsert", room: r.room }))
+    .catch(() => {});
 }
 
 // ---------------------------------------------------------------------------
@@ -187,6 +212,9 @@ function applyIncoming(frame: ServerFrame, source: "socket" | "relay") {
       } else {
         ensureUser(e.user_id);
       }
+      break;
+    case "room_marked_unread":
+      if (e.user_id === me && store.getState().rooms[e.room_id]?.countsStale) refetchRoom(e.room_id);
       break;
     case "message_created": {
       const m = e.message;

@@ -275,6 +275,32 @@ describe("unread", () => {
     expect(s.rooms[10].unread).toBe(false);
   });
 
+  it("X7: counts messages from others and mentions of me once each, a replay included", () => {
+    const frames = [created(101, 4), created(102, 5, { mentions: [ME] }), created(103, 6, { author_id: ME })];
+    const s = run(loaded(100), ...frames);
+    expect(s.rooms[10]).toMatchObject({ unread: true, unread_from: 4, unread_count: 2, mention_count: 1, counted_through: 5 });
+    // The rooms list answered after some of these were committed: they are counted already.
+    const listed = run(loaded(100, [room(10, { unread: true, unread_from: 4, unread_count: 2, mention_count: 1, counted_through: 5 })]), ...frames);
+    expect(listed.rooms[10]).toMatchObject({ unread_count: 2, mention_count: 1 });
+  });
+
+  it("X7: reading clears the counts; a later message counts from one again", () => {
+    let s = run(loaded(100), created(101, 4), ev(102, { kind: "room_read", room_id: 10, user_id: ME }));
+    expect(s.rooms[10]).toMatchObject({ unread: false, unread_from: null, unread_count: 0 });
+    s = run(s, created(103, 7));
+    expect(s.rooms[10]).toMatchObject({ unread: true, unread_from: 7, unread_count: 1 });
+  });
+
+  it("X7: marked unread from a loaded message counts from the window; otherwise asks again", () => {
+    let s = withWindow(loaded(100), 10, [1, 2, 3]);
+    s = run(s, ev(101, { kind: "room_marked_unread", room_id: 10, user_id: ME, message_id: 2 }));
+    expect(s.rooms[10]).toMatchObject({ unread: true, unread_from: 2, unread_count: 2, counted_through: 3, countsStale: false });
+    const away = run(loaded(100), ev(101, { kind: "room_marked_unread", room_id: 10, user_id: ME, message_id: 2 }));
+    expect(away.rooms[10]).toMatchObject({ unread: true, unread_from: 2, countsStale: true });
+    const others = run(loaded(100), ev(101, { kind: "room_marked_unread", room_id: 10, user_id: 2, message_id: 2 }));
+    expect(others.rooms[10].unread).toBe(false);
+  });
+
   it("opening the room clears it locally at once", () => {
     const s = run(loaded(100), created(101, 4), { type: "markRead", roomId: 10 });
     expect(s.rooms[10].unread).toBe(false);

@@ -91,6 +91,7 @@ export type Action =
   | { type: "boostAdded"; roomId: number; boost: Boost }
   | { type: "boostRemoved"; roomId: number; messageId: number; boostId: number }
   | { type: "markRead"; roomId: number }
+  | { type: "markedUnread"; roomId: number; messageId: number }
   | { type: "involvementSet"; roomId: number; involvement: Involvement }
   | { type: "focus"; roomId: number | null }
   | { type: "connection"; status: ConnectionStatus };
@@ -196,7 +197,9 @@ export function reduce(state: AppState, action: Action): AppState {
     case "boostRemoved":
       return withWindow(state, action.roomId, (w) => dropBoost(w, action.messageId, action.boostId));
     case "markRead":
-      return setRoom(state, action.roomId, (r) => (r.unread ? { ...r, unread: false } : r));
+      return setRoom(state, action.roomId, readRoom);
+    case "markedUnread":
+      return markedUnread(state, action.roomId, action.messageId);
     case "involvementSet":
       return setRoom(state, action.roomId, (r) => ({
         ...r,
@@ -245,7 +248,18 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
       s = setRoom(s, e.room_id, (r) => {
         const unread = r.unread || marksUnread(r, m, me, s.focusedRoomId);
         const last_active_at = m.created_at > r.last_active_at ? m.created_at : r.last_active_at;
-        return unread === r.unread && last_active_at === r.last_active_at ? r : { ...r, unread, last_active_at };
+        // X7: counted once, whether it arrives live or again in a replay.
+        const counts = unread && m.author_id !== me && m.id > (r.counted_through ?? 0);
+        if (!counts) return unread === r.unread && last_active_at === r.last_active_at ? r : { ...r, unread, last_active_at };
+        return {
+          ...r,
+          unread,
+          last_active_at,
+          unread_from: r.unread_from ?? m.id,
+          unread_count: r.unread_count + 1,
+          mention_count: r.mention_count + (me !== undefined && m.mentions.includes(me) ? 1 : 0),
+          counted_through: m.id,
+        };
       });
       // Whoever posts stops typing.
       const t = s.typing[e.room_id];
@@ -282,7 +296,10 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
     }
     case "room_read":
       if (e.user_id !== me) return state;
-      return setRoom(state, e.room_id, (r) => (r.unread ? { ...r, unread: false } : r));
+      return setRoom(state, e.room_id, readRoom);
+    case "room_marked_unread":
+      if (e.user_id !== me) return state;
+      return markedUnread(state, e.room_id, e.message_id);
     case "user_joined":
     case "user_updated":
       return e.user ? upsertUser(state, e.user) : state;
@@ -305,6 +322,36 @@ export function marksUnread(room: Room, m: Message, me: number | undefined, focu
   if (room.involvement === "invisible") return false;
   if (focusedRoomId === room.id) return false;
   return true;
+}
+
+/** A room read up: nothing unread, nothing counted (what was counted stays counted). */
+function readRoom(r: Room): Room {
+  return r.unread || r.unread_from !== null || r.unread_count || r.mention_count
+    ? { ...r, unread: false, unread_from: null, unread_count: 0, mention_count: 0 }
+    : r;
+}
+
+/**
+ * X7: the room is unread again from `messageId`. Its counts come from the loaded messages when
+ * they reach from there to the newest; otherwise `countsStale` asks for the room again.
+ */
+function markedUnread(state: AppState, roomId: number, messageId: number): AppState {
+  const me = state.me?.id;
+  const w = state.windows[roomId];
+  const known = w && !w.hasAfter && w.messages.length > 0 && w.messages[0].id <= messageId;
+  return setRoom(state, roomId, (r) => {
+    if (!known) return { ...r, unread: r.involvement !== "invisible", unread_from: messageId, countsStale: true };
+    const counted = w.messages.filter((m) => m.id >= messageId && m.author_id !== me);
+    return {
+      ...r,
+      unread: r.involvement !== "invisible",
+      unread_from: messageId,
+      unread_count: counted.length,
+      mention_count: counted.filter((m) => me !== undefined && m.mentions.includes(me)).length,
+      counted_through: Math.max(r.counted_through ?? 0, w.messages[w.messages.length - 1].id),
+      countsStale: false,
+    };
+  });
 }
 
 /** Rooms shown in the sidebar that are unread (invisible rooms never count). */
@@ -369,6 +416,10 @@ function upsertRoomInfo(state: AppState, info: RoomInfo): AppState {
     ...info,
     involvement: existing?.involvement ?? defaultInvolvement(info.kind),
     unread: existing?.unread ?? false,
+    unread_from: existing?.unread_from ?? null,
+    unread_count: existing?.unread_count ?? 0,
+    mention_count: existing?.mention_count ?? 0,
+    counted_through: existing?.counted_through ?? null,
   };
   return { ...state, rooms: { ...state.rooms, [info.id]: next } };
 }

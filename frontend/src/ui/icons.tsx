@@ -238,6 +238,12 @@ export const ArrowDownIcon = (p: IconProps) => (
   </Svg>
 );
 
+export const ArrowUpIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 19V5M6 11l6-6 6 6" />
+  </Svg>
+);
+
 export const BackIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M15 5 8 12l7 7" />
@@ -310,5 +316,13 @@ export const ListIcon = (p: IconProps) => (
 export const HeadingIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M6 5v14M16 5v14M6 12h10" />
+  </Svg>
+);
+
+/** Mark unread (X7): a speech bubble with a dot. */
+export const MarkUnreadIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M13 4.5H6.5a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2H8v3.5l4-3.5h5.5a2 2 0 0 0 2-2V11" />
+    <circle cx="18" cy="6" r="2.5" fill="currentColor" />
   </Svg>
 );

@@ -130,12 +130,7 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
                   {r.name}
                 </span>
                 {r.kind === "closed" ? <LockIcon size={14} className="room-link__lock" aria-label="closed room" /> : null}
-                {r.unread ? (
-                  <>
-                    <span className="dot" aria-hidden="true" />
-                    <span className="visually-hidden">(unread)</span>
-                  </>
-                ) : null}
+                <UnreadBadges room={r} />
               </Link>
             </li>
           ))}
@@ -177,7 +172,7 @@ function DirectLink({ room, users, meId, current }: { room: Room; users: Record<
       to={`/rooms/${room.id}`}
       className={`ping ${room.unread ? "ping--unread" : ""}`}
       aria-current={current ? "page" : undefined}
-      aria-label={`${title}${room.unread ? " (unread)" : ""}`}
+      aria-label={`${title}${unreadWords(room)}`}
       title={title}
     >
       <span className="ping__avatar">
@@ -190,7 +185,15 @@ function DirectLink({ room, users, meId, current }: { room: Room; users: Record<
             ))}
           </span>
         )}
-        {room.unread ? <span className="dot ping__dot" aria-hidden="true" /> : null}
+        {room.unread ? (
+          room.unread_count > 0 ? (
+            <span className={`count ping__count ${room.mention_count > 0 ? "count--mention" : ""}`} aria-hidden="true">
+              {shortCount(room.unread_count)}
+            </span>
+          ) : (
+            <span className="dot ping__dot" aria-hidden="true" />
+          )
+        ) : null}
       </span>
       <span className="ping__label" aria-hidden="true">
         {label}
@@ -257,5 +260,40 @@ function NewPingDialog({ open, onClose, onStart }: { open: boolean; onClose: () 
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** "99+" past 99: a badge stays small. */
+function shortCount(n: number): string {
+  return n > 99 ? "99+" : String(n);
+}
+
+/** What a screen reader hears after a room's name: " (3 unread, 1 mention)". */
+function unreadWords(room: Room): string {
+  if (!room.unread) return "";
+  if (room.unread_count === 0) return " (unread)";
+  const mentions = room.mention_count > 0 ? `, ${room.mention_count} ${room.mention_count === 1 ? "mention" : "mentions"}` : "";
+  return ` (${room.unread_count} unread${mentions})`;
+}
+
+/** X7: a shared room's unread messages, with mentions of me apart; a dot when not counted. */
+function UnreadBadges({ room }: { room: Room }) {
+  if (!room.unread) return null;
+  return (
+    <>
+      {room.mention_count > 0 ? (
+        <span className="count count--mention" aria-hidden="true" title={`${room.mention_count} mentioning you`}>
+          @{shortCount(room.mention_count)}
+        </span>
+      ) : null}
+      {room.unread_count > 0 ? (
+        <span className="count" aria-hidden="true">
+          {shortCount(room.unread_count)}
+        </span>
+      ) : (
+        <span className="dot" aria-hidden="true" />
+      )}
+      <span className="visually-hidden">{unreadWords(room)}</span>
+    </>
   );
 }

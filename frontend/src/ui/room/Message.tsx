@@ -4,6 +4,7 @@ import { Component, lazy, memo, Suspense, useEffect, useLayoutEffect, useRef, us
 import { Link } from "react-router";
 import type { Boost, Message, User } from "../../api/types";
 import { errorMessage } from "../../api/client";
+import { markRoomUnread } from "../../app/controller";
 import { addBoost, deleteMessage, discardMessage, removeBoost, retryMessage } from "../../app/messaging";
 import { formatFull, formatTime } from "../../lib/format";
 import { pictureUrl, playSound } from "../../lib/sounds";
@@ -11,7 +12,7 @@ import { isEmojiOnly } from "../../state/messages";
 import type { PendingMessage } from "../../state/reducer";
 import { useAppState } from "../../state/store";
 import { Avatar, copyText, useConfirm } from "../common";
-import { BoostIcon, DeleteIcon, EditIcon, LinkIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
+import { BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
 import { Attachment } from "./Attachment";
 import { PreviewCard } from "./PreviewCard";
 
@@ -341,6 +342,16 @@ function MessageActions({
     }
   };
 
+  const markUnread = async () => {
+    setError("");
+    try {
+      await markRoomUnread(m.room_id, m.id);
+      close(false);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
   const remove = async () => {
     close(false);
     const ok = await confirm({
@@ -443,6 +454,9 @@ function MessageActions({
             </button>
             <button type="button" className="msg-menu__item" onClick={copyLink}>
               <LinkIcon size={16} /> <span aria-live="polite">{copied ? "Link copied" : "Copy link"}</span>
+            </button>
+            <button type="button" className="msg-menu__item" onClick={() => void markUnread()}>
+              <MarkUnreadIcon size={16} /> Mark unread from here
             </button>
             {mayChange && !m.play && !(m.attachment && !m.body_html) ? (
               <button

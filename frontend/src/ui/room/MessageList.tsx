@@ -9,7 +9,7 @@ import { formatDay, roomTitle } from "../../lib/format";
 import { buildItems, type PageMode } from "../../state/messages";
 import type { PendingMessage } from "../../state/reducer";
 import { store, useAppState } from "../../state/store";
-import { ArrowDownIcon } from "../icons";
+import { ArrowDownIcon, ArrowUpIcon } from "../icons";
 import { MessageErrorBoundary, MessageItem, PendingItem } from "./Message";
 import { WelcomeBlock } from "./WelcomeBlock";
 
@@ -22,13 +22,15 @@ type Row = { author_id: number; created_at: string; message?: Message; pending?:
 type Props = {
   room: Room;
   anchor: number | null;
+  /** X7: the first message that was new when I came in; the line goes above it. */
+  newSince: number | null;
   editing: number | null;
   onEdit: (id: number) => void;
   onEditDone: () => void;
   onReply: (m: Message) => void;
 };
 
-export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply }: Props) {
+export function MessageList({ room, anchor, newSince, editing, onEdit, onEditDone, onReply }: Props) {
   const w = useAppState((s) => s.windows[room.id]);
   const pending = useAppState((s) => s.pending[room.id] ?? EMPTY_PENDING);
   const me = useAppState((s) => s.me);
@@ -143,6 +145,32 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
 
   const items = useMemo(() => buildItems(rows, (r) => (r.message ? `m${r.message.id}` : `p${r.pending?.clientMessageId}`)), [rows]);
 
+  // X7: the "new since your last visit" line sits above the first message from `newSince` on,
+  // when that message is loaded (with older ones not loaded, the first new one may be further up).
+  const newSinceKey = useMemo(() => {
+    if (newSince === null || !w) return null;
+    const first = w.messages.find((m) => m.id >= newSince);
+    if (!first || (first === w.messages[0] && w.hasBefore && first.id !== newSince)) return null;
+    return `m${first.id}`;
+  }, [newSince, w]);
+  const [lineAbove, setLineAbove] = useState(false);
+  const checkLine = useCallback(() => {
+    const el = scroller.current;
+    if (!el || newSince === null) return setLineAbove(false);
+    const line = el.querySelector<HTMLElement>(".new-since");
+    setLineAbove(!line || line.getBoundingClientRect().bottom < el.getBoundingClientRect().top);
+  }, [newSince]);
+  const jumpToFirstNew = () => {
+    const line = scroller.current?.querySelector<HTMLElement>(".new-since");
+    if (line) {
+      stick.current = false;
+      line.scrollIntoView({ block: "start", behavior: "smooth" });
+    } else if (newSince !== null) {
+      stick.current = false;
+      void load("around", newSince);
+    }
+  };
+
   // The anchor is a message, never a day separator: a separator moves to the top of each page
   // of older messages, and anchoring to it would jump the view a whole page (M3).
   const recordAnchor = useCallback(() => {
@@ -183,6 +211,7 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
       }
     }
     recordAnchor();
+    checkLine();
     // Not enough to fill the view, or still near the top after older messages came in (a fast
     // flick reaches the top before the page arrives, and no scroll event follows): fetch more.
     if (w?.loaded && !loadingRef.current && !pendingScroll.current) {
@@ -193,7 +222,7 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
         void load("before", w.messages[0].id);
       }
     }
-  }, [items, w, load, recordAnchor, tick]);
+  }, [items, w, load, recordAnchor, checkLine, tick]);
 
   // Late-loading images and fonts change heights: stay at the bottom if we were.
   useEffect(() => {
@@ -216,6 +245,7 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
     stick.current = bottom && !w.hasAfter;
     setAtBottom(bottom);
     recordAnchor();
+    checkLine();
     if (loadingRef.current || pendingScroll.current) return;
     if (el.scrollTop < EDGE_PX && w.hasBefore && w.messages[0]) void load("before", w.messages[0].id);
     else if (dist < EDGE_PX && w.hasAfter && w.messages.length) void load("after", w.messages[w.messages.length - 1].id);
@@ -288,11 +318,17 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
               );
             }
             const row = item.message;
+            const line =
+              item.key === newSinceKey ? (
+                <li key="new-since" className="new-since" data-key="new-since">
+                  <span>New since your last visit</span>
+                </li>
+              ) : null;
             if (row.pending) {
               return <PendingItem key={item.key} dataKey={item.key} pending={row.pending} header={item.header} />;
             }
             const m = row.message as Message;
-            return (
+            const message = (
               <MessageErrorBoundary key={item.key} dataKey={item.key}>
                 <MessageItem
                   dataKey={item.key}
@@ -306,10 +342,19 @@ export function MessageList({ room, anchor, editing, onEdit, onEditDone, onReply
                 />
               </MessageErrorBoundary>
             );
+            return line ? [line, message] : message;
           })}
         </ol>
         {loading === "after" ? <div className="messages__loading">Loading newer messages…</div> : null}
       </div>
+      {newSince !== null && lineAbove ? (
+        <div className="new-since-bar">
+          <button type="button" className="new-since-bar__jump" onClick={jumpToFirstNew}>
+            <ArrowUpIcon size={16} />
+            Jump to the first new message
+          </button>
+        </div>
+      ) : null}
       {notice ? (
         <div className="messages__notice" role="status">
           {notice}{" "}

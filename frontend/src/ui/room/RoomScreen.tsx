@@ -4,7 +4,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client";
 import type { Involvement, Message, Room } from "../../api/types";
-import { markRoomRead, setCurrentRoom } from "../../app/controller";
+import { isKeptUnread, markRoomRead, setCurrentRoom } from "../../app/controller";
 import { roomTitle } from "../../lib/format";
 import { enablePush, pushSent, pushSupported, type PushStatus } from "../../lib/push";
 import { INVOLVEMENT_SHORT, INVOLVEMENT_TEXT, nextInvolvement } from "../../state/involvement";
@@ -69,12 +69,19 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
   const composer = useRef<ComposerHandle>(null);
   const [editing, setEditing] = useState<number | null>(null);
 
+  // X7: where "new since your last visit" goes, as it was when I came in (reading clears it), or
+  // where I marked the room unread since.
+  const [newSince, setNewSince] = useState<{ roomId: number; from: number | null }>({ roomId: room.id, from: null });
   useEffect(() => {
+    setNewSince({ roomId: room.id, from: store.getState().rooms[room.id]?.unread_from ?? null });
     setCurrentRoom(room.id);
     rememberRoom(room.id);
     markRoomRead(room.id);
     return () => setCurrentRoom(null);
   }, [room.id]);
+  useEffect(() => {
+    if (room.unread_from !== null && isKeptUnread(room.id)) setNewSince({ roomId: room.id, from: room.unread_from });
+  }, [room.unread_from, room.id]);
 
   // Unread arriving while I look (another device said so) clears again.
   useEffect(() => {
@@ -142,6 +149,7 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
       <MessageList
         room={room}
         anchor={anchor}
+        newSince={newSince.roomId === room.id ? newSince.from : null}
         editing={editing}
         onEditDone={() => {
           setEditing(null);

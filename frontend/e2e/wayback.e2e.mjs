@@ -1,0 +1,148 @@
+// X7, finding your way back into a busy day, as a person would check it on a desktop (1440×900)
+// and a phone (390×844, touch): unread and mention counts in the sidebar, the "new since your
+// last visit" line and the way back to it, and marking a room unread from a message on every
+// device. Every screen is also checked by axe-core.
+//
+//   CAMPFIRE_URL=http://127.0.0.1:3000 node e2e/wayback.e2e.mjs   (an empty data directory)
+import { accessible, browser, call, check, eventually, finish, inView, log, logErrors, phone, shoot, signedInContext, step } from "./harness.mjs";
+
+const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "analytical-engine" };
+const bob = { name: "Bob Builder", email: "bob@example.com", password: "can-we-fix-it" };
+
+let adaCookie = "";
+let bobCookie = "";
+let bobId = 0;
+let launch = 0;
+let busy = 0;
+
+const post = (room, html, cookie = adaCookie) =>
+  call("POST", `/api/rooms/${room}/messages`, { client_message_id: crypto.randomUUID(), body_html: html }, cookie).then((r) => r.json.message ?? r.json);
+
+await step("setup: Ada and Bob; Bob read Launch at message 30 and Busy at message 10", async () => {
+  adaCookie = (await call("POST", "/api/first_run", ada)).cookie;
+  const { json: link } = await call("GET", "/api/join_link", null, adaCookie);
+  const joined = await call("POST", `/api/join/${link.join_path.split("/").pop()}`, bob);
+  bobCookie = joined.cookie;
+  bobId = joined.json.me.id;
+  launch = (await call("POST", "/api/rooms", { name: "Launch", kind: "open" }, adaCookie)).json.room.id;
+  busy = (await call("POST", "/api/rooms", { name: "Busy", kind: "open" }, adaCookie)).json.room.id;
+  for (let i = 1; i <= 30; i++) await post(launch, `<p>Launch message ${i}</p>`);
+  await call("POST", `/api/rooms/${launch}/read`, {}, bobCookie);
+  for (let i = 31; i <= 35; i++) {
+    const mention = i === 33 ? ` <span data-mention-id="${bobId}">@Bob Builder</span>` : "";
+    await post(launch, `<p>Launch message ${i}${mention}</p>`);
+  }
+  for (let i = 1; i <= 10; i++) await post(busy, `<p>Busy message ${i}</p>`);
+  await call("POST", `/api/rooms/${busy}/read`, {}, bobCookie);
+  for (let i = 11; i <= 100; i++) await post(busy, `<p>Busy message ${i}</p>`);
+});
+
+const desk = await (await signedInContext(bobCookie)).newPage();
+logErrors(desk, "Bob");
+const phoneCtx = await signedInContext(bobCookie, phone);
+const mobile = await phoneCtx.newPage();
+logErrors(mobile, "Bob's phone");
+
+const roomLink = (page, name) => page.locator(".sidebar").getByRole("link", { name: new RegExp(`^${name}\\b`), includeHidden: true });
+
+/** Opens a room from the sidebar; on a phone the sidebar opens first. */
+async function openRoom(page, name) {
+  const link = roomLink(page, name);
+  if (!(await link.isVisible()))
+    await page
+      .getByRole("button", { name: /^Rooms and people/ })
+      .first()
+      .click();
+  await link.click();
+}
+
+await step("the sidebar counts each room's new messages, with mentions of me apart", async () => {
+  await desk.goto("/");
+  const link = roomLink(desk, "Launch");
+  await link.waitFor();
+  check((await link.textContent()).includes("@1"), `Launch shows one mention: ${await link.textContent()}`);
+  check((await link.textContent()).includes("5"), `Launch shows 5 new: ${await link.textContent()}`);
+  check(/\(5 unread, 1 mention\)/.test(await link.textContent()), "a screen reader hears the counts");
+  check((await roomLink(desk, "Busy").textContent()).includes("90"), `Busy shows 90 new: ${await roomLink(desk, "Busy").textContent()}`);
+  await accessible(desk, "sidebar with counts");
+});
+
+await step("opening the room: a line above the first new message, and the counts clear", async () => {
+  await openRoom(desk, "Launch");
+  const line = log(desk).locator(".new-since");
+  await line.waitFor();
+  check((await line.textContent()).includes("New since your last visit"), "the line says what it is");
+  const next = line.locator("xpath=following-sibling::li[1]");
+  check((await next.textContent()).includes("Launch message 31"), `the line sits above message 31: ${await next.textContent()}`);
+  await eventually(async () => !/unread/.test(await roomLink(desk, "Launch").textContent()), "Launch to be read");
+  await shoot(desk, "x7-new-since");
+  await accessible(desk, "a room with the new-since line");
+});
+
+await step("mark unread from a message: the room stays unread here and turns unread on the phone", async () => {
+  await mobile.goto("/");
+  await roomLink(mobile, "Busy").waitFor({ state: "attached" });
+  const message = log(desk).getByRole("listitem").filter({ hasText: "Launch message 34" });
+  await message.hover();
+  await message.getByRole("button", { name: /^Actions for/ }).click();
+  await desk.getByRole("button", { name: "Mark unread from here" }).click();
+  const line = log(desk).locator(".new-since");
+  await eventually(
+    async () => (await line.locator("xpath=following-sibling::li[1]").textContent()).includes("Launch message 34"),
+    "the line to move to message 34",
+  );
+  // Two messages from Ada since then (34, 35): the count on this desktop and on the phone.
+  await eventually(async () => /\(2 unread\)/.test(await roomLink(desk, "Launch").textContent()), "Launch to show 2 unread here");
+  await eventually(async () => /\(2 unread\)/.test(await roomLink(mobile, "Launch").textContent()), "Launch to show 2 unread on the phone");
+  await desk.waitForTimeout(1500);
+  check(/\(2 unread\)/.test(await roomLink(desk, "Launch").textContent()), "still unread while Bob is in the room");
+});
+
+await step("leaving and coming back shows the line where he marked it, then reads the room", async () => {
+  await openRoom(desk, "All Talk");
+  await openRoom(desk, "Launch");
+  const line = log(desk).locator(".new-since");
+  await line.waitFor();
+  check((await line.locator("xpath=following-sibling::li[1]").textContent()).includes("Launch message 34"), "the line is at message 34");
+  await eventually(async () => !/unread/.test(await roomLink(mobile, "Launch").textContent()), "Launch to be read on the phone too");
+});
+
+await step("a long way behind: the first new message is not loaded; Jump brings it into view", async () => {
+  await openRoom(desk, "Busy");
+  await log(desk).getByText("Busy message 100").waitFor();
+  const jump = desk.getByRole("button", { name: "Jump to the first new message" });
+  await jump.waitFor();
+  await jump.click();
+  const first = log(desk)
+    .getByRole("listitem")
+    .filter({ hasText: /^.*Busy message 11$/ });
+  await log(desk).getByText("Busy message 11", { exact: true }).waitFor();
+  const line = log(desk).locator(".new-since");
+  await line.waitFor();
+  check((await line.locator("xpath=following-sibling::li[1]").textContent()).includes("Busy message 11"), "the line is above message 11");
+  await eventually(
+    async () => (await first.count()) > 0 && (await desk.getByRole("button", { name: "Jump to the first new message" }).count()) === 0,
+    "the jump button to go once the line shows",
+  );
+});
+
+await step("on a phone: counts, the line and Mark unread fit the screen", async () => {
+  await post(launch, `<p>Phone check <span data-mention-id="${bobId}">@Bob Builder</span></p>`);
+  const link = roomLink(mobile, "Launch");
+  await eventually(async () => /\(1 unread, 1 mention\)/.test(await link.textContent()), "Launch to count the new mention on the phone");
+  await openRoom(mobile, "Launch");
+  const line = log(mobile).locator(".new-since");
+  await line.waitFor();
+  await inView(mobile, line, "the new-since line");
+  const message = log(mobile).getByRole("listitem").filter({ hasText: "Phone check" });
+  await message.getByRole("button", { name: /^Actions for/ }).click();
+  const item = mobile.getByRole("button", { name: "Mark unread from here" });
+  await inView(mobile, item, "Mark unread from here");
+  await item.click();
+  await eventually(async () => /unread/.test(await roomLink(desk, "Launch").textContent()), "the desktop to see Launch unread");
+  await accessible(mobile, "a room on a phone");
+  await shoot(mobile, "x7-phone-room");
+});
+
+await browser.close();
+finish();
