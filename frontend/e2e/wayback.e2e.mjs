@@ -126,7 +126,56 @@ await step("a long way behind: the first new message is not loaded; Jump brings 
   );
 });
 
+await step("Ctrl+K: type part of a name, Enter goes there; a person gets a Ping started", async () => {
+  await openRoom(desk, "All Talk");
+  await desk.keyboard.press("Control+k");
+  const dialog = desk.getByRole("dialog", { name: "Jump to a room or person" });
+  const input = dialog.getByRole("combobox", { name: "Room or person" });
+  await input.waitFor();
+  check(await input.evaluate((el) => el === document.activeElement), "the switcher takes focus");
+  await input.fill("lau");
+  await dialog.getByRole("option", { name: /Launch/, selected: true }).waitFor();
+  await shoot(desk, "x7-switcher");
+  await accessible(desk, "the quick switcher");
+  await desk.keyboard.press("Enter");
+  await dialog.waitFor({ state: "hidden" });
+  await log(desk).getByText("Launch message 35").waitFor();
+  check(/\/rooms\/\d+$/.test(desk.url()) && desk.url().endsWith(`/rooms/${launch}`), `Launch opened: ${desk.url()}`);
+
+  await desk.keyboard.press("Control+k");
+  await input.fill("ada");
+  await dialog.getByRole("option", { name: /Ada Lovelace.*Start a Ping/ }).waitFor();
+  await desk.keyboard.press("Enter");
+  await desk
+    .getByRole("heading", { name: "Ada Lovelace" })
+    .or(desk.getByRole("textbox", { name: "Message Ada Lovelace" }))
+    .first()
+    .waitFor();
+  await desk.keyboard.press("Control+k");
+  await input.fill("nothing like this");
+  await dialog.getByText("No room or person called “nothing like this”.").waitFor();
+  await desk.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+});
+
+await step("Alt+↑/↓ move between rooms in the sidebar's order; Alt+Shift+↓ goes to the next unread one", async () => {
+  await openRoom(desk, "All Talk");
+  await desk.keyboard.press("Alt+ArrowDown");
+  await desk.waitForURL(`**/rooms/${busy}`);
+  await desk.keyboard.press("Alt+ArrowUp");
+  await desk.waitForURL(/\/rooms\/\d+$/);
+  check(!desk.url().endsWith(`/rooms/${busy}`), "Alt+↑ left Busy");
+  await post(launch, "<p>Something new in Launch</p>");
+  await eventually(async () => /unread/.test(await roomLink(desk, "Launch").textContent()), "Launch to be unread");
+  await openRoom(desk, "All Talk");
+  await desk.keyboard.press("Alt+Shift+ArrowDown");
+  await desk.waitForURL(`**/rooms/${launch}`);
+  await log(desk).getByText("Something new in Launch").waitFor();
+});
+
 await step("on a phone: counts, the line and Mark unread fit the screen", async () => {
+  // The desktop looks elsewhere: a room open and in view is read again at once.
+  await openRoom(desk, "All Talk");
   await post(launch, `<p>Phone check <span data-mention-id="${bobId}">@Bob Builder</span></p>`);
   const link = roomLink(mobile, "Launch");
   await eventually(async () => /\(1 unread, 1 mention\)/.test(await link.textContent()), "Launch to count the new mention on the phone");
@@ -142,6 +191,18 @@ await step("on a phone: counts, the line and Mark unread fit the screen", async 
   await eventually(async () => /unread/.test(await roomLink(desk, "Launch").textContent()), "the desktop to see Launch unread");
   await accessible(mobile, "a room on a phone");
   await shoot(mobile, "x7-phone-room");
+  // The switcher from the sidebar's button, with no keyboard.
+  await mobile
+    .getByRole("button", { name: /^Rooms and people/ })
+    .first()
+    .click();
+  await mobile.getByRole("button", { name: /^Jump to/ }).click();
+  const input = mobile.getByRole("combobox", { name: "Room or person" });
+  await input.fill("bus");
+  const option = mobile.getByRole("option", { name: /Busy/ });
+  await inView(mobile, option, "the switcher's choice");
+  await option.click();
+  await mobile.waitForURL(`**/rooms/${busy}`);
 });
 
 await browser.close();

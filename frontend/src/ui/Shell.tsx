@@ -1,8 +1,10 @@
 // The signed-in layout: main column on the left, the frosted sidebar on the right
 // (an off-canvas panel under 800px), the reconnecting banner and the skip link.
 import { useEffect, useRef, useState } from "react";
-import { Link, Navigate, Outlet, useLocation } from "react-router";
-import { useAppState } from "../state/store";
+import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { neighbourRoom, nextUnreadRoom } from "../state/navigation";
+import { store, useAppState } from "../state/store";
+import { QuickSwitcher } from "./switcher";
 import { Sidebar } from "./sidebar";
 import { Empty, Panel } from "./common";
 import { ShellContext } from "./menu";
@@ -38,6 +40,29 @@ export function Shell() {
     opener.current = null;
   }, [open]);
 
+  // X7's keyboard: Ctrl/Cmd+K opens the quick switcher; Alt+↑/↓ go to the room above or below
+  // in the sidebar, Alt+Shift+↓ to the next unread one. Anywhere, the composer included.
+  const [switcherOpen, setSwitcherOpen] = useState(false);
+  const navigate = useNavigate();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setSwitcherOpen((o) => !o);
+        return;
+      }
+      if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+      const current = Number(/^\/rooms\/(\d+)/.exec(window.location.pathname)?.[1]) || null;
+      const rooms = store.getState().rooms;
+      const next = e.shiftKey ? (e.key === "ArrowDown" ? nextUnreadRoom(rooms, current) : null) : neighbourRoom(rooms, current, e.key === "ArrowDown" ? 1 : -1);
+      if (next === null || next === current) return;
+      e.preventDefault();
+      navigate(`/rooms/${next}`);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate]);
+
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => {
@@ -55,7 +80,7 @@ export function Shell() {
   }, [open]);
 
   return (
-    <ShellContext.Provider value={{ openSidebar }}>
+    <ShellContext.Provider value={{ openSidebar, openSwitcher: () => setSwitcherOpen(true) }}>
       <div className={`app ${open ? "app--sidebar-open" : ""}`}>
         <a className="skip-link" href="#main" inert={open || undefined}>
           Skip to content
@@ -70,6 +95,7 @@ export function Shell() {
         </main>
         <div className="scrim" hidden={!open} onClick={closeSidebar} aria-hidden="true" />
         <Sidebar open={open} onClose={closeSidebar} />
+        <QuickSwitcher open={switcherOpen} onClose={() => setSwitcherOpen(false)} />
       </div>
     </ShellContext.Provider>
   );

@@ -4,7 +4,7 @@ import { unreadCount } from "../state/reducer";
 import { useAppState } from "../state/store";
 import { MenuIcon } from "./icons";
 
-export type ShellApi = { openSidebar: () => void };
+export type ShellApi = { openSidebar: () => void; openSwitcher: () => void };
 export const ShellContext = createContext<ShellApi | null>(null);
 
 /** Opens the sidebar on narrow screens; a red dot says some room is unread. */

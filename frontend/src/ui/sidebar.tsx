@@ -1,13 +1,15 @@
 // The sidebar (R2): direct rooms as an avatar strip (newest activity first) with
 // a "new Ping" button and people to start a Ping with, then shared rooms
 // alphabetically; unread rooms bold with a dot; my avatar and the gear at the bottom.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useContext, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { api, errorMessage } from "../api/client";
 import type { Room, User } from "../api/types";
 import { directLabel, directOthers, firstName, roomTitle } from "../lib/format";
+import { sidebarOrder } from "../state/navigation";
 import { store, useAppState } from "../state/store";
 import { Avatar, Dialog, ErrorNote } from "./common";
+import { ShellContext } from "./menu";
 import { CloseIcon, LockIcon, PingIcon, PlusIcon, SearchIcon, SettingsIcon } from "./icons";
 
 export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -22,6 +24,7 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
   const ref = useRef<HTMLElement>(null);
   const navigate = useNavigate();
   const [pingError, setPingError] = useState("");
+  const shell = useContext(ShellContext);
 
   // Focus moves into the panel once it is visible (it slides in from `visibility: hidden`,
   // which cannot take focus in the frame it opens).
@@ -33,12 +36,7 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
     return () => cancelAnimationFrame(frame);
   }, [open]);
 
-  const visible = useMemo(() => Object.values(rooms).filter((r) => r.involvement !== "invisible"), [rooms]);
-  const direct = useMemo(() => visible.filter((r) => r.kind === "direct").sort((a, b) => b.last_active_at.localeCompare(a.last_active_at)), [visible]);
-  const shared = useMemo(
-    () => visible.filter((r) => r.kind !== "direct").sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "", undefined, { sensitivity: "base" })),
-    [visible],
-  );
+  const { direct, shared } = useMemo(() => sidebarOrder(rooms), [rooms]);
   // People I have no 1:1 Ping with yet (up to 20): clicking one starts it.
   const suggestions = useMemo(() => {
     if (!me) return [];
@@ -74,6 +72,19 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
     <aside ref={ref} className={`sidebar ${open ? "sidebar--open" : ""}`} aria-label="Rooms and people">
       <div className="sidebar__top">
         <span className="sidebar__account">{account?.name ?? "Campfire"}</span>
+        <button
+          type="button"
+          className="switcher-btn"
+          onClick={() => shell?.openSwitcher()}
+          aria-keyshortcuts="Control+K"
+          title="Jump to a room or person (Ctrl+K)"
+        >
+          <SearchIcon size={15} />
+          <span>Jump to…</span>
+          <kbd className="switcher-btn__key" aria-hidden="true">
+            Ctrl K
+          </kbd>
+        </button>
         <button type="button" className="icon-btn sidebar__close" aria-label="Close the room list" onClick={onClose}>
           <CloseIcon />
         </button>
