@@ -26,6 +26,13 @@ CREATE TABLE bans (
         created_at INTEGER NOT NULL
     );
 
+CREATE TABLE bookmarks (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, message_id)
+    ) WITHOUT ROWID;
+
 CREATE TABLE boosts (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
@@ -159,6 +166,8 @@ CREATE INDEX attachments_blob ON attachments (blob);
 CREATE INDEX attachments_thumbnail ON attachments (thumbnail);
 
 CREATE INDEX bans_ip ON bans (ip);
+
+CREATE INDEX bookmarks_message ON bookmarks (message_id);
 
 CREATE INDEX boosts_message ON boosts (message_id);
 

@@ -305,6 +305,15 @@ impl Membership {
     }
 }
 
+/// A message a person saved for later (X7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bookmark {
+    /// The saved message.
+    pub message: MessageId,
+    /// When it was saved.
+    pub created_at: Timestamp,
+}
+
 /// How much of a room a member has not read (X7): the messages from others since `unread_from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnreadCount {

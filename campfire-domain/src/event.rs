@@ -105,6 +105,20 @@ pub enum EventKind {
         /// The first message that is unread again.
         message: MessageId,
     },
+    /// A person saved a message for later (X7); only they hear of it.
+    BookmarkAdded {
+        /// Who.
+        user: UserId,
+        /// The saved message.
+        message: MessageId,
+    },
+    /// A person removed a message from their saved ones.
+    BookmarkRemoved {
+        /// Who.
+        user: UserId,
+        /// The message.
+        message: MessageId,
+    },
     /// A user joined the account.
     UserJoined {
         /// Who.
@@ -246,6 +260,16 @@ impl EventKind {
                 message: Some(message),
                 ..p("room_marked_unread")
             },
+            BookmarkAdded { user, message } => EventParts {
+                user: Some(user),
+                message: Some(message),
+                ..p("bookmark_added")
+            },
+            BookmarkRemoved { user, message } => EventParts {
+                user: Some(user),
+                message: Some(message),
+                ..p("bookmark_removed")
+            },
             UserJoined { user } => EventParts {
                 user: Some(user),
                 ..p("user_joined")
@@ -319,6 +343,14 @@ impl EventKind {
                 user: user?,
                 message: message?,
             },
+            "bookmark_added" => BookmarkAdded {
+                user: user?,
+                message: message?,
+            },
+            "bookmark_removed" => BookmarkRemoved {
+                user: user?,
+                message: message?,
+            },
             "user_joined" => UserJoined { user: user? },
             "user_updated" => UserUpdated { user: user? },
             "user_deactivated" => UserDeactivated { user: user? },
@@ -378,6 +410,14 @@ mod tests {
             EventKind::RoomRead { room: r, user: u },
             EventKind::RoomMarkedUnread {
                 room: r,
+                user: u,
+                message: m,
+            },
+            EventKind::BookmarkAdded {
+                user: u,
+                message: m,
+            },
+            EventKind::BookmarkRemoved {
                 user: u,
                 message: m,
             },

@@ -40,8 +40,8 @@ pub use codes::{BotKey, BotToken, JoinCode, TOKEN_ALPHABET};
 pub use departure::{BotsAreNotBanned, Departure, Reinstatement, ban, deactivation, reinstatement};
 pub use direct::DirectRoomKey;
 pub use entities::{
-    Account, Ban, Boost, Involvement, Membership, Mention, Message, PushSubscription, RecentSearch,
-    Role, Room, RoomKind, Session, UnreadCount, User, UserStatus, Webhook,
+    Account, Ban, Bookmark, Boost, Involvement, Membership, Mention, Message, PushSubscription,
+    RecentSearch, Role, Room, RoomKind, Session, UnreadCount, User, UserStatus, Webhook,
 };
 pub use error::ValueError;
 pub use event::{Event, EventKind, EventParts};

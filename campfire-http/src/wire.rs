@@ -567,6 +567,13 @@ pub struct RoomUpdate {
     pub member_ids: Option<Vec<i64>>,
 }
 
+/// X7: a saved message, with when it was saved.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct BookmarkJson {
+    pub saved_at: String,
+    pub message: MessageJson,
+}
+
 /// X7: mark a room unread from one of its messages.
 #[derive(Debug, Deserialize, TS)]
 pub struct MarkUnreadRequest {
@@ -713,6 +720,16 @@ pub enum EventJson {
         user_id: i64,
         message_id: i64,
     },
+    BookmarkAdded {
+        user_id: i64,
+        message_id: i64,
+        saved_at: String,
+        message: Option<MessageJson>,
+    },
+    BookmarkRemoved {
+        user_id: i64,
+        message_id: i64,
+    },
     UserJoined {
         user_id: i64,
         user: Option<UserJson>,
@@ -854,6 +871,7 @@ pub fn typescript() -> String {
         RoomUpdate::decl(&cfg),
         InvolvementUpdate::decl(&cfg),
         MarkUnreadRequest::decl(&cfg),
+        BookmarkJson::decl(&cfg),
         PostMessage::decl(&cfg),
         EditMessage::decl(&cfg),
         NewBoost::decl(&cfg),

@@ -9,9 +9,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, AccountId, Audience, Ban, BanId, BlobKey, Boost, BoostContent, BoostId, BotToken,
-    ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
-    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
+    Account, AccountId, Audience, Ban, BanId, BlobKey, Bookmark, Boost, BoostContent, BoostId,
+    BotToken, ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind,
+    EventSeq, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp,
     UnreadCount, User, UserChange, UserId, UserStatus, Webhook, WebhookId, check_change,
 };
@@ -38,6 +38,8 @@ struct State {
     rooms: BTreeMap<RoomId, Room>,
     memberships: BTreeMap<(RoomId, UserId), Membership>,
     messages: BTreeMap<MessageId, Message>,
+    /// X7: saved messages, with when they were saved.
+    bookmarks: BTreeMap<(UserId, MessageId), Timestamp>,
     client_ids: HashMap<(UserId, ClientMessageId), MessageId>,
     boosts: BTreeMap<BoostId, Boost>,
     bans: Vec<Ban>,
@@ -843,6 +845,54 @@ impl Store for MemoryStore {
             at,
         );
         Ok(())
+    }
+
+    async fn add_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if !s.messages.contains_key(&message) {
+            return Err(StoreError::NotFound("message"));
+        }
+        // Saved already: it keeps when it was first saved, and nothing is told.
+        if !s.bookmarks.contains_key(&(user, message)) {
+            s.bookmarks.insert((user, message), at);
+            s.append(EventKind::BookmarkAdded { user, message }, at);
+        }
+        Ok(())
+    }
+
+    async fn remove_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let saved = s.bookmarks.remove(&(user, message)).is_some();
+        // A deleted message's bookmarks went with it (as the database's cascade does).
+        if saved && s.messages.contains_key(&message) {
+            s.append(EventKind::BookmarkRemoved { user, message }, at);
+        }
+        Ok(())
+    }
+
+    async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError> {
+        let s = self.lock();
+        let mut list: Vec<Bookmark> = s
+            .bookmarks
+            .iter()
+            .filter(|((u, m), _)| *u == user && s.messages.contains_key(m))
+            .map(|((_, message), at)| Bookmark {
+                message: *message,
+                created_at: *at,
+            })
+            .collect();
+        list.sort_by(|a, b| (b.created_at, b.message).cmp(&(a.created_at, a.message)));
+        Ok(list)
     }
 
     async fn unread_counts(&self, user: UserId) -> Result<Vec<UnreadCount>, StoreError> {

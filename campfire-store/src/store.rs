@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
-    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
+    Account, Bookmark, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event,
+    EventSeq, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, UnreadCount,
     User, UserId, Webhook,
 };
@@ -225,6 +225,26 @@ pub trait Store: Send + Sync {
         posted: Timestamp,
         at: Timestamp,
     ) -> Result<(), StoreError>;
+
+    /// Saves `message` for `user` (X7) and appends `BookmarkAdded`; saving a saved message
+    /// changes nothing. A message that does not exist is `NotFound`.
+    async fn add_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Removes a saved message and appends `BookmarkRemoved`; one not saved changes nothing.
+    async fn remove_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// `user`'s saved messages, newest saved first; a deleted message is no longer among them.
+    async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError>;
 
     /// For each room of `user`'s with a first unread message, the messages from others since it
     /// and those mentioning them (X7). Read rooms and rooms with nothing counted are left out.

@@ -21,6 +21,7 @@ mod m20261206_000009_attachments;
 mod m20261206_000010_pictures;
 mod m20261206_000011_previews;
 mod m20261206_000012_unread_from;
+mod m20261206_000013_bookmarks;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_pictures::Migration),
             Box::new(m20261206_000011_previews::Migration),
             Box::new(m20261206_000012_unread_from::Migration),
+            Box::new(m20261206_000013_bookmarks::Migration),
         ]
     }
 }

@@ -67,7 +67,11 @@ const STEPS: &[Step] = &[
             // (`xss`) runs in `cargo xtask soak` (item 4): it creates a hundred rooms in a burst,
             // and the reading browser sometimes falls into reconnecting and misses them within
             // the step's minute (2 of 4 runs on 2026-12-06), which would make this gate flaky.
-            run_in(root, "bash", &[script, server, "chat", "review", "wayback", "phone"])
+            run_in(
+                root,
+                "bash",
+                &[script, server, "chat", "review", "wayback", "phone"],
+            )
         },
     },
     // The benchmark harness, every scenario small, against the debug server the e2e step built:

@@ -28,9 +28,11 @@ pub fn route(kind: &EventKind) -> (Audience<UserId, RoomId>, Change<UserId, Room
         RoomDeleted { room } => (Audience::Room(room), Change::RoomGone(room)),
         MembershipAdded { room, user } => (Audience::Room(room), Change::Joined { room, user }),
         MembershipRemoved { room, user } => (Audience::Room(room), Change::Left { room, user }),
-        InvolvementChanged { user, .. } | RoomRead { user, .. } | RoomMarkedUnread { user, .. } => {
-            (Audience::User(user), Change::None)
-        }
+        InvolvementChanged { user, .. }
+        | RoomRead { user, .. }
+        | RoomMarkedUnread { user, .. }
+        | BookmarkAdded { user, .. }
+        | BookmarkRemoved { user, .. } => (Audience::User(user), Change::None),
         UserDeactivated { user } => (Audience::Everyone, Change::UserGone(user)),
         UserJoined { .. } | UserUpdated { .. } | AccountUpdated => {
             (Audience::Everyone, Change::None)
@@ -43,7 +45,7 @@ pub fn route(kind: &EventKind) -> (Audience<UserId, RoomId>, Change<UserId, Room
 pub async fn encode(store: &dyn Store, event: &Event) -> Result<Ready, StoreError> {
     let frame = ServerFrame::Event {
         seq: event.seq.0,
-        event: Box::new(payload(store, &event.kind).await?),
+        event: Box::new(payload(store, event).await?),
     };
     let json = serde_json::to_string(&frame).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let (audience, change) = route(&event.kind);
@@ -142,9 +144,9 @@ async fn user(store: &dyn Store, id: UserId) -> Result<Option<UserJson>, StoreEr
     Ok(gone(store.user(id).await)?.map(|u| UserJson::new(&u, false)))
 }
 
-async fn payload(store: &dyn Store, kind: &EventKind) -> Result<EventJson, StoreError> {
+async fn payload(store: &dyn Store, event: &Event) -> Result<EventJson, StoreError> {
     use EventKind as K;
-    Ok(match *kind {
+    Ok(match event.kind {
         K::MessageCreated {
             room: r,
             message: m,
@@ -212,6 +214,22 @@ async fn payload(store: &dyn Store, kind: &EventKind) -> Result<EventJson, Store
         K::RoomRead { room: r, user: u } => EventJson::RoomRead {
             room_id: r.0,
             user_id: u.0,
+        },
+        K::BookmarkAdded {
+            user: u,
+            message: m,
+        } => EventJson::BookmarkAdded {
+            user_id: u.0,
+            message_id: m.0,
+            saved_at: crate::clock::rfc3339(event.at),
+            message: message(store, m).await?,
+        },
+        K::BookmarkRemoved {
+            user: u,
+            message: m,
+        } => EventJson::BookmarkRemoved {
+            user_id: u.0,
+            message_id: m.0,
         },
         K::RoomMarkedUnread {
             room: r,

@@ -18,7 +18,7 @@ use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
-use crate::wire::{BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
+use crate::wire::{BookmarkJson, BoostJson, EditMessage, MessageJson, NewBoost, PostMessage};
 use campfire_domain::sanitize::{mention_chips, message_body};
 
 /// Messages per history page (M3).
@@ -203,6 +203,44 @@ pub async fn edit(
         .await?;
     let json = with_boosts(&state, std::slice::from_ref(&edited)).await?;
     Ok(Json(json!({ "message": json.first() })).into_response())
+}
+
+/// X7: saves a message for later (`PUT`), on every device of mine.
+pub async fn bookmark(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    state.app.bookmark(&authed.user, &message).await?;
+    Ok(no_content())
+}
+
+/// X7: no longer keeps a message saved.
+pub async fn unbookmark(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let message = state.app.message_for(&authed.user, MessageId(id)).await?;
+    state.app.unbookmark(&authed.user, message.id).await?;
+    Ok(no_content())
+}
+
+/// X7: my saved messages, newest saved first.
+pub async fn bookmarks(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    let saved = state.app.bookmarks(&authed.user).await?;
+    let messages: Vec<Message> = saved.iter().map(|(_, m)| m.clone()).collect();
+    let json = with_boosts(&state, &messages).await?;
+    let bookmarks: Vec<BookmarkJson> = saved
+        .iter()
+        .zip(json)
+        .map(|((b, _), message)| BookmarkJson {
+            saved_at: crate::clock::rfc3339(b.created_at),
+            message,
+        })
+        .collect();
+    Ok(Json(json!({ "bookmarks": bookmarks })).into_response())
 }
 
 /// M4: delete (author or admin).

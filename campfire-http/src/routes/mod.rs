@@ -297,6 +297,19 @@ fn api() -> Table {
             files::thumbnail,
         )
         .at(
+            M::Put,
+            "/messages/{id}/bookmark",
+            Message(|room, _| Action::ReadRoom(room)),
+            messages::bookmark,
+        )
+        .at(
+            M::Delete,
+            "/messages/{id}/bookmark",
+            Message(|room, _| Action::ReadRoom(room)),
+            messages::unbookmark,
+        )
+        .at(M::Get, "/bookmarks", SignedIn, messages::bookmarks)
+        .at(
             M::Patch,
             "/messages/{id}",
             Message(|room, author| Action::EditMessage { room, author }),

@@ -341,6 +341,7 @@ fn sample(route: &Route) -> (&'static str, Option<Body>) {
         ("PUT", "/api/rooms/{id}/involvement") => ("", json(json!({ "involvement": "nothing" }))),
         ("POST", "/api/rooms/{id}/read") => ("", None),
         ("POST", "/api/rooms/{id}/unread") => ("", json(json!({ "message_id": 1 }))),
+        ("PUT", "/api/messages/{id}/bookmark") => ("", None),
         ("POST", "/api/rooms/{id}/messages") => (
             "",
             json(json!({ "client_message_id": client_id(), "body_html": "let me in" })),

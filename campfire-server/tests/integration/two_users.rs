@@ -253,9 +253,10 @@ async fn two_people_chat_in_a_closed_room() {
 }
 
 /// X7: counts and the first unread message come with my rooms; marking a room unread from a
-/// message reaches every device of mine, one that was away included, in log order.
+/// message and saving messages for later reach every device of mine, one that was away
+/// included, in log order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unread_counts_and_mark_unread_reach_every_device_in_order() {
+async fn unread_counts_mark_unread_and_bookmarks_reach_every_device_in_order() {
     let server = Server::start(&[]).await;
     let ada = first_run(&server, "Ada Lovelace", "ada@example.com").await;
     let code = ada.join_code().await;
@@ -321,6 +322,32 @@ async fn unread_counts_and_mark_unread_reach_every_device_in_order() {
         ),
         (&json!(true), &second["id"], &json!(2), &json!(1)),
         "{mine}"
+    );
+
+    // He saves two messages for later and drops one of them again.
+    for m in [&first, &third] {
+        bob.put(&format!("/api/messages/{}/bookmark", m["id"]), &json!({}))
+            .await
+            .expect(204);
+    }
+    bob.delete(&format!("/api/messages/{}/bookmark", first["id"]))
+        .await
+        .expect(204);
+    let saved = bob.get("/api/bookmarks").await.expect(200);
+    assert_eq!(
+        saved["bookmarks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| &b["message"]["id"])
+            .collect::<Vec<_>>(),
+        vec![&third["id"]],
+        "{saved}"
+    );
+    assert_eq!(
+        ada.get("/api/bookmarks").await.expect(200)["bookmarks"],
+        json!([]),
+        "saved messages are personal"
     );
 
     // A message of another room, or none, is refused and changes nothing.

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 
 use campfire_domain::{
-    Action, Attachment, BlobKey, Boost, BoostContent, ClientMessageId, Message, MessageBody,
-    MessageId, Room, RoomFacts, RoomId, RoomKind, User, UserId, authorize, extract_mentions,
-    webhook_recipients,
+    Action, Attachment, BlobKey, Bookmark, Boost, BoostContent, ClientMessageId, Message,
+    MessageBody, MessageId, Room, RoomFacts, RoomId, RoomKind, User, UserId, authorize,
+    extract_mentions, webhook_recipients,
 };
 
 use super::{App, AppError, AppResult, RoomPresence, actor};
@@ -138,6 +138,52 @@ impl App {
             Some(_) => Ok(message),
             None => Err(not_found()),
         }
+    }
+
+    /// X7: `user` saves `message` (one they can read: [`App::message_for`]) for later.
+    pub async fn bookmark(&self, user: &User, message: &Message) -> AppResult<()> {
+        let (_, facts) = self.room_for(user, message.room).await?;
+        authorize(&actor(user), &Action::ReadRoom(facts))?;
+        self.store
+            .add_bookmark(user.id, message.id, self.now())
+            .await?;
+        self.live.nudge();
+        Ok(())
+    }
+
+    /// X7: `user` no longer keeps `message` saved.
+    pub async fn unbookmark(&self, user: &User, message: MessageId) -> AppResult<()> {
+        self.store
+            .remove_bookmark(user.id, message, self.now())
+            .await?;
+        self.live.nudge();
+        Ok(())
+    }
+
+    /// X7: the messages `user` saved, newest saved first, with when; those of rooms they have
+    /// left since are not shown.
+    pub async fn bookmarks(&self, user: &User) -> AppResult<Vec<(Bookmark, Message)>> {
+        let saved = self.store.bookmarks(user.id).await?;
+        let ids: Vec<MessageId> = saved.iter().map(|b| b.message).collect();
+        let rooms: HashSet<RoomId> = self
+            .store
+            .memberships_of(user.id)
+            .await?
+            .into_iter()
+            .map(|m| m.room)
+            .collect();
+        let mut messages: std::collections::HashMap<MessageId, Message> = self
+            .store
+            .messages_by_ids(&ids)
+            .await?
+            .into_iter()
+            .filter(|m| rooms.contains(&m.room))
+            .map(|m| (m.id, m))
+            .collect();
+        Ok(saved
+            .into_iter()
+            .filter_map(|b| messages.remove(&b.message).map(|m| (b, m)))
+            .collect())
     }
 
     /// M4: `editor` replaces `message`'s body; its mentions follow the new body.

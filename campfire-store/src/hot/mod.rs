@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event, EventSeq,
-    Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
+    Account, Bookmark, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event,
+    EventSeq, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
     PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, UnreadCount,
     User, UserId, Webhook,
 };
@@ -462,6 +462,28 @@ impl Store for HotStore {
 
     async fn unread_counts(&self, user: UserId) -> Result<Vec<UnreadCount>, StoreError> {
         self.inner.unread_counts(user).await
+    }
+
+    async fn add_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.inner.add_bookmark(user, message, at).await
+    }
+
+    async fn remove_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.inner.remove_bookmark(user, message, at).await
+    }
+
+    async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError> {
+        self.inner.bookmarks(user).await
     }
 
     async fn post_message(&self, message: NewMessage) -> Result<Posted, StoreError> {

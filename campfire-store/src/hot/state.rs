@@ -194,7 +194,7 @@ impl Hot {
             // Deactivation and bans cascade through memberships and messages: rare enough to
             // start over.
             K::UserDeactivated { .. } => self.forget_all(),
-            K::AccountUpdated => {}
+            K::AccountUpdated | K::BookmarkAdded { .. } | K::BookmarkRemoved { .. } => {}
         }
     }
 }

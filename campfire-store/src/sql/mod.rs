@@ -10,6 +10,7 @@
 //! ([`word`]), not bound: SQLite's planner can match them against partial indexes
 //! (`users_active_email`) only when it can see them.
 
+pub(crate) mod bookmarks;
 pub(crate) mod delivery;
 pub(crate) mod messages;
 pub(crate) mod people;

@@ -5,11 +5,12 @@
 use super::{Row, int, opt_int, opt_text, text};
 use crate::StoreError;
 use campfire_domain::{
-    Account, AccountId, AccountName, Attachment, Bio, BlobKey, BoostId, BotToken, ClientMessageId,
-    ContentType, CustomCss, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq, FileName,
-    ImageSize, Involvement, JoinCode, LinkPreview, Membership, Message, MessageBody, MessageId,
-    PersonName, PushSubscription, PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName,
-    Session, SessionId, Timestamp, UnreadCount, User, UserId, UserStatus, ValueError,
+    Account, AccountId, AccountName, Attachment, Bio, BlobKey, Bookmark, BoostId, BotToken,
+    ClientMessageId, ContentType, CustomCss, DirectRoomKey, EmailAddress, Event, EventKind,
+    EventSeq, FileName, ImageSize, Involvement, JoinCode, LinkPreview, Membership, Message,
+    MessageBody, MessageId, PersonName, PushSubscription, PushSubscriptionId, Role, Room, RoomId,
+    RoomKind, RoomName, Session, SessionId, Timestamp, UnreadCount, User, UserId, UserStatus,
+    ValueError,
 };
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -108,6 +109,14 @@ pub(crate) fn membership(row: &Row) -> Result<Membership, StoreError> {
         unread_since: opt_int(row, 3)?.map(Timestamp),
         created_at: Timestamp(int(row, 4)?),
         unread_from: opt_int(row, 5)?.map(MessageId),
+    })
+}
+
+/// A [`Bookmark`] from `sql::bookmarks::of_user`.
+pub(crate) fn bookmark(row: &Row) -> Result<Bookmark, StoreError> {
+    Ok(Bookmark {
+        message: MessageId(int(row, 0)?),
+        created_at: Timestamp(int(row, 1)?),
     })
 }
 

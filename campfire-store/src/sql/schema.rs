@@ -118,6 +118,14 @@ pub(crate) enum Previews {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum Bookmarks {
+    Table,
+    UserId,
+    MessageId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum Mentions {
     Table,
     MessageId,

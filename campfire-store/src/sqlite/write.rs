@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use campfire_domain::{
-    Account, Audience, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
+    Account, Audience, Bookmark, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId,
     Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, UnreadCount, User, UserChange,
     UserId, Webhook, WebhookId, check_change, roster_change, shared_room_members,
@@ -17,7 +17,7 @@ use super::sql::{
 };
 use crate::sql::rows::{self, involvement};
 use crate::sql::schema::{Account as AccountColumn, Memberships, Rooms, Users};
-use crate::sql::{delivery, int, messages, opt_int, people, rooms as room_sql, text};
+use crate::sql::{bookmarks, delivery, int, messages, opt_int, people, rooms as room_sql, text};
 use crate::{
     Conflict, FirstRun, HotState, MAX_PAGE, NewBot, NewMessage, NewPerson, NewRoom, NewSession,
     Page, Posted, RoomMembers, SetUp, Stats, Store, StoreError,
@@ -639,6 +639,55 @@ impl Store for SqliteStore {
                 at,
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn add_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            let added = execute_raw(tx, &bookmarks::insert(user.0, message.0, at))
+                .map_err(|error| {
+                    if is_foreign_key_violation(&error) {
+                        StoreError::NotFound("message")
+                    } else {
+                        backend(error)
+                    }
+                })?
+                .rows_affected;
+            if added > 0 {
+                append(tx, EventKind::BookmarkAdded { user, message }, at)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn remove_bookmark(
+        &self,
+        user: UserId,
+        message: MessageId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            if execute_count(tx, &bookmarks::delete(user.0, message.0))? > 0 {
+                append(tx, EventKind::BookmarkRemoved { user, message }, at)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError> {
+        self.read(move |c| {
+            query(c, &bookmarks::of_user(user.0))?
+                .iter()
+                .map(rows::bookmark)
+                .collect()
         })
         .await
     }

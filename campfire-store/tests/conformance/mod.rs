@@ -40,6 +40,7 @@ macro_rules! conformance_tests {
             unread_is_marked_for_others_and_cleared_by_reading,
             unread_starts_at_the_first_unread_message_and_is_counted,
             a_room_is_marked_unread_from_any_message,
+            bookmarks_are_saved_listed_removed_and_go_with_their_message,
             deactivation_happens_in_one_step,
             event_sequence_numbers_increase_in_commit_order_without_gaps,
             a_failed_operation_leaves_nothing_half_written,
@@ -609,6 +610,67 @@ pub async fn a_room_is_marked_unread_from_any_message(store: Shared) {
         store
             .mark_unread(RoomId(424_242), bob, first.id, first.created_at, at(24))
             .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn bookmarks_are_saved_listed_removed_and_go_with_their_message(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let first = post(&store, room, ada, "one").await.message;
+    let second = post(&store, room, ada, "two").await.message;
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.add_bookmark(bob, first.id, at(20)).await.unwrap();
+    store.add_bookmark(bob, second.id, at(21)).await.unwrap();
+    store.add_bookmark(bob, first.id, at(22)).await.unwrap();
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![
+            EventKind::BookmarkAdded {
+                user: bob,
+                message: first.id
+            },
+            EventKind::BookmarkAdded {
+                user: bob,
+                message: second.id
+            },
+        ],
+        "saving a saved message tells nobody"
+    );
+    let saved = store.bookmarks(bob).await.unwrap();
+    assert_eq!(
+        saved
+            .iter()
+            .map(|b| (b.message, b.created_at))
+            .collect::<Vec<_>>(),
+        vec![(second.id, at(21)), (first.id, at(20))],
+        "newest saved first, each saved once at its first time"
+    );
+    assert!(
+        store.bookmarks(ada).await.unwrap().is_empty(),
+        "bookmarks are personal"
+    );
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.remove_bookmark(bob, second.id, at(23)).await.unwrap();
+    store.remove_bookmark(bob, second.id, at(24)).await.unwrap();
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::BookmarkRemoved {
+            user: bob,
+            message: second.id
+        }]
+    );
+
+    store.delete_message(first.id, at(25)).await.unwrap();
+    assert!(
+        store.bookmarks(bob).await.unwrap().is_empty(),
+        "a deleted message leaves the list"
+    );
+    assert!(matches!(
+        store.add_bookmark(bob, first.id, at(26)).await,
         Err(StoreError::NotFound(_))
     ));
 }
