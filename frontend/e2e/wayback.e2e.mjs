@@ -173,6 +173,38 @@ await step("Alt+↑/↓ move between rooms in the sidebar's order; Alt+Shift+↓
   await log(desk).getByText("Something new in Launch").waitFor();
 });
 
+await step("Save for later: the Saved list on every device, Remove, and a deleted message leaves it", async () => {
+  await openRoom(desk, "Launch");
+  const message = log(desk).getByRole("listitem").filter({ hasText: "Launch message 32" });
+  await message.hover();
+  await message.getByRole("button", { name: /^Actions for/ }).click();
+  await desk.getByRole("button", { name: "Save for later" }).click();
+  const doomed = await post(launch, "<p>Saved, then deleted</p>");
+  await call("PUT", `/api/messages/${doomed.id}/bookmark`, null, bobCookie);
+
+  await mobile.goto("/saved");
+  await mobile.getByRole("heading", { name: "Saved messages" }).waitFor();
+  await mobile.getByRole("link", { name: "Saved, then deleted" }).waitFor();
+  await mobile.getByRole("link", { name: "Launch message 32" }).waitFor();
+  await inView(mobile, mobile.getByRole("button", { name: /^Remove .* from saved$/ }).first(), "Remove");
+  await accessible(mobile, "saved messages on a phone");
+
+  await desk.getByRole("link", { name: "Saved messages" }).click();
+  await desk.getByRole("link", { name: "Launch message 32" }).waitFor();
+  await shoot(desk, "x7-saved");
+  await call("DELETE", `/api/messages/${doomed.id}`, null, adaCookie);
+  await desk.getByRole("link", { name: "Saved, then deleted" }).waitFor({ state: "detached" });
+  await mobile.getByRole("link", { name: "Saved, then deleted" }).waitFor({ state: "detached" });
+  // Removed on the phone: gone from the desktop's list too, and its menu offers saving again.
+  await mobile.getByRole("button", { name: /^Remove .* from saved$/ }).click();
+  await desk.getByText("Nothing saved yet").waitFor();
+  await openRoom(desk, "Launch");
+  await message.hover();
+  await message.getByRole("button", { name: /^Actions for/ }).click();
+  await desk.getByRole("button", { name: "Save for later" }).waitFor();
+  await desk.keyboard.press("Escape");
+});
+
 await step("on a phone: counts, the line and Mark unread fit the screen", async () => {
   // The desktop looks elsewhere: a room open and in view is read again at once.
   await openRoom(desk, "All Talk");

@@ -1,6 +1,6 @@
 // A small fetch wrapper for the JSON API: same-origin cookies, JSON bodies and
 // the API's error shape turned into an ApiError whose message a person can read.
-import type { Account, Bootstrap, Boost, Bot, Involvement, Message, MessagesPage, Room, Session, User } from "./types";
+import type { Account, Bookmark, Bootstrap, Boost, Bot, Involvement, Message, MessagesPage, Room, Session, User } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -168,6 +168,9 @@ export const api = {
   deleteRoom: (id: number) => request<void>("DELETE", `/api/rooms/${id}`),
   setInvolvement: (id: number, involvement: Involvement) => request<{ room: Room }>("PUT", `/api/rooms/${id}/involvement`, { involvement }),
   markRead: (id: number) => request<void>("POST", `/api/rooms/${id}/read`),
+  bookmarks: () => request<{ bookmarks: Bookmark[] }>("GET", "/api/bookmarks"),
+  bookmark: (messageId: number) => request<void>("PUT", `/api/messages/${messageId}/bookmark`),
+  unbookmark: (messageId: number) => request<void>("DELETE", `/api/messages/${messageId}/bookmark`),
   markUnread: (id: number, messageId: number) => request<void>("POST", `/api/rooms/${id}/unread`, { message_id: messageId }),
   autocomplete: (id: number, q: string) => request<{ users: User[] }>("GET", `/api/rooms/${id}/autocomplete?q=${enc(q)}`),
 

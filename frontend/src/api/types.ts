@@ -2,6 +2,7 @@
 // (campfire-http/src/wire.rs) and checked for drift there; the rest follow docs/api.md.
 import type {
   AccountJson,
+  BookmarkJson,
   BoostJson,
   ClientFrame as WireClientFrame,
   EventJson,
@@ -36,6 +37,7 @@ export type RoomKind = Room["kind"];
 export type Boost = BoostJson;
 export type Play = PlayJson;
 export type Message = MessageJson;
+export type Bookmark = BookmarkJson;
 export type Session = SessionJson;
 export type SearchResult = SearchResultJson;
 export type SearchResults = SearchResultsJson;

@@ -1,7 +1,7 @@
 // Glue between the store, the HTTP API and the live connection: loading state,
 // applying live frames with their side effects, and the debug hook.
 import { api } from "../api/client";
-import type { Bootstrap, ClientFrame, ServerFrame } from "../api/types";
+import type { Bootstrap, ClientFrame, Message, ServerFrame } from "../api/types";
 import { ChannelElection, LockElection, realTimers, type ChannelLike, type Election, type LocksLike } from "../live/election";
 import { LiveClient, type LiveRole } from "../live/client";
 import { playSound } from "../lib/sounds";
@@ -172,6 +172,24 @@ export async function markRoomUnread(roomId: number, messageId: number): Promise
   keptUnread = roomId;
   store.dispatch({ type: "markedUnread", roomId, messageId });
   if (store.getState().rooms[roomId]?.countsStale) refetchRoom(roomId);
+}
+
+// X7: saved messages, fetched the first time something needs them.
+let bookmarksLoading: Promise<void> | null = null;
+export function ensureBookmarks(): Promise<void> {
+  if (store.getState().bookmarks) return Promise.resolve();
+  bookmarksLoading ??= api
+    .bookmarks()
+    .then((r) => store.dispatch({ type: "bookmarksLoaded", bookmarks: r.bookmarks }))
+    .finally(() => (bookmarksLoading = null));
+  return bookmarksLoading;
+}
+
+/** X7: saves `message` for later, or stops keeping it, on every device of mine. */
+export async function setBookmark(message: Message, saved: boolean): Promise<void> {
+  if (saved) await api.bookmark(message.id);
+  else await api.unbookmark(message.id);
+  store.dispatch({ type: "bookmarkSet", message, saved, savedAt: new Date().toISOString() });
 }
 
 function refetchRoom(roomId: number) {

@@ -301,6 +301,18 @@ describe("unread", () => {
     expect(others.rooms[10].unread).toBe(false);
   });
 
+  it("X7: saved messages follow events once loaded, and a deleted message leaves them", () => {
+    const saved = (seq: number, id: number) =>
+      ev(seq, { kind: "bookmark_added", user_id: ME, message_id: id, saved_at: "2026-12-06T10:00:00Z", message: message(id) });
+    expect(run(loaded(100), saved(101, 4)).bookmarks).toBeNull();
+    let s = run(loaded(100), { type: "bookmarksLoaded", bookmarks: [] }, saved(101, 4), saved(102, 5), saved(102, 5));
+    expect(s.bookmarks?.map((b) => b.message.id)).toEqual([5, 4]);
+    s = run(s, ev(103, { kind: "bookmark_added", user_id: 2, message_id: 6, saved_at: "x", message: message(6) }));
+    expect(s.bookmarks).toHaveLength(2);
+    s = run(s, ev(104, { kind: "message_deleted", room_id: 10, message_id: 5 }), ev(105, { kind: "bookmark_removed", user_id: ME, message_id: 4 }));
+    expect(s.bookmarks).toEqual([]);
+  });
+
   it("opening the room clears it locally at once", () => {
     const s = run(loaded(100), created(101, 4), { type: "markRead", roomId: 10 });
     expect(s.rooms[10].unread).toBe(false);

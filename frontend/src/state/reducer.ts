@@ -2,7 +2,7 @@
 // HTTP answers and optimistic sends all go through `reduce`, so the rules
 // (idempotency by seq, pending → confirmed → failed, unread) live in one place
 // and are tested without a browser.
-import type { Account, Boost, Bootstrap, Features, Involvement, LiveEvent, Message, Room, RoomInfo, ServerFrame, User } from "../api/types";
+import type { Account, Bookmark, Boost, Bootstrap, Features, Involvement, LiveEvent, Message, Room, RoomInfo, ServerFrame, User } from "../api/types";
 import { applyPage, emptyWindow, mapMessage, removeMessage, upsertMessage, type PageMode, type RoomWindow } from "./messages";
 
 export type PendingStatus = "pending" | "failed";
@@ -38,6 +38,8 @@ export type AppState = {
   connection: ConnectionStatus;
   /** Signed out from elsewhere (another device, an administrator): the sign-in page says so. */
   sessionEnded: boolean;
+  /** X7: my saved messages, newest saved first; null until first asked for. */
+  bookmarks: Bookmark[] | null;
 };
 
 export const defaultFeatures: Features = {
@@ -66,6 +68,7 @@ export const initialState: AppState = {
   focusedRoomId: null,
   connection: "idle",
   sessionEnded: false,
+  bookmarks: null,
 };
 
 export type Action =
@@ -92,6 +95,8 @@ export type Action =
   | { type: "boostRemoved"; roomId: number; messageId: number; boostId: number }
   | { type: "markRead"; roomId: number }
   | { type: "markedUnread"; roomId: number; messageId: number }
+  | { type: "bookmarksLoaded"; bookmarks: Bookmark[] }
+  | { type: "bookmarkSet"; message: Message; saved: boolean; savedAt: string }
   | { type: "involvementSet"; roomId: number; involvement: Involvement }
   | { type: "focus"; roomId: number | null }
   | { type: "connection"; status: ConnectionStatus };
@@ -134,6 +139,8 @@ export function reduce(state: AppState, action: Action): AppState {
         pending,
         presence: {},
         typing: {},
+        // Saved messages are asked for again when next shown (a reset may have missed changes).
+        bookmarks: null,
         // Replaying from the older of the two is safe: events apply idempotently.
         lastSeq: Math.min(d.seq, action.roomsSeq),
       };
@@ -200,6 +207,10 @@ export function reduce(state: AppState, action: Action): AppState {
       return setRoom(state, action.roomId, readRoom);
     case "markedUnread":
       return markedUnread(state, action.roomId, action.messageId);
+    case "bookmarksLoaded":
+      return { ...state, bookmarks: action.bookmarks };
+    case "bookmarkSet":
+      return action.saved ? addBookmark(state, action.message, action.savedAt) : dropBookmark(state, action.message.id);
     case "involvementSet":
       return setRoom(state, action.roomId, (r) => ({
         ...r,
@@ -266,11 +277,25 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
       if (t && t.includes(m.author_id)) s = { ...s, typing: { ...s.typing, [e.room_id]: t.filter((id) => id !== m.author_id) } };
       return s;
     }
-    case "message_edited":
-      if (!e.message) return state;
-      return withWindow(state, e.room_id, (w) => upsertMessage(w, e.message as Message));
+    case "message_edited": {
+      const m = e.message;
+      if (!m) return state;
+      const s = withWindow(state, e.room_id, (w) => upsertMessage(w, m));
+      return s.bookmarks?.some((b) => b.message.id === m.id)
+        ? { ...s, bookmarks: s.bookmarks.map((b) => (b.message.id === m.id ? { ...b, message: m } : b)) }
+        : s;
+    }
     case "message_deleted":
-      return withWindow(state, e.room_id, (w) => removeMessage(w, e.message_id));
+      return dropBookmark(
+        withWindow(state, e.room_id, (w) => removeMessage(w, e.message_id)),
+        e.message_id,
+      );
+    case "bookmark_added":
+      if (e.user_id !== me || !e.message) return state;
+      return addBookmark(state, e.message, e.saved_at);
+    case "bookmark_removed":
+      if (e.user_id !== me) return state;
+      return dropBookmark(state, e.message_id);
     case "boost_added":
       if (!e.boost) return state;
       return withWindow(state, e.room_id, (w) => addBoost(w, e.boost as Boost));
@@ -322,6 +347,17 @@ export function marksUnread(room: Room, m: Message, me: number | undefined, focu
   if (room.involvement === "invisible") return false;
   if (focusedRoomId === room.id) return false;
   return true;
+}
+
+/** X7: a message saved (once; a replay or this device's own answer adds nothing), newest first. */
+function addBookmark(state: AppState, message: Message, savedAt: string): AppState {
+  if (!state.bookmarks || state.bookmarks.some((b) => b.message.id === message.id)) return state;
+  return { ...state, bookmarks: [{ saved_at: savedAt, message }, ...state.bookmarks] };
+}
+
+function dropBookmark(state: AppState, messageId: number): AppState {
+  if (!state.bookmarks?.some((b) => b.message.id === messageId)) return state;
+  return { ...state, bookmarks: state.bookmarks.filter((b) => b.message.id !== messageId) };
 }
 
 /** A room read up: nothing unread, nothing counted (what was counted stays counted). */

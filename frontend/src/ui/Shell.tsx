@@ -41,13 +41,16 @@ export function Shell() {
   }, [open]);
 
   // X7's keyboard: Ctrl/Cmd+K opens the quick switcher; Alt+↑/↓ go to the room above or below
-  // in the sidebar, Alt+Shift+↓ to the next unread one. Anywhere, the composer included.
+  // in the sidebar, Alt+Shift+↓ to the next unread one. Anywhere, the composer included: the
+  // listener captures, so it hears the keys before the editor.
   const [switcherOpen, setSwitcherOpen] = useState(false);
   const navigate = useNavigate();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "k") {
+        // Before the editor sees it (its link extension claims Mod-K for itself).
         e.preventDefault();
+        e.stopPropagation();
         setSwitcherOpen((o) => !o);
         return;
       }
@@ -59,8 +62,8 @@ export function Shell() {
       e.preventDefault();
       navigate(`/rooms/${next}`);
     };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
   }, [navigate]);
 
   useEffect(() => {

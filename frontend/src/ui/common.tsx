@@ -187,7 +187,11 @@ export function Dialog({
       ref={ref}
       className={`dialog ${className ?? ""}`}
       aria-labelledby={titleId}
-      onClose={onClose}
+      // The native close event comes a task after close(): a dialog opened again meanwhile
+      // (Ctrl+K twice in a row) must not be closed by the earlier one's event.
+      onClose={() => {
+        if (!ref.current?.open) onClose();
+      }}
       onCancel={(e) => {
         e.preventDefault();
         onClose();

@@ -326,3 +326,10 @@ export const MarkUnreadIcon = (p: IconProps) => (
     <circle cx="18" cy="6" r="2.5" fill="currentColor" />
   </Svg>
 );
+
+/** Save for later (X7): a bookmark ribbon. */
+export const BookmarkIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M7 4.5h10a1 1 0 0 1 1 1v14l-6-4-6 4v-14a1 1 0 0 1 1-1Z" />
+  </Svg>
+);

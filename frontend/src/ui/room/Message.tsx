@@ -4,7 +4,7 @@ import { Component, lazy, memo, Suspense, useEffect, useLayoutEffect, useRef, us
 import { Link } from "react-router";
 import type { Boost, Message, User } from "../../api/types";
 import { errorMessage } from "../../api/client";
-import { markRoomUnread } from "../../app/controller";
+import { ensureBookmarks, markRoomUnread, setBookmark } from "../../app/controller";
 import { addBoost, deleteMessage, discardMessage, removeBoost, retryMessage } from "../../app/messaging";
 import { formatFull, formatTime } from "../../lib/format";
 import { pictureUrl, playSound } from "../../lib/sounds";
@@ -12,7 +12,7 @@ import { isEmojiOnly } from "../../state/messages";
 import type { PendingMessage } from "../../state/reducer";
 import { useAppState } from "../../state/store";
 import { Avatar, copyText, useConfirm } from "../common";
-import { BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
+import { BookmarkIcon, BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
 import { Attachment } from "./Attachment";
 import { PreviewCard } from "./PreviewCard";
 
@@ -342,6 +342,20 @@ function MessageActions({
     }
   };
 
+  const saved = useAppState((s) => s.bookmarks?.some((b) => b.message.id === m.id) ?? false);
+  useEffect(() => {
+    if (open) ensureBookmarks().catch(() => {});
+  }, [open]);
+  const toggleSaved = async () => {
+    setError("");
+    try {
+      await setBookmark(m, !saved);
+      close(false);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+
   const markUnread = async () => {
     setError("");
     try {
@@ -454,6 +468,9 @@ function MessageActions({
             </button>
             <button type="button" className="msg-menu__item" onClick={copyLink}>
               <LinkIcon size={16} /> <span aria-live="polite">{copied ? "Link copied" : "Copy link"}</span>
+            </button>
+            <button type="button" className="msg-menu__item" onClick={() => void toggleSaved()}>
+              <BookmarkIcon size={16} /> {saved ? "Remove from saved" : "Save for later"}
             </button>
             <button type="button" className="msg-menu__item" onClick={() => void markUnread()}>
               <MarkUnreadIcon size={16} /> Mark unread from here
