@@ -858,8 +858,10 @@ impl Store for MemoryStore {
             return Err(StoreError::NotFound("message"));
         }
         // Saved already: it keeps when it was first saved, and nothing is told.
-        if !s.bookmarks.contains_key(&(user, message)) {
-            s.bookmarks.insert((user, message), at);
+        if let std::collections::btree_map::Entry::Vacant(entry) =
+            s.bookmarks.entry((user, message))
+        {
+            entry.insert(at);
             s.append(EventKind::BookmarkAdded { user, message }, at);
         }
         Ok(())
@@ -891,7 +893,7 @@ impl Store for MemoryStore {
                 created_at: *at,
             })
             .collect();
-        list.sort_by(|a, b| (b.created_at, b.message).cmp(&(a.created_at, a.message)));
+        list.sort_by_key(|b| std::cmp::Reverse((b.created_at, b.message)));
         Ok(list)
     }
 
