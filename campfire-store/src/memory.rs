@@ -882,6 +882,24 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn mentioning(
+        &self,
+        user: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let s = self.lock();
+        let before = before.unwrap_or(MessageId(i64::MAX));
+        Ok(s.messages
+            .range(..before)
+            .rev()
+            .map(|(_, m)| m)
+            .filter(|m| m.mentions.contains(&user) && s.memberships.contains_key(&(m.room, user)))
+            .take(usize::try_from(limit.clamp(1, crate::MAX_PAGE)).unwrap_or(1))
+            .cloned()
+            .collect())
+    }
+
     async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError> {
         let s = self.lock();
         let mut list: Vec<Bookmark> = s

@@ -272,6 +272,15 @@ pub trait Store: Send + Sync {
     /// read messages in batches).
     async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError>;
 
+    /// X7's mentions inbox: up to `limit` messages that mention `user`, in rooms they are a
+    /// member of, older than `before` (any when `None`), newest first.
+    async fn mentioning(
+        &self,
+        user: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+
     /// How many messages a room has.
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError>;
 

@@ -205,6 +205,33 @@ pub async fn edit(
     Ok(Json(json!({ "message": json.first() })).into_response())
 }
 
+/// `?before=&limit=` of the mentions inbox.
+#[derive(Debug, Default, Deserialize)]
+pub struct MentionsQuery {
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+/// X7's mentions inbox: messages that mention me, newest first, a page at a time (`more` says
+/// whether older ones exist; the next page is `before=` the last one's id).
+pub async fn mentions(
+    State(state): State<AppState>,
+    authed: Authed,
+    QueryParams(query): QueryParams<MentionsQuery>,
+) -> ApiResult<Response> {
+    let limit = query.limit.unwrap_or(PAGE).clamp(1, 100);
+    // One more than asked: whether there is a next page costs no second query.
+    let mut found = state
+        .app
+        .mentions_of(&authed.user, query.before.map(MessageId), limit + 1)
+        .await?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = found.len() > limit;
+    found.truncate(limit);
+    let messages = with_boosts(&state, &found).await?;
+    Ok(Json(json!({ "messages": messages, "more": more })).into_response())
+}
+
 /// X7: saves a message for later (`PUT`), on every device of mine.
 pub async fn bookmark(
     State(state): State<AppState>,

@@ -309,6 +309,7 @@ fn api() -> Table {
             messages::unbookmark,
         )
         .at(M::Get, "/bookmarks", SignedIn, messages::bookmarks)
+        .at(M::Get, "/mentions", SignedIn, messages::mentions)
         .at(
             M::Patch,
             "/messages/{id}",

@@ -297,6 +297,21 @@ async fn unread_counts_mark_unread_and_bookmarks_reach_every_device_in_order() {
         0,
         "her own messages are not unread to her"
     );
+    // The mentions inbox: the one message that names Bob, and no more.
+    let inbox = bob.get("/api/mentions?limit=5").await.expect(200);
+    assert_eq!(
+        (
+            &inbox["messages"][0]["id"],
+            inbox["messages"].as_array().unwrap().len(),
+            &inbox["more"]
+        ),
+        (&second["id"], 1, &json!(false)),
+        "{inbox}"
+    );
+    assert_eq!(
+        ada.get("/api/mentions").await.expect(200)["messages"],
+        json!([])
+    );
 
     // Bob's phone goes away; meanwhile he reads the room and marks it unread from the second.
     let away_from = bob.seq().await;

@@ -140,6 +140,17 @@ impl App {
         }
     }
 
+    /// X7: the messages that mention `user` in rooms they are in, newest first, `limit` at a
+    /// time before `before`.
+    pub async fn mentions_of(
+        &self,
+        user: &User,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> AppResult<Vec<Message>> {
+        Ok(self.store.mentioning(user.id, before, limit).await?)
+    }
+
     /// X7: `user` saves `message` (one they can read: [`App::message_for`]) for later.
     pub async fn bookmark(&self, user: &User, message: &Message) -> AppResult<()> {
         let (_, facts) = self.room_for(user, message.room).await?;

@@ -482,6 +482,15 @@ impl Store for HotStore {
         self.inner.remove_bookmark(user, message, at).await
     }
 
+    async fn mentioning(
+        &self,
+        user: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.inner.mentioning(user, before, limit).await
+    }
+
     async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError> {
         self.inner.bookmarks(user).await
     }

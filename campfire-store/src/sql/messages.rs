@@ -7,7 +7,7 @@ use sea_query::{
 };
 
 use super::schema::{
-    Account, Attachments, Boosts, Events, Mentions, Messages, Previews, Rooms, Users,
+    Account, Attachments, Boosts, Events, Memberships, Mentions, Messages, Previews, Rooms, Users,
 };
 use super::{Dialect, scalar};
 
@@ -82,6 +82,35 @@ pub(crate) fn messages_by_ids(dialect: Dialect, ids: &[i64]) -> SelectStatement 
     messages(dialect)
         .and_where(Expr::col((Messages::Table, Messages::Id)).is_in(ids.iter().copied()))
         .order_by((Messages::Table, Messages::Id), Order::Asc)
+        .take()
+}
+
+/// X7's mentions inbox: up to `limit` messages older than `before` that mention `user`, in rooms
+/// they are a member of, newest first (`mentions_user` finds them; the rooms come from
+/// `memberships_user`).
+pub(crate) fn mentioning(dialect: Dialect, user: i64, before: i64, limit: u64) -> SelectStatement {
+    messages(dialect)
+        .and_where(
+            Expr::col((Messages::Table, Messages::Id)).in_subquery(
+                Query::select()
+                    .column(Mentions::MessageId)
+                    .from(Mentions::Table)
+                    .and_where(Expr::col(Mentions::UserId).eq(user))
+                    .take(),
+            ),
+        )
+        .and_where(
+            Expr::col((Messages::Table, Messages::RoomId)).in_subquery(
+                Query::select()
+                    .column(Memberships::RoomId)
+                    .from(Memberships::Table)
+                    .and_where(Expr::col(Memberships::UserId).eq(user))
+                    .take(),
+            ),
+        )
+        .and_where(Expr::col((Messages::Table, Messages::Id)).lt(before))
+        .order_by((Messages::Table, Messages::Id), Order::Desc)
+        .limit(limit)
         .take()
 }
 

@@ -682,6 +682,23 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn mentioning(
+        &self,
+        user: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let before = before.map_or(i64::MAX, |m| m.0);
+        let limit = u64::from(limit.clamp(1, MAX_PAGE));
+        self.read(move |c| {
+            query(c, &messages::mentioning(DIALECT, user.0, before, limit))?
+                .iter()
+                .map(rows::message)
+                .collect()
+        })
+        .await
+    }
+
     async fn bookmarks(&self, user: UserId) -> Result<Vec<Bookmark>, StoreError> {
         self.read(move |c| {
             query(c, &bookmarks::of_user(user.0))?

@@ -41,6 +41,7 @@ macro_rules! conformance_tests {
             unread_starts_at_the_first_unread_message_and_is_counted,
             a_room_is_marked_unread_from_any_message,
             bookmarks_are_saved_listed_removed_and_go_with_their_message,
+            mentions_of_a_person_are_listed_newest_first_from_their_rooms,
             deactivation_happens_in_one_step,
             event_sequence_numbers_increase_in_commit_order_without_gaps,
             a_failed_operation_leaves_nothing_half_written,
@@ -673,6 +674,57 @@ pub async fn bookmarks_are_saved_listed_removed_and_go_with_their_message(store:
         store.add_bookmark(bob, first.id, at(26)).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+pub async fn mentions_of_a_person_are_listed_newest_first_from_their_rooms(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let elsewhere = closed_room(&store, "Elsewhere", ada, &[]).await;
+    let mut ids = Vec::new();
+    for (i, (where_, mentions)) in [
+        (room, vec![bob]),
+        (room, vec![]),
+        (room, vec![ada, bob]),
+        (elsewhere, vec![bob]),
+        (room, vec![bob]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut new = message(where_, ada, &format!("m{i}"), "hello");
+        new.mentions = mentions;
+        ids.push(store.post_message(new).await.unwrap().message.id);
+    }
+    let found = |before, limit| {
+        let store = store.clone();
+        async move {
+            store
+                .mentioning(bob, before, limit)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        found(None, 10).await,
+        vec![ids[4], ids[2], ids[0]],
+        "newest first; not a room Bob is not in, not a message without him"
+    );
+    assert_eq!(found(None, 2).await, vec![ids[4], ids[2]]);
+    assert_eq!(found(Some(ids[2]), 2).await, vec![ids[0]], "the next page");
+    assert_eq!(
+        store
+            .mentioning(ada, None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>(),
+        vec![ids[2]]
+    );
 }
 
 pub async fn deactivation_happens_in_one_step(store: Shared) {
