@@ -237,5 +237,22 @@ await step("on a phone: counts, the line and Mark unread fit the screen", async 
   await mobile.waitForURL(`**/rooms/${busy}`);
 });
 
+await step("the mentions inbox: newest first, unread marked, live, and a way into the room", async () => {
+  await desk.getByRole("link", { name: "Mentions of you" }).click();
+  await desk.getByRole("heading", { name: "Mentions" }).waitFor();
+  const items = desk.locator(".search-result");
+  await eventually(async () => (await items.count()) === 2, "two mentions");
+  check((await items.nth(0).textContent()).includes("Phone check"), "the newest first");
+  check((await items.nth(0).textContent()).includes("unread"), "marked unread from the phone: shown unread");
+  check((await items.nth(1).textContent()).includes("Launch message 33"), "then the older one");
+  await post(busy, `<p>Are you there <span data-mention-id="${bobId}">@Bob Builder</span>?</p>`);
+  await eventually(async () => (await items.count()) === 3 && (await items.nth(0).textContent()).includes("Are you there"), "the new mention on top, live");
+  await shoot(desk, "x7-inbox");
+  await accessible(desk, "the mentions inbox");
+  await desk.getByRole("link", { name: /Are you there/ }).click();
+  await desk.waitForURL(new RegExp(`/rooms/${busy}/`));
+  await log(desk).getByText("Are you there").waitFor();
+});
+
 await browser.close();
 finish();

@@ -168,6 +168,7 @@ export const api = {
   deleteRoom: (id: number) => request<void>("DELETE", `/api/rooms/${id}`),
   setInvolvement: (id: number, involvement: Involvement) => request<{ room: Room }>("PUT", `/api/rooms/${id}/involvement`, { involvement }),
   markRead: (id: number) => request<void>("POST", `/api/rooms/${id}/read`),
+  mentions: (before?: number) => request<{ messages: Message[]; more: boolean }>("GET", `/api/mentions${before ? `?before=${before}` : ""}`),
   bookmarks: () => request<{ bookmarks: Bookmark[] }>("GET", "/api/bookmarks"),
   bookmark: (messageId: number) => request<void>("PUT", `/api/messages/${messageId}/bookmark`),
   unbookmark: (messageId: number) => request<void>("DELETE", `/api/messages/${messageId}/bookmark`),

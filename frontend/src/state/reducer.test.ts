@@ -313,6 +313,21 @@ describe("unread", () => {
     expect(s.bookmarks).toEqual([]);
   });
 
+  it("X7: the mentions inbox gains new mentions of me on top, follows edits and loses deleted ones", () => {
+    let s = run(loaded(100), { type: "mentionsLoaded", messages: [message(3, { mentions: [ME] })], more: true, older: false });
+    s = run(s, created(101, 4, { mentions: [ME] }), created(102, 5), created(101, 4, { mentions: [ME] }));
+    expect(s.mentions?.messages.map((m) => m.id)).toEqual([4, 3]);
+    s = run(s, { type: "mentionsLoaded", messages: [message(2, { mentions: [ME] })], more: false, older: true });
+    expect(s.mentions).toMatchObject({ more: false });
+    expect(s.mentions?.messages.map((m) => m.id)).toEqual([4, 3, 2]);
+    s = run(
+      s,
+      ev(103, { kind: "message_edited", room_id: 10, message_id: 3, message: message(3, { mentions: [] }) }),
+      ev(104, { kind: "message_deleted", room_id: 10, message_id: 2 }),
+    );
+    expect(s.mentions?.messages.map((m) => m.id)).toEqual([4]);
+  });
+
   it("opening the room clears it locally at once", () => {
     const s = run(loaded(100), created(101, 4), { type: "markRead", roomId: 10 });
     expect(s.rooms[10].unread).toBe(false);

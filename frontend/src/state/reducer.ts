@@ -40,6 +40,8 @@ export type AppState = {
   sessionEnded: boolean;
   /** X7: my saved messages, newest saved first; null until first asked for. */
   bookmarks: Bookmark[] | null;
+  /** X7: messages that mention me, newest first, as far as loaded (`more`: older ones exist). */
+  mentions: { messages: Message[]; more: boolean } | null;
 };
 
 export const defaultFeatures: Features = {
@@ -69,6 +71,7 @@ export const initialState: AppState = {
   connection: "idle",
   sessionEnded: false,
   bookmarks: null,
+  mentions: null,
 };
 
 export type Action =
@@ -96,6 +99,7 @@ export type Action =
   | { type: "markRead"; roomId: number }
   | { type: "markedUnread"; roomId: number; messageId: number }
   | { type: "bookmarksLoaded"; bookmarks: Bookmark[] }
+  | { type: "mentionsLoaded"; messages: Message[]; more: boolean; older: boolean }
   | { type: "bookmarkSet"; message: Message; saved: boolean; savedAt: string }
   | { type: "involvementSet"; roomId: number; involvement: Involvement }
   | { type: "focus"; roomId: number | null }
@@ -139,8 +143,10 @@ export function reduce(state: AppState, action: Action): AppState {
         pending,
         presence: {},
         typing: {},
-        // Saved messages are asked for again when next shown (a reset may have missed changes).
+        // Saved messages and mentions are asked for again when next shown (a reset may have
+        // missed changes).
         bookmarks: null,
+        mentions: null,
         // Replaying from the older of the two is safe: events apply idempotently.
         lastSeq: Math.min(d.seq, action.roomsSeq),
       };
@@ -209,6 +215,11 @@ export function reduce(state: AppState, action: Action): AppState {
       return markedUnread(state, action.roomId, action.messageId);
     case "bookmarksLoaded":
       return { ...state, bookmarks: action.bookmarks };
+    case "mentionsLoaded": {
+      const before = action.older ? (state.mentions?.messages ?? []) : [];
+      const known = new Set(before.map((m) => m.id));
+      return { ...state, mentions: { messages: [...before, ...action.messages.filter((m) => !known.has(m.id))], more: action.more } };
+    }
     case "bookmarkSet":
       return action.saved ? addBookmark(state, action.message, action.savedAt) : dropBookmark(state, action.message.id);
     case "involvementSet":
@@ -272,6 +283,9 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
           counted_through: m.id,
         };
       });
+      if (me !== undefined && m.mentions.includes(me) && s.mentions && !s.mentions.messages.some((x) => x.id === m.id)) {
+        s = { ...s, mentions: { ...s.mentions, messages: [m, ...s.mentions.messages] } };
+      }
       // Whoever posts stops typing.
       const t = s.typing[e.room_id];
       if (t && t.includes(m.author_id)) s = { ...s, typing: { ...s.typing, [e.room_id]: t.filter((id) => id !== m.author_id) } };
@@ -280,14 +294,24 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
     case "message_edited": {
       const m = e.message;
       if (!m) return state;
-      const s = withWindow(state, e.room_id, (w) => upsertMessage(w, m));
-      return s.bookmarks?.some((b) => b.message.id === m.id)
-        ? { ...s, bookmarks: s.bookmarks.map((b) => (b.message.id === m.id ? { ...b, message: m } : b)) }
-        : s;
+      let s = withWindow(state, e.room_id, (w) => upsertMessage(w, m));
+      if (s.bookmarks?.some((b) => b.message.id === m.id)) {
+        s = { ...s, bookmarks: s.bookmarks.map((b) => (b.message.id === m.id ? { ...b, message: m } : b)) };
+      }
+      if (s.mentions?.messages.some((x) => x.id === m.id)) {
+        // An edit can take the mention away, or keep it with new words.
+        const mentioned = me !== undefined && m.mentions.includes(me);
+        const messages = mentioned ? s.mentions.messages.map((x) => (x.id === m.id ? m : x)) : s.mentions.messages.filter((x) => x.id !== m.id);
+        s = { ...s, mentions: { ...s.mentions, messages } };
+      }
+      return s;
     }
     case "message_deleted":
-      return dropBookmark(
-        withWindow(state, e.room_id, (w) => removeMessage(w, e.message_id)),
+      return dropMention(
+        dropBookmark(
+          withWindow(state, e.room_id, (w) => removeMessage(w, e.message_id)),
+          e.message_id,
+        ),
         e.message_id,
       );
     case "bookmark_added":
@@ -358,6 +382,11 @@ function addBookmark(state: AppState, message: Message, savedAt: string): AppSta
 function dropBookmark(state: AppState, messageId: number): AppState {
   if (!state.bookmarks?.some((b) => b.message.id === messageId)) return state;
   return { ...state, bookmarks: state.bookmarks.filter((b) => b.message.id !== messageId) };
+}
+
+function dropMention(state: AppState, messageId: number): AppState {
+  if (!state.mentions?.messages.some((m) => m.id === messageId)) return state;
+  return { ...state, mentions: { ...state.mentions, messages: state.mentions.messages.filter((m) => m.id !== messageId) } };
 }
 
 /** A room read up: nothing unread, nothing counted (what was counted stays counted). */

@@ -17,6 +17,7 @@ const RoomForm = lazy(() => import("./rooms").then((m) => ({ default: m.RoomForm
 const Profile = lazy(() => import("./profile").then((m) => ({ default: m.Profile })));
 const MyProfile = lazy(() => import("./profile").then((m) => ({ default: m.MyProfile })));
 const AccountSettings = lazy(() => import("./account").then((m) => ({ default: m.AccountSettings })));
+const MentionsScreen = lazy(() => import("./mentions").then((m) => ({ default: m.MentionsScreen })));
 const SavedScreen = lazy(() => import("./saved").then((m) => ({ default: m.SavedScreen })));
 const SearchScreen = lazy(() => import("./search").then((m) => ({ default: m.SearchScreen })));
 const later = (node: React.ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
@@ -103,6 +104,7 @@ export function App() {
           <Route path="/account" element={later(<AccountSettings />)} />
           <Route path="/search" element={later(<SearchScreen />)} />
           <Route path="/saved" element={later(<SavedScreen />)} />
+          <Route path="/mentions" element={later(<MentionsScreen />)} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

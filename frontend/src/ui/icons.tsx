@@ -333,3 +333,11 @@ export const BookmarkIcon = (p: IconProps) => (
     <path d="M7 4.5h10a1 1 0 0 1 1 1v14l-6-4-6 4v-14a1 1 0 0 1 1-1Z" />
   </Svg>
 );
+
+/** Mentions of me (X7). */
+export const AtIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="3.6" />
+    <path d="M15.6 12v1.4a2.6 2.6 0 0 0 5.2 0V12a8.8 8.8 0 1 0-3.5 7" />
+  </Svg>
+);

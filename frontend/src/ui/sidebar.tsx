@@ -10,7 +10,7 @@ import { sidebarOrder } from "../state/navigation";
 import { store, useAppState } from "../state/store";
 import { Avatar, Dialog, ErrorNote } from "./common";
 import { ShellContext } from "./menu";
-import { BookmarkIcon, CloseIcon, LockIcon, PingIcon, PlusIcon, SearchIcon, SettingsIcon } from "./icons";
+import { AtIcon, BookmarkIcon, CloseIcon, LockIcon, PingIcon, PlusIcon, SearchIcon, SettingsIcon } from "./icons";
 
 export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void }) {
   const rooms = useAppState((s) => s.rooms);
@@ -156,6 +156,9 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
           </span>
         </Link>
         <div className="sidebar__foot-actions">
+          <Link to="/mentions" className="icon-btn" aria-label="Mentions of you" title="Mentions of you">
+            <AtIcon />
+          </Link>
           <Link to="/saved" className="icon-btn" aria-label="Saved messages" title="Saved messages">
             <BookmarkIcon />
           </Link>
