@@ -243,7 +243,8 @@ await step("the mentions inbox: newest first, unread marked, live, and a way int
   const items = desk.locator(".search-result");
   await eventually(async () => (await items.count()) === 2, "two mentions");
   check((await items.nth(0).textContent()).includes("Phone check"), "the newest first");
-  check((await items.nth(0).textContent()).includes("unread"), "marked unread from the phone: shown unread");
+  // The phone read the room, then marked it unread from this message: both reach the desktop live.
+  await eventually(async () => (await items.nth(0).textContent()).includes("unread"), "the mention marked unread from the phone to show unread");
   check((await items.nth(1).textContent()).includes("Launch message 33"), "then the older one");
   await post(busy, `<p>Are you there <span data-mention-id="${bobId}">@Bob Builder</span>?</p>`);
   await eventually(async () => (await items.count()) === 3 && (await items.nth(0).textContent()).includes("Are you there"), "the new mention on top, live");
@@ -252,6 +253,36 @@ await step("the mentions inbox: newest first, unread marked, live, and a way int
   await desk.getByRole("link", { name: /Are you there/ }).click();
   await desk.waitForURL(new RegExp(`/rooms/${busy}/`));
   await log(desk).getByText("Are you there").waitFor();
+});
+
+await step("boost with any emoji: the picker beside the quick picks, most used first next time", async () => {
+  await openRoom(desk, "Launch");
+  const message = log(desk).getByRole("listitem").filter({ hasText: "Launch message 35" });
+  for (let round = 0; round < 2; round++) {
+    await message.hover();
+    await message.getByRole("button", { name: /^Actions for/ }).click();
+    await desk.getByRole("button", { name: "Boost with another emoji" }).click();
+    const dialog = desk.getByRole("dialog", { name: "Boost with any emoji" });
+    const picker = dialog.locator("emoji-picker");
+    await picker.waitFor();
+    if (round === 0) {
+      await picker.getByRole("combobox").fill("avocado");
+      await picker
+        .getByRole("option", { name: /avocado/i })
+        .first()
+        .click();
+      await message.getByRole("button", { name: /🥑/ }).first().waitFor();
+      await accessible(desk, "a boosted message");
+    } else {
+      // Used once: first among the favourites now; choosing it again takes the boost back.
+      const favourite = picker.getByRole("menu", { name: "Favorites" }).getByRole("menuitem", { name: /avocado/i });
+      await favourite.waitFor();
+      await shoot(desk, "x7-boost-picker");
+      await favourite.click();
+      await message.getByRole("button", { name: /🥑/ }).waitFor({ state: "detached" });
+    }
+    await dialog.waitFor({ state: "hidden" });
+  }
 });
 
 await browser.close();

@@ -11,12 +11,13 @@ import { pictureUrl, playSound } from "../../lib/sounds";
 import { isEmojiOnly } from "../../state/messages";
 import type { PendingMessage } from "../../state/reducer";
 import { useAppState } from "../../state/store";
-import { Avatar, copyText, useConfirm } from "../common";
-import { BookmarkIcon, BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, ReplyIcon } from "../icons";
+import { Avatar, copyText, Dialog, Loading, useConfirm } from "../common";
+import { BookmarkIcon, BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, PlusIcon, ReplyIcon } from "../icons";
 import { Attachment } from "./Attachment";
 import { PreviewCard } from "./PreviewCard";
 
 // The editor (tiptap and ProseMirror) loads when first needed, not before a room shows.
+const BoostPicker = lazy(() => import("./BoostPicker"));
 const MessageEditor = lazy(() => import("./MessageEditor").then((m) => ({ default: m.MessageEditor })));
 
 export const QUICK_BOOSTS = ["👍", "👏", "👋", "💪", "❤️", "😂", "🎉", "🔥"];
@@ -356,6 +357,8 @@ function MessageActions({
     }
   };
 
+  const [picking, setPicking] = useState(false);
+
   const markUnread = async () => {
     setError("");
     try {
@@ -432,6 +435,15 @@ function MessageActions({
                 {b}
               </button>
             ))}
+            <button
+              type="button"
+              className="msg-menu__emoji msg-menu__more"
+              aria-label="Boost with another emoji"
+              title="More emoji"
+              onClick={() => setPicking(true)}
+            >
+              <PlusIcon size={16} />
+            </button>
           </div>
           <form
             className="msg-menu__custom"
@@ -500,6 +512,16 @@ function MessageActions({
           ) : null}
         </div>
       ) : null}
+      <Dialog open={picking} onClose={() => setPicking(false)} title="Boost with any emoji" className="boost-dialog">
+        <Suspense fallback={<Loading label="Loading emoji…" />}>
+          <BoostPicker
+            onPick={(emoji) => {
+              setPicking(false);
+              void boost(emoji);
+            }}
+          />
+        </Suspense>
+      </Dialog>
       {confirmDialog}
     </>
   );
