@@ -74,7 +74,7 @@ CREATE TABLE messages (
         body_html TEXT NOT NULL,
         body_plain TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        edited_at INTEGER,
+        edited_at INTEGER, thread_id INTEGER REFERENCES messages (id) ON DELETE CASCADE, reply_count INTEGER NOT NULL DEFAULT 0, last_reply_at INTEGER, repliers TEXT,
         UNIQUE (author_id, client_message_id)
     );
 
@@ -124,7 +124,7 @@ CREATE TABLE rooms (
         creator_id INTEGER NOT NULL REFERENCES users (id),
         direct_key TEXT,
         created_at INTEGER NOT NULL,
-        last_active_at INTEGER NOT NULL,
+        last_active_at INTEGER NOT NULL, topic TEXT,
         CHECK ((kind = 'direct') = (direct_key IS NOT NULL))
     );
 
@@ -178,6 +178,8 @@ CREATE INDEX memberships_user ON memberships (user_id, room_id);
 CREATE INDEX mentions_user ON mentions (user_id);
 
 CREATE INDEX messages_room ON messages (room_id, id);
+
+CREATE INDEX messages_thread ON messages (thread_id, id) WHERE thread_id IS NOT NULL;
 
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 

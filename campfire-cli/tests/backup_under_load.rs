@@ -72,6 +72,7 @@ async fn write_messages(data: &Path) {
             connected: vec![],
             webhooks: vec![],
             attachment: None,
+            thread: None,
             at: Timestamp(1_700_000_000_000 + n as i64),
         };
         store.post_message(message).await.unwrap();

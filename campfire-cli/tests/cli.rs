@@ -427,6 +427,7 @@ fn reindex_rebuilds_search_from_the_database() {
                     connected: vec![],
                     webhooks: vec![],
                     attachment: None,
+                    thread: None,
                     at: Timestamp(1_000),
                 })
                 .await

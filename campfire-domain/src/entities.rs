@@ -178,6 +178,8 @@ pub struct Room {
     pub id: RoomId,
     /// The room's name; direct rooms have none (they are labelled by their members).
     pub name: Option<RoomName>,
+    /// What the room is for (X7), shown under its name; shared rooms only.
+    pub topic: Option<crate::RoomTopic>,
     /// Open, closed or direct.
     pub kind: RoomKind,
     /// Who created it (creators may administer their rooms).
@@ -196,6 +198,7 @@ impl Room {
         Room {
             id: RoomId(0),
             name: Some(name),
+            topic: None,
             kind,
             creator,
             direct_key: None,
@@ -214,6 +217,7 @@ impl Room {
         Room {
             id: RoomId(0),
             name: None,
+            topic: None,
             kind: RoomKind::Direct,
             creator,
             direct_key: Some(key),
@@ -351,6 +355,58 @@ pub struct Message {
     pub attachment: Option<crate::Attachment>,
     /// The card of the page it links to, when it is a lone link (M10).
     pub preview: Option<crate::LinkPreview>,
+    /// X7: the room message this one replies to in a thread; `None` for a room message.
+    pub thread: Option<MessageId>,
+    /// X7: for a room message, the replies in its thread so far.
+    pub replies: Replies,
+}
+
+impl Message {
+    /// The room message whose thread a reply to this one goes in: threads are one level deep,
+    /// so a reply to a reply joins the same thread.
+    pub fn thread_root(&self) -> MessageId {
+        self.thread.unwrap_or(self.id)
+    }
+}
+
+/// X7: a thread as its first message shows it: how many replies, when the last came, and who
+/// replied most recently.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Replies {
+    /// How many replies.
+    pub count: u32,
+    /// When the newest reply was posted.
+    pub last_at: Option<Timestamp>,
+    /// The most recent repliers, newest first, each once, at most [`Replies::SHOWN`].
+    pub latest: Vec<UserId>,
+}
+
+impl Replies {
+    /// How many recent repliers a thread shows.
+    pub const SHOWN: usize = 3;
+
+    /// The thread's state after `author` replies at `at`.
+    pub fn with_reply(mut self, author: UserId, at: Timestamp) -> Replies {
+        self.count = self.count.saturating_add(1);
+        self.last_at = Some(at);
+        self.latest.retain(|u| *u != author);
+        self.latest.insert(0, author);
+        self.latest.truncate(Self::SHOWN);
+        self
+    }
+
+    /// The thread's state made from its replies, given newest first as (author, posted).
+    pub fn of(newest_first: impl IntoIterator<Item = (UserId, Timestamp)>) -> Replies {
+        let mut replies = Replies::default();
+        for (author, at) in newest_first {
+            replies.count = replies.count.saturating_add(1);
+            replies.last_at.get_or_insert(at);
+            if replies.latest.len() < Self::SHOWN && !replies.latest.contains(&author) {
+                replies.latest.push(author);
+            }
+        }
+        replies
+    }
 }
 
 /// A user mentioned in a message, stored by id (M5).
@@ -502,5 +558,29 @@ mod tests {
         assert!(membership.is_unread());
         membership.involvement = Involvement::Invisible;
         assert!(!membership.is_unread());
+    }
+
+    #[test]
+    fn a_thread_shows_its_latest_repliers_once_each_newest_first() {
+        let (ada, bob, cy, dee) = (UserId(1), UserId(2), UserId(3), UserId(4));
+        let replies = [ada, bob, ada, cy, dee]
+            .into_iter()
+            .zip(1..)
+            .fold(Replies::default(), |r, (who, t)| {
+                r.with_reply(who, Timestamp(t))
+            });
+        assert_eq!(replies.count, 5);
+        assert_eq!(replies.last_at, Some(Timestamp(5)));
+        assert_eq!(replies.latest, vec![dee, cy, ada]);
+        // Made again from the replies themselves, newest first: the same summary.
+        let again = Replies::of([
+            (dee, Timestamp(5)),
+            (cy, Timestamp(4)),
+            (ada, Timestamp(3)),
+            (bob, Timestamp(2)),
+            (ada, Timestamp(1)),
+        ]);
+        assert_eq!(again, replies);
+        assert_eq!(Replies::of([]), Replies::default());
     }
 }

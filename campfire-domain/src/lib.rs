@@ -41,7 +41,7 @@ pub use departure::{BotsAreNotBanned, Departure, Reinstatement, ban, deactivatio
 pub use direct::DirectRoomKey;
 pub use entities::{
     Account, Ban, Bookmark, Boost, Involvement, Membership, Mention, Message, PushSubscription,
-    RecentSearch, Role, Room, RoomKind, Session, UnreadCount, User, UserStatus, Webhook,
+    RecentSearch, Replies, Role, Room, RoomKind, Session, UnreadCount, User, UserStatus, Webhook,
 };
 pub use error::ValueError;
 pub use event::{Event, EventKind, EventParts};
@@ -52,7 +52,7 @@ pub use ids::{
 pub use mention::extract_mentions;
 pub use names::{
     AccountName, Bio, BoostContent, ClientMessageId, CustomCss, EmailAddress, MessageBody,
-    PersonName, RoomName, webhook_url,
+    PersonName, RoomName, RoomTopic, webhook_url,
 };
 pub use play::{PlayDisplay, Sound};
 pub use policy::{Action, Actor, Denied, RoomFacts, authorize};

@@ -57,6 +57,12 @@ text_value!(
     100
 );
 text_value!(
+    /// A room's topic (X7): one line under its name saying what the room is for.
+    RoomTopic,
+    "topic",
+    250
+);
+text_value!(
     /// A person's or bot's display name.
     PersonName,
     "name",

@@ -62,6 +62,10 @@ pub enum Action {
     DeleteRoom(RoomFacts),
     /// Change one's own involvement in a room.
     SetInvolvement(RoomFacts),
+    /// Set or clear a room's topic (X7).
+    SetTopic(RoomFacts),
+    /// Leave a room (X7).
+    LeaveRoom(RoomFacts),
     /// Edit a message.
     EditMessage {
         /// The message's room.
@@ -106,6 +110,8 @@ impl Action {
             | Action::ConvertRoom(room)
             | Action::DeleteRoom(room)
             | Action::SetInvolvement(room)
+            | Action::SetTopic(room)
+            | Action::LeaveRoom(room)
             | Action::AddBoost(room)
             | Action::EditMessage { room, .. }
             | Action::DeleteMessage { room, .. }
@@ -170,6 +176,11 @@ fn permits(actor: &Actor, action: &Action) -> bool {
         Action::CreateDirectRoom => person,
         Action::ReadRoom(_) | Action::PostMessage(_) | Action::AddBoost(_) => true,
         Action::SetInvolvement(_) => person,
+        // A topic says what a shared room is for: any person in it may keep it current.
+        Action::SetTopic(room) => person && room.kind != RoomKind::Direct,
+        // Only a closed room can be left: everyone is in an open room (it is hidden instead,
+        // R3) and a direct room is its people (it is deleted instead, R6).
+        Action::LeaveRoom(room) => person && room.kind == RoomKind::Closed,
         // A direct room is its fixed set of people (R1): renaming, converting or changing its
         // members would make it a different room, so nobody may.
         Action::RenameRoom(room) | Action::ChangeMembers(room) | Action::ConvertRoom(room) => {
@@ -231,13 +242,15 @@ mod tests {
         Convert,
         Delete,
         Involvement,
+        Topic,
+        Leave,
         Edit,
         DeleteMsg,
         Boost,
         Unboost,
     }
 
-    const ALL_ACTS: [Act; 20] = [
+    const ALL_ACTS: [Act; 22] = [
         Act::Settings,
         Act::JoinCode,
         Act::Bots,
@@ -254,6 +267,8 @@ mod tests {
         Act::Convert,
         Act::Delete,
         Act::Involvement,
+        Act::Topic,
+        Act::Leave,
         Act::Edit,
         Act::DeleteMsg,
         Act::Boost,
@@ -292,6 +307,8 @@ mod tests {
             Act::Convert => Action::ConvertRoom(room),
             Act::Delete => Action::DeleteRoom(room),
             Act::Involvement => Action::SetInvolvement(room),
+            Act::Topic => Action::SetTopic(room),
+            Act::Leave => Action::LeaveRoom(room),
             Act::Edit => Action::EditMessage {
                 room: others_room,
                 author: owner,
@@ -402,6 +419,18 @@ mod tests {
         (B, C, IN, MINE, Act::Convert, FB),
         (B, C, IN, MINE, Act::Delete, FB),
         (B, D, IN, THEIRS, Act::Delete, FB),
+        // X7: any person sets a shared room's topic; only closed rooms are left.
+        (M, O, IN, THEIRS, Act::Topic, OK),
+        (M, C, IN, THEIRS, Act::Topic, OK),
+        (M, D, IN, THEIRS, Act::Topic, FB),
+        (A, D, IN, MINE, Act::Topic, FB),
+        (B, O, IN, THEIRS, Act::Topic, FB),
+        (M, C, IN, THEIRS, Act::Leave, OK),
+        (A, C, IN, MINE, Act::Leave, OK),
+        (M, O, IN, THEIRS, Act::Leave, FB),
+        (A, O, IN, MINE, Act::Leave, FB),
+        (M, D, IN, THEIRS, Act::Leave, FB),
+        (B, C, IN, THEIRS, Act::Leave, FB),
         // Messages: authors edit and delete their own; admins anyone's.
         (M, O, IN, MINE, Act::Edit, OK),
         (M, O, IN, THEIRS, Act::Edit, FB),
@@ -490,8 +519,8 @@ mod tests {
                 assert_eq!(check(role, status, act, kind, member, mine), Err(NotFound));
             }
         }
-        // 11 room actions × 3 roles × 3 kinds × 2 authorships.
-        assert_eq!(room_actions, 11 * 3 * 3 * 2);
+        // 13 room actions × 3 roles × 3 kinds × 2 authorships.
+        assert_eq!(room_actions, 13 * 3 * 3 * 2);
     }
 
     #[test]

@@ -117,6 +117,8 @@ pub struct RoomInfoJson {
     #[ts(type = "\"open\" | \"closed\" | \"direct\"")]
     pub kind: &'static str,
     pub name: Option<String>,
+    /// X7: what the room is for.
+    pub topic: Option<String>,
     pub creator_id: i64,
     pub member_ids: Vec<i64>,
     pub last_active_at: String,
@@ -130,6 +132,7 @@ impl RoomInfoJson {
             id: room.id.0,
             kind: room.kind.as_str(),
             name: room.name.as_ref().map(ToString::to_string),
+            topic: room.topic.as_ref().map(ToString::to_string),
             creator_id: room.creator.0,
             member_ids: members.iter().map(|m| m.user.0).collect(),
             last_active_at: rfc3339(room.last_active_at),
@@ -223,6 +226,13 @@ pub struct MessageJson {
     pub attachment: Option<AttachmentJson>,
     /// The card of the page it links to (M10), once fetched.
     pub preview: Option<PreviewJson>,
+    /// X7: for a thread reply, the room message it replies to.
+    pub thread_id: Option<i64>,
+    /// X7: for a room message, its thread: how many replies, the newest's time, and the most
+    /// recent repliers (newest first).
+    pub reply_count: u32,
+    pub last_reply_at: Option<String>,
+    pub replier_ids: Vec<i64>,
 }
 
 /// A link preview card (M10). `image_url` is served from this server.
@@ -338,6 +348,10 @@ impl MessageJson {
                 .preview
                 .as_ref()
                 .map(|card| PreviewJson::new(message.id, card)),
+            thread_id: message.thread.map(|t| t.0),
+            reply_count: message.replies.count,
+            last_reply_at: message.replies.last_at.map(rfc3339),
+            replier_ids: message.replies.latest.iter().map(|u| u.0).collect(),
         }
     }
 }
@@ -565,6 +579,12 @@ pub struct RoomUpdate {
     pub name: Option<String>,
     pub kind: Option<String>,
     pub member_ids: Option<Vec<i64>>,
+}
+
+/// X7: a room's new topic; blank clears it.
+#[derive(Debug, Deserialize, TS)]
+pub struct TopicUpdate {
+    pub topic: String,
 }
 
 /// X7: a saved message, with when it was saved.

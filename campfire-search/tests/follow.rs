@@ -51,6 +51,7 @@ async fn post(
             connected: vec![],
             webhooks: vec![],
             attachment: None,
+            thread: None,
             at: at(10),
         })
         .await

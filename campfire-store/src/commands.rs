@@ -102,6 +102,9 @@ pub struct NewMessage {
     pub webhooks: Vec<UserId>,
     /// Its file (M9), whose bytes are already in the blob store.
     pub attachment: Option<campfire_domain::Attachment>,
+    /// X7: the room message whose thread it replies in (one of the same room, not itself a
+    /// reply); `None` for a room message.
+    pub thread: Option<MessageId>,
     /// Now.
     pub at: Timestamp,
 }

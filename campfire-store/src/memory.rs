@@ -12,8 +12,9 @@ use campfire_domain::{
     Account, AccountId, Audience, Ban, BanId, BlobKey, Bookmark, Boost, BoostContent, BoostId,
     BotToken, ClientMessageId, CustomCss, Departure, DirectRoomKey, EmailAddress, Event, EventKind,
     EventSeq, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
-    PushSubscriptionId, Role, Room, RoomId, RoomKind, RoomName, Session, SessionId, Timestamp,
-    UnreadCount, User, UserChange, UserId, UserStatus, Webhook, WebhookId, check_change,
+    PushSubscriptionId, Replies, Role, Room, RoomId, RoomKind, RoomName, RoomTopic, Session,
+    SessionId, Timestamp, UnreadCount, User, UserChange, UserId, UserStatus, Webhook, WebhookId,
+    check_change,
 };
 
 use crate::{
@@ -198,11 +199,20 @@ impl State {
         for room in d.leaves {
             self.memberships.remove(&(room, d.user));
         }
+        let mut threads = Vec::new();
         for message in d.deletes {
-            if let Some(message) = self.messages.remove(&message) {
-                self.client_ids
-                    .remove(&(message.author, message.client_message_id));
-                self.boosts.retain(|_, b| b.message != message.id);
+            // As in SQL, a first message's replies go with it (ON DELETE CASCADE).
+            let replies: Vec<MessageId> = self
+                .messages
+                .values()
+                .filter(|m| m.thread == Some(message))
+                .map(|m| m.id)
+                .collect();
+            for reply in replies {
+                self.forget_message(reply);
+            }
+            if let Some(message) = self.forget_message(message) {
+                threads.extend(message.thread);
             }
         }
         if let Some(user) = self.users.get_mut(&d.user) {
@@ -211,24 +221,73 @@ impl State {
         for event in d.events {
             self.append(event, at);
         }
+        threads.sort_unstable();
+        threads.dedup();
+        for root in threads {
+            self.recount_thread(root, at);
+        }
     }
 
     fn delete_message(&mut self, id: MessageId, at: Timestamp) -> Result<(), StoreError> {
-        let message = self
+        if !self.messages.contains_key(&id) {
+            return Err(StoreError::NotFound("message"));
+        }
+        // A thread's replies go with its first message, each told (X7).
+        let replies: Vec<MessageId> = self
             .messages
-            .remove(&id)
-            .ok_or(StoreError::NotFound("message"))?;
-        self.client_ids
-            .remove(&(message.author, message.client_message_id));
-        self.boosts.retain(|_, b| b.message != id);
-        self.append(
-            EventKind::MessageDeleted {
-                room: message.room,
-                message: id,
-            },
-            at,
-        );
+            .values()
+            .filter(|m| m.thread == Some(id))
+            .map(|m| m.id)
+            .collect();
+        for reply in replies.into_iter().chain([id]) {
+            let Some(message) = self.forget_message(reply) else {
+                continue;
+            };
+            self.append(
+                EventKind::MessageDeleted {
+                    room: message.room,
+                    message: reply,
+                },
+                at,
+            );
+            // Only a reply deleted alone changes a thread that stays.
+            if let (true, Some(root)) = (reply == id, message.thread) {
+                self.recount_thread(root, at);
+            }
+        }
         Ok(())
+    }
+
+    /// Removes a message with what hangs on it, without an event.
+    fn forget_message(&mut self, id: MessageId) -> Option<Message> {
+        let message = self.messages.remove(&id)?;
+        self.client_ids
+            .remove(&(message.author, message.client_message_id.clone()));
+        self.boosts.retain(|_, b| b.message != id);
+        Some(message)
+    }
+
+    /// Makes the summary of the thread of `root` again from its replies (X7), if it is still
+    /// there, and tells clients it changed.
+    fn recount_thread(&mut self, root: MessageId, at: Timestamp) {
+        let replies = Replies::of(
+            self.messages
+                .values()
+                .rev()
+                .filter(|m| m.thread == Some(root))
+                .map(|m| (m.author, m.created_at)),
+        );
+        if let Some(message) = self.messages.get_mut(&root) {
+            message.replies = replies;
+            let room = message.room;
+            self.append(
+                EventKind::MessageEdited {
+                    room,
+                    message: root,
+                },
+                at,
+            );
+        }
     }
 
     fn room(&self, id: RoomId) -> Result<&Room, StoreError> {
@@ -637,6 +696,32 @@ impl Store for MemoryStore {
         Ok(room)
     }
 
+    async fn set_topic(
+        &self,
+        id: RoomId,
+        topic: Option<RoomTopic>,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
+        let mut s = self.lock();
+        let room = s.rooms.get_mut(&id).ok_or(StoreError::NotFound("room"))?;
+        if room.kind == RoomKind::Direct {
+            return Err(Conflict::WrongRoomKind.into());
+        }
+        room.topic = topic;
+        let room = room.clone();
+        s.append(EventKind::RoomRenamed { room: id }, at);
+        Ok(room)
+    }
+
+    async fn leave_room(&self, id: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.room(id)?.kind != RoomKind::Closed {
+            return Err(Conflict::WrongRoomKind.into());
+        }
+        s.remove_member(id, user, at);
+        Ok(())
+    }
+
     async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError> {
         let mut s = self.lock();
         s.room(id)?;
@@ -945,7 +1030,7 @@ impl Store for MemoryStore {
         let mut s = self.lock();
         let retry = (new.author, new.client_message_id.clone());
         if let Some(message) = s.client_ids.get(&retry).and_then(|id| s.messages.get(id)) {
-            if message.room != new.room {
+            if message.room != new.room || message.thread != new.thread {
                 return Err(Conflict::ClientIdUsedElsewhere.into());
             }
             return Ok(Posted {
@@ -955,6 +1040,13 @@ impl Store for MemoryStore {
         }
         s.room(new.room)?;
         s.user(new.author)?;
+        if let Some(root) = new.thread {
+            // A reply goes in a thread of its own room, one level deep.
+            match s.messages.get(&root) {
+                Some(m) if m.room == new.room && m.thread.is_none() => {}
+                _ => return Err(StoreError::NotFound("thread")),
+            }
+        }
         for mentioned in &new.mentions {
             s.user(*mentioned).map_err(|_| Conflict::UnknownUser)?;
         }
@@ -972,6 +1064,8 @@ impl Store for MemoryStore {
             edited_at: None,
             attachment: new.attachment,
             preview: None,
+            thread: new.thread,
+            replies: Replies::default(),
         };
         let audience = Audience {
             author: new.author,
@@ -1051,6 +1145,17 @@ impl Store for MemoryStore {
             },
             new.at,
         );
+        if let Some(root) = new.thread.and_then(|root| s.messages.get_mut(&root)) {
+            root.replies = std::mem::take(&mut root.replies).with_reply(new.author, new.at);
+            let root = root.id;
+            s.append(
+                EventKind::MessageEdited {
+                    room: new.room,
+                    message: root,
+                },
+                new.at,
+            );
+        }
         Ok(Posted {
             message,
             created: true,
@@ -1074,7 +1179,10 @@ impl Store for MemoryStore {
         let s = self.lock();
         s.room(room)?;
         let limit = clamp(limit);
-        let in_room = s.messages.values().filter(|m| m.room == room);
+        let in_room = s
+            .messages
+            .values()
+            .filter(|m| m.room == room && m.thread.is_none());
         let mut page: Vec<Message> = match page {
             Page::Latest => in_room.rev().take(limit).cloned().collect(),
             Page::Before(id) => in_room
@@ -1098,6 +1206,23 @@ impl Store for MemoryStore {
         };
         page.sort_by_key(|m| m.id);
         Ok(page)
+    }
+
+    async fn replies(
+        &self,
+        root: MessageId,
+        after: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let s = self.lock();
+        let after = after.unwrap_or(MessageId(0));
+        Ok(s.messages
+            .range(after..)
+            .map(|(_, m)| m)
+            .filter(|m| m.id > after && m.thread == Some(root))
+            .take(clamp(limit))
+            .cloned()
+            .collect())
     }
 
     async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {

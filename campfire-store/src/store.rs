@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, Bookmark, Boost, BoostContent, BoostId, BotToken, DirectRoomKey, EmailAddress, Event,
     EventSeq, Involvement, JoinCode, Membership, Message, MessageBody, MessageId, PushSubscription,
-    PushSubscriptionId, Role, Room, RoomId, RoomName, Session, SessionId, Timestamp, UnreadCount,
-    User, UserId, Webhook,
+    PushSubscriptionId, Role, Room, RoomId, RoomName, RoomTopic, Session, SessionId, Timestamp,
+    UnreadCount, User, UserId, Webhook,
 };
 
 use crate::{
@@ -175,6 +175,19 @@ pub trait Store: Send + Sync {
         at: Timestamp,
     ) -> Result<Room, StoreError>;
 
+    /// Sets or clears a shared room's topic (X7); appends `RoomRenamed` (its heading changed).
+    async fn set_topic(
+        &self,
+        id: RoomId,
+        topic: Option<RoomTopic>,
+        at: Timestamp,
+    ) -> Result<Room, StoreError>;
+
+    /// `user` leaves a closed room (X7): their membership goes, with `MembershipRemoved`.
+    /// Leaving a room one is not in changes nothing; open and direct rooms are not left
+    /// ([`Conflict::WrongRoomKind`](crate::Conflict::WrongRoomKind)).
+    async fn leave_room(&self, id: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError>;
+
     /// Deletes a room with its messages (R6).
     async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError>;
 
@@ -268,6 +281,15 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
 
+    /// X7: up to `limit` replies in the thread of `root` after `after` (from the first when
+    /// `None`), oldest first (clamped to [`MAX_PAGE`](crate::MAX_PAGE)).
+    async fn replies(
+        &self,
+        root: MessageId,
+        after: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+
     /// Those of these messages that exist, in id order (the search indexer and search results
     /// read messages in batches).
     async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError>;
@@ -281,7 +303,8 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
 
-    /// How many messages a room has.
+    /// How many messages a room has, thread replies included (a count of its history alone
+    /// could not be read from `messages_room`).
     async fn message_count(&self, room: RoomId) -> Result<u64, StoreError>;
 
     /// Replaces a message's body and mentions (M4).

@@ -63,6 +63,7 @@ fn message(room: campfire_domain::RoomId, author: campfire_domain::UserId, id: &
         connected: vec![],
         webhooks: vec![],
         attachment: None,
+        thread: None,
         at: Timestamp(10),
     }
 }

@@ -78,6 +78,7 @@ fn child(db: &Path, prefix: &str) {
                         connected: vec![],
                         webhooks: vec![],
                         attachment: None,
+                        thread: None,
                         at: now(),
                     };
                     store.post_message(message).await.unwrap();

@@ -22,6 +22,7 @@ mod m20261206_000010_pictures;
 mod m20261206_000011_previews;
 mod m20261206_000012_unread_from;
 mod m20261206_000013_bookmarks;
+mod m20261206_000014_threads_and_topics;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_previews::Migration),
             Box::new(m20261206_000012_unread_from::Migration),
             Box::new(m20261206_000013_bookmarks::Migration),
+            Box::new(m20261206_000014_threads_and_topics::Migration),
         ]
     }
 }

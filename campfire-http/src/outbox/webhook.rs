@@ -356,7 +356,7 @@ pub(super) async fn say(
     let Some(client_id) = client_id(what, delivery) else {
         return;
     };
-    if let Err(error) = post_as_bot(state, &parts.bot, &parts.room, client_id, text).await {
+    if let Err(error) = post_as_bot(state, &parts.bot, &parts.message, client_id, text).await {
         tracing::warn!(code = error.code.as_str(), "a bot's reply was not posted");
     }
 }

@@ -189,6 +189,74 @@ pub async fn post(
     Ok((status, Json(json!({ "message": json.first() }))).into_response())
 }
 
+/// X7: replies in the thread of message `id` (a reply's own thread when it is one); the same
+/// client id again answers with the first reply.
+pub async fn reply(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    JsonBody(form): JsonBody<PostMessage>,
+) -> ApiResult<Response> {
+    let client_id = ClientMessageId::new(&form.client_message_id)?;
+    let to = state.app.message_for(&authed.user, MessageId(id)).await?;
+    let posted = state
+        .app
+        .reply(
+            &authed.user,
+            &to,
+            client_id,
+            draft(&form.body_html)?,
+            Origin::Client,
+        )
+        .await?;
+    if posted.created {
+        crate::previews::spawn(&state, &posted.message);
+    }
+    let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
+    let status = if posted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(json!({ "message": json.first() }))).into_response())
+}
+
+/// `?after=&limit=` of a thread.
+#[derive(Debug, Default, Deserialize)]
+pub struct ThreadQuery {
+    after: Option<i64>,
+    limit: Option<u32>,
+}
+
+/// X7: the thread message `id` starts or belongs to: its first message and its replies,
+/// oldest first, a page at a time (`more` says whether later ones exist; the next page is
+/// `after=` the last one's id).
+pub async fn thread(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    QueryParams(query): QueryParams<ThreadQuery>,
+) -> ApiResult<Response> {
+    let limit = query.limit.unwrap_or(100).clamp(1, 100);
+    // One more than asked: whether there is a next page costs no second query.
+    let (root, mut replies) = state
+        .app
+        .thread(
+            &authed.user,
+            MessageId(id),
+            query.after.map(MessageId),
+            limit + 1,
+        )
+        .await?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = replies.len() > limit;
+    replies.truncate(limit);
+    let mut json = with_boosts(&state, &[root]).await?;
+    let root = json.pop();
+    let replies = with_boosts(&state, &replies).await?;
+    Ok(Json(json!({ "root": root, "replies": replies, "more": more })).into_response())
+}
+
 /// M4: edit (author or admin).
 pub async fn edit(
     State(state): State<AppState>,

@@ -32,20 +32,27 @@ use crate::error::{ApiError, ApiResult};
 use crate::middleware::{guard_writes, log_requests, security_headers};
 use campfire_store::app::AppError;
 
-/// Posts as a bot from a webhook reply (never triggers webhooks itself).
+/// Posts as a bot from a webhook reply to `to` (never triggers webhooks itself): in the room,
+/// or in the thread when `to` was a thread reply (X7), where the conversation is.
 pub(crate) async fn post_as_bot(
     state: &AppState,
     bot: &campfire_domain::User,
-    room: &Room,
+    to: &campfire_domain::Message,
     client_id: campfire_domain::ClientMessageId,
     text: &str,
 ) -> ApiResult<campfire_store::Posted> {
     let draft = bot_draft(state, text).await?;
     let origin = campfire_store::app::Origin::WebhookReply;
-    Ok(state
-        .app
-        .post(bot, room.id, client_id, draft, origin)
-        .await?)
+    let posted = match to.thread {
+        Some(_) => state.app.reply(bot, to, client_id, draft, origin).await?,
+        None => {
+            state
+                .app
+                .post(bot, to.room, client_id, draft, origin)
+                .await?
+        }
+    };
+    Ok(posted)
 }
 
 /// The most people one bot post can mention by the original's markup (each is looked up).
@@ -232,6 +239,19 @@ fn api() -> Table {
         )
         .at(
             M::Put,
+            "/rooms/{id}/topic",
+            Room(Action::SetTopic),
+            rooms::set_topic,
+        )
+        .at(
+            M::Delete,
+            "/rooms/{id}/membership",
+            Room(Action::LeaveRoom),
+            rooms::leave,
+        )
+        .at(M::Get, "/directory", SignedIn, rooms::directory)
+        .at(
+            M::Put,
             "/rooms/{id}/involvement",
             Room(Action::SetInvolvement),
             rooms::set_involvement,
@@ -307,6 +327,18 @@ fn api() -> Table {
             "/messages/{id}/bookmark",
             Message(|room, _| Action::ReadRoom(room)),
             messages::unbookmark,
+        )
+        .at(
+            M::Get,
+            "/messages/{id}/thread",
+            Message(|room, _| Action::ReadRoom(room)),
+            messages::thread,
+        )
+        .at(
+            M::Post,
+            "/messages/{id}/replies",
+            Message(|room, _| Action::PostMessage(room)),
+            messages::reply,
         )
         .at(M::Get, "/bookmarks", SignedIn, messages::bookmarks)
         .at(M::Get, "/mentions", SignedIn, messages::mentions)

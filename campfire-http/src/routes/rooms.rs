@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use campfire_domain::{
-    Action, Involvement, Membership, MessageId, Room, RoomKind, RoomName, UnreadCount, UserId,
-    authorize,
+    Action, Involvement, Membership, MessageId, Room, RoomKind, RoomName, RoomTopic, UnreadCount,
+    UserId, authorize,
 };
 use campfire_store::RoomMembers;
 use campfire_store::app::RoomChanges;
@@ -24,7 +24,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::wire::{
     DirectRoomRequest, InvolvementUpdate, MarkUnreadRequest, NewRoomRequest, RoomJson, RoomUpdate,
-    UserJson,
+    TopicUpdate, UserJson,
 };
 
 /// A room as `authed` sees it.
@@ -200,6 +200,49 @@ pub async fn remove(
     let (room, _) = room_for(&state, &authed, id).await?;
     state.app.delete_room(&authed.user, &room).await?;
     Ok(no_content())
+}
+
+/// X7: sets or (with a blank one) clears the room's topic.
+pub async fn set_topic(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+    JsonBody(form): JsonBody<TopicUpdate>,
+) -> ApiResult<Response> {
+    let (room, _) = room_for(&state, &authed, id).await?;
+    let topic = match form.topic.trim() {
+        "" => None,
+        topic => Some(RoomTopic::new(topic)?),
+    };
+    let room = state.app.set_topic(&authed.user, &room, topic).await?;
+    Ok(Json(json!({ "room": room_json(&state, &room, &authed).await? })).into_response())
+}
+
+/// X7: I leave a closed room; it is gone from every device of mine.
+pub async fn leave(
+    State(state): State<AppState>,
+    authed: Authed,
+    PathParams(id): PathParams<i64>,
+) -> ApiResult<Response> {
+    let (room, _) = room_for(&state, &authed, id).await?;
+    state.app.leave_room(&authed.user, &room).await?;
+    Ok(no_content())
+}
+
+/// X7: the directory of open rooms, by name, each as I see it (a hidden one is `invisible`).
+pub async fn directory(State(state): State<AppState>, authed: Authed) -> ApiResult<Response> {
+    let mut rooms = Vec::new();
+    for (room, membership) in state.app.open_rooms(&authed.user).await? {
+        if let Some(membership) = membership {
+            let members = state.store.members(room.id).await?;
+            rooms.push(RoomJson::new(&room, &members, &membership, None));
+        }
+    }
+    rooms.sort_by(|a, b| {
+        let name = |r: &RoomJson| r.info.name.clone().unwrap_or_default().to_lowercase();
+        name(a).cmp(&name(b))
+    });
+    Ok(Json(json!({ "rooms": rooms })).into_response())
 }
 
 /// R3: the bell.

@@ -346,6 +346,11 @@ fn sample(route: &Route) -> (&'static str, Option<Body>) {
             "",
             json(json!({ "client_message_id": client_id(), "body_html": "let me in" })),
         ),
+        ("POST", "/api/messages/{id}/replies") => (
+            "",
+            json(json!({ "client_message_id": client_id(), "body_html": "let me in" })),
+        ),
+        ("PUT", "/api/rooms/{id}/topic") => ("", json(json!({ "topic": "Mine now" }))),
         ("PATCH", "/api/messages/{id}") => ("", json(json!({ "body_html": "defaced" }))),
         ("POST", "/api/messages/{id}/boosts") => ("", json(json!({ "content": "mine" }))),
         ("POST", "/api/searches") => ("", json(json!({ "query": "zebra" }))),

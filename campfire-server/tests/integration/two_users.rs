@@ -420,3 +420,246 @@ async fn unread_counts_mark_unread_and_bookmarks_reach_every_device_in_order() {
         "Ada's next event is the new room's, not Bob's reading: {next}"
     );
 }
+
+/// X7's threads through the API: a reply stays out of the room's history and is summed up on
+/// its first message; it counts for unread and mentions, search finds it like a room message,
+/// and a device that was away receives the reply and its first message's new count in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thread_replies_are_summed_up_counted_found_and_resumed_in_order() {
+    let server = Server::start(&[]).await;
+    let ada = first_run(&server, "Ada Lovelace", "ada@example.com").await;
+    let code = ada.join_code().await;
+    let bob = join(&server, &code, "Bob Babbage", "bob@example.com").await;
+    let room = bob.room_named("All Talk").await;
+    let root = ada.post_message(room, "Lunch on Friday?").await;
+    bob.post(&format!("/api/rooms/{room}/read"), &json!({}))
+        .await
+        .expect(204);
+    ada.post(&format!("/api/rooms/{room}/read"), &json!({}))
+        .await
+        .expect(204);
+
+    let away_from = ada.seq().await;
+    let ada_ws = ada.ws(away_from).await;
+    let reply_path = format!("/api/messages/{}/replies", root["id"]);
+    let reply = bob
+        .post(
+            &reply_path,
+            &json!({
+                "client_message_id": "thread-1",
+                "body_html": format!(
+                    r#"<p>Yes! <span data-mention-id="{}">@Ada Lovelace</span>, the zanzibar place?</p>"#,
+                    ada.id()
+                ),
+            }),
+        )
+        .await
+        .expect(201)["message"]
+        .clone();
+    assert_eq!(reply["thread_id"], root["id"], "{reply}");
+    // The same client id again is the same reply.
+    let again = bob
+        .post(
+            &reply_path,
+            &json!({ "client_message_id": "thread-1", "body_html": "<p>Yes!</p>" }),
+        )
+        .await
+        .expect(200)["message"]
+        .clone();
+    assert_eq!(again["id"], reply["id"]);
+    // A reply to a reply joins the same thread.
+    let second = ada
+        .post(
+            &format!("/api/messages/{}/replies", reply["id"]),
+            &json!({ "client_message_id": "thread-2", "body_html": "<p>Sure</p>" }),
+        )
+        .await
+        .expect(201)["message"]
+        .clone();
+    assert_eq!(second["thread_id"], root["id"]);
+
+    let history = ada
+        .get(&format!("/api/rooms/{room}/messages"))
+        .await
+        .expect(200);
+    let listed: Vec<&Value> = history["messages"].as_array().unwrap().iter().collect();
+    assert!(
+        listed.iter().all(|m| m["thread_id"].is_null()),
+        "replies are not in the room's history: {history}"
+    );
+    let summed = listed.iter().find(|m| m["id"] == root["id"]).unwrap();
+    assert_eq!(
+        (
+            &summed["reply_count"],
+            &summed["replier_ids"],
+            &summed["last_reply_at"]
+        ),
+        (
+            &json!(2),
+            &json!([ada.id(), bob.id()]),
+            &second["created_at"]
+        ),
+        "{summed}"
+    );
+    for from in [&root, &second] {
+        let thread = bob
+            .get(&format!("/api/messages/{}/thread", from["id"]))
+            .await
+            .expect(200);
+        assert_eq!(thread["root"]["id"], root["id"]);
+        assert_eq!(
+            thread["replies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| &m["id"])
+                .collect::<Vec<_>>(),
+            vec![&reply["id"], &second["id"]],
+            "oldest first: {thread}"
+        );
+        assert_eq!(thread["more"], false);
+    }
+    let page = bob
+        .get(&format!("/api/messages/{}/thread?limit=1", root["id"]))
+        .await
+        .expect(200);
+    assert_eq!(
+        (&page["replies"][0]["id"], &page["more"]),
+        (&reply["id"], &json!(true))
+    );
+
+    // It counts like a room message: Bob's reply made the room unread for Ada, and mentions her.
+    let mine = ada.my_room(room).await.unwrap();
+    assert_eq!(
+        (&mine["unread_from"], &mine["mention_count"]),
+        (&reply["id"], &json!(1)),
+        "{mine}"
+    );
+    let inbox = ada.get("/api/mentions").await.expect(200);
+    assert_eq!(inbox["messages"][0]["id"], reply["id"], "{inbox}");
+
+    // Search finds a reply, scoped like a room message.
+    let started = std::time::Instant::now();
+    loop {
+        let found = bob.get("/api/search?q=zanzibar").await.expect(200);
+        if found["results"][0]["message"]["id"] == reply["id"] {
+            assert_eq!(found["results"][0]["message"]["thread_id"], root["id"]);
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{found}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // A device that was away, and one that stayed: the same events in the same order.
+    let resumed = ada.ws(away_from).await;
+    for mut ws in [ada_ws, resumed] {
+        let created = ws.expect_event("message_created").await;
+        assert_eq!(created["message"]["id"], reply["id"], "{created}");
+        let edited = ws.next_event().await;
+        assert_eq!(
+            (
+                &edited["kind"],
+                &edited["message"]["id"],
+                &edited["message"]["reply_count"]
+            ),
+            (&json!("message_edited"), &root["id"], &json!(1)),
+            "{edited}"
+        );
+        ws.close().await;
+    }
+
+    // Deleting the first message takes the thread with it.
+    ada.delete(&format!("/api/messages/{}", root["id"]))
+        .await
+        .expect(204);
+    bob.get(&format!("/api/messages/{}/thread", reply["id"]))
+        .await
+        .expect_error(404, "not_found");
+}
+
+/// X7: a room's topic, leaving a closed room, and the directory of open rooms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_are_set_closed_rooms_left_and_open_rooms_listed() {
+    let server = Server::start(&[]).await;
+    let ada = first_run(&server, "Ada Lovelace", "ada@example.com").await;
+    let code = ada.join_code().await;
+    let bob = join(&server, &code, "Bob Babbage", "bob@example.com").await;
+    let all_talk = bob.room_named("All Talk").await;
+    let plans = ada
+        .post(
+            "/api/rooms",
+            &json!({ "name": "Plans", "kind": "closed", "member_ids": [bob.id()] }),
+        )
+        .await
+        .expect(201)["room"]["id"]
+        .as_i64()
+        .unwrap();
+
+    // Any member sets the topic; blank clears it; too long is refused with a reason.
+    let set = bob
+        .put(
+            &format!("/api/rooms/{all_talk}/topic"),
+            &json!({ "topic": "  Everything else " }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(set["room"]["topic"], "Everything else");
+    assert_eq!(
+        ada.my_room(all_talk).await.unwrap()["topic"],
+        "Everything else"
+    );
+    bob.put(
+        &format!("/api/rooms/{all_talk}/topic"),
+        &json!({ "topic": "x".repeat(251) }),
+    )
+    .await
+    .expect_error(422, "unprocessable");
+    let cleared = bob
+        .put(
+            &format!("/api/rooms/{all_talk}/topic"),
+            &json!({ "topic": " " }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(cleared["room"]["topic"], Value::Null);
+
+    // Bob leaves the closed room; the open one cannot be left (it is hidden instead).
+    let mut ada_ws = ada.ws(ada.seq().await).await;
+    bob.delete(&format!("/api/rooms/{all_talk}/membership"))
+        .await
+        .expect_error(403, "forbidden");
+    bob.delete(&format!("/api/rooms/{plans}/membership"))
+        .await
+        .expect(204);
+    assert!(bob.my_room(plans).await.is_none(), "gone from his rooms");
+    bob.get(&format!("/api/rooms/{plans}/messages"))
+        .await
+        .expect_error(404, "not_found");
+    let left = ada_ws.expect_event("membership_removed").await;
+    assert_eq!(
+        (&left["room_id"], &left["user_id"]),
+        (&json!(plans), &json!(bob.id())),
+        "{left}"
+    );
+
+    // The directory lists open rooms only, hidden ones included, each as I follow it.
+    bob.put(
+        &format!("/api/rooms/{all_talk}/involvement"),
+        &json!({ "involvement": "invisible" }),
+    )
+    .await
+    .expect(200);
+    let directory = bob.get("/api/directory").await.expect(200);
+    let rooms = directory["rooms"].as_array().unwrap();
+    assert_eq!(
+        rooms
+            .iter()
+            .map(|r| (&r["id"], &r["involvement"]))
+            .collect::<Vec<_>>(),
+        vec![(&json!(all_talk), &json!("invisible"))],
+        "{directory}"
+    );
+}

@@ -832,3 +832,58 @@ async fn one_failing_bot_does_not_hold_back_another_served_by_the_same_process()
     );
     assert_eq!(bot_status(&admin, broken).await["circuit"], "open");
 }
+
+/// X7: a mention in a thread reply calls the bot with the original's payload, and its answer is
+/// posted in the same thread, where the conversation is.
+#[tokio::test]
+async fn a_mention_in_a_thread_calls_the_bot_and_it_answers_in_the_thread() {
+    let server = Server::start(PRIVATE).await;
+    let (admin, member, all_talk) = two_people(&server).await;
+    let receiver = Receiver::start(Mode::Reply("pong")).await;
+    let (robo, key) = bot(&admin, "Robo", &receiver.url()).await;
+    let root = admin.post_message(all_talk, "<p>Deploy today?</p>").await;
+    let reply = member
+        .post(
+            &format!("/api/messages/{}/replies", root["id"]),
+            &json!({
+                "client_message_id": "thread-ping",
+                "body_html": format!("<p>{} ping</p>", chip(robo, "Robo")),
+            }),
+        )
+        .await
+        .expect(201)["message"]
+        .clone();
+
+    let calls = receiver.wait_for_calls(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        calls[0].1,
+        json!({
+            "user": { "id": member.id(), "name": "Bob Member" },
+            "room": { "id": all_talk, "name": "All Talk", "path": format!("/rooms/{all_talk}/{key}/messages") },
+            "message": {
+                "id": reply["id"],
+                "body": { "html": reply["body_html"], "plain": "ping" },
+                "path": format!("/rooms/{all_talk}/@{}", reply["id"]),
+            },
+        }),
+        "the original's shape, unchanged"
+    );
+    let thread_path = format!("/api/messages/{}/thread", root["id"]);
+    let answered = wait_until(Duration::from_secs(10), || async {
+        admin.get(&thread_path).await.expect(200)["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["author_id"] == robo && m["body_plain"] == "pong")
+    })
+    .await;
+    assert!(answered, "the bot's answer is in the thread");
+    assert!(
+        !admin
+            .all_messages(all_talk)
+            .await
+            .iter()
+            .any(|m| m["author_id"] == robo),
+        "and not in the room"
+    );
+}

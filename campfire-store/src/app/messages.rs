@@ -40,8 +40,42 @@ impl App {
         draft: Draft,
         origin: Origin,
     ) -> AppResult<Posted> {
-        self.post_with(author, room, client_id, draft, None, origin)
+        self.post_with(author, room, None, client_id, draft, None, origin)
             .await
+    }
+
+    /// X7: `author` replies to `to` in its thread (a reply to a reply joins the same thread).
+    /// Thread replies are posted like room messages: mentions, unread, pushes and webhooks
+    /// follow the same rules.
+    pub async fn reply(
+        &self,
+        author: &User,
+        to: &Message,
+        client_id: ClientMessageId,
+        draft: Draft,
+        origin: Origin,
+    ) -> AppResult<Posted> {
+        let root = Some(to.thread_root());
+        self.post_with(author, to.room, root, client_id, draft, None, origin)
+            .await
+    }
+
+    /// X7: the thread `of` belongs to, as `reader` may see it: its first message and up to
+    /// `limit` replies after `after`, oldest first.
+    pub async fn thread(
+        &self,
+        reader: &User,
+        of: MessageId,
+        after: Option<MessageId>,
+        limit: u32,
+    ) -> AppResult<(Message, Vec<Message>)> {
+        let message = self.message_for(reader, of).await?;
+        let root = match message.thread {
+            Some(root) => self.store.message(root).await?,
+            None => message,
+        };
+        let replies = self.store.replies(root.id, after, limit).await?;
+        Ok((root, replies))
     }
 
     /// M9: `author` posts `file` (its bytes already in the blob store) to `room`, with an
@@ -62,7 +96,15 @@ impl App {
             chips: Vec::new(),
         });
         let posted = self
-            .post_with(author, room, client_id, draft, Some(file.clone()), origin)
+            .post_with(
+                author,
+                room,
+                None,
+                client_id,
+                draft,
+                Some(file.clone()),
+                origin,
+            )
             .await;
         if !posted.as_ref().is_ok_and(|p| p.created) {
             self.release(&file).await;
@@ -70,10 +112,12 @@ impl App {
         posted
     }
 
+    #[allow(clippy::too_many_arguments)] // each is a different part of one post
     async fn post_with(
         &self,
         author: &User,
         room: RoomId,
+        thread: Option<MessageId>,
         client_id: ClientMessageId,
         draft: Draft,
         attachment: Option<Attachment>,
@@ -121,6 +165,7 @@ impl App {
                 connected,
                 webhooks,
                 attachment,
+                thread,
                 at: self.now(),
             })
             .await?;
@@ -218,7 +263,7 @@ impl App {
         Ok(edited)
     }
 
-    /// M4: `deleter` deletes `message`.
+    /// M4: `deleter` deletes `message` (with its thread's replies, X7).
     pub async fn delete(&self, deleter: &User, message: &Message) -> AppResult<()> {
         let (_, facts) = self.room_for(deleter, message.room).await?;
         authorize(
@@ -228,9 +273,23 @@ impl App {
                 author: message.author,
             },
         )?;
+        // The thread's files, read before its replies go with it.
+        let mut files: Vec<Attachment> = message.attachment.iter().cloned().collect();
+        if message.replies.count > 0 {
+            let mut after = None;
+            loop {
+                let page = self
+                    .store
+                    .replies(message.id, after, crate::MAX_PAGE)
+                    .await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id);
+                files.extend(page.into_iter().filter_map(|m| m.attachment));
+            }
+        }
         self.store.delete_message(message.id, self.now()).await?;
         self.live.nudge();
-        if let Some(file) = &message.attachment {
+        for file in &files {
             self.release(file).await;
         }
         Ok(())

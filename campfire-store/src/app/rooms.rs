@@ -2,8 +2,8 @@
 //! change members, delete, the bell, and reading.
 
 use campfire_domain::{
-    Action, DirectRoomKey, Involvement, Room, RoomKind, RoomName, UnreadCount, User, UserId,
-    authorize,
+    Action, DirectRoomKey, Involvement, Membership, Room, RoomKind, RoomName, RoomTopic,
+    UnreadCount, User, UserId, authorize,
 };
 
 use super::{App, AppError, AppResult, actor};
@@ -86,6 +86,7 @@ impl App {
             authorize(&actor(user), &Action::RenameRoom(facts))?;
             room = self.store.rename_room(room.id, name, self.now()).await?;
         }
+
         if changes.kind.is_some() || changes.members.is_some() {
             let target = changes.kind.unwrap_or(room.kind);
             let action = if target != room.kind {
@@ -114,6 +115,52 @@ impl App {
         }
         self.live.nudge();
         Ok(room)
+    }
+
+    /// X7: sets (or with `None` clears) what `room` is for.
+    pub async fn set_topic(
+        &self,
+        user: &User,
+        room: &Room,
+        topic: Option<RoomTopic>,
+    ) -> AppResult<Room> {
+        let (_, facts) = self.room_for(user, room.id).await?;
+        authorize(&actor(user), &Action::SetTopic(facts))?;
+        let room = self.store.set_topic(room.id, topic, self.now()).await?;
+        self.live.nudge();
+        Ok(room)
+    }
+
+    /// X7: `user` leaves a closed room; it is gone from every device of theirs.
+    pub async fn leave_room(&self, user: &User, room: &Room) -> AppResult<()> {
+        let (_, facts) = self.room_for(user, room.id).await?;
+        authorize(&actor(user), &Action::LeaveRoom(facts))?;
+        self.store.leave_room(room.id, user.id, self.now()).await?;
+        self.live.nudge();
+        Ok(())
+    }
+
+    /// X7: the directory: every open room, with `user`'s membership of it (hidden ones are
+    /// those they follow as invisible, R3).
+    pub async fn open_rooms(&self, user: &User) -> AppResult<Vec<(Room, Option<Membership>)>> {
+        let mut mine: std::collections::HashMap<campfire_domain::RoomId, Membership> = self
+            .store
+            .memberships_of(user.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.room, m))
+            .collect();
+        Ok(self
+            .store
+            .rooms()
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == RoomKind::Open)
+            .map(|r| {
+                let membership = mine.remove(&r.id);
+                (r, membership)
+            })
+            .collect())
     }
 
     /// R6: deletes a room and everything in it.

@@ -365,6 +365,25 @@ impl Store for HotStore {
         .await
     }
 
+    async fn set_topic(
+        &self,
+        id: RoomId,
+        topic: Option<campfire_domain::RoomTopic>,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
+        self.forgetting(self.inner.set_topic(id, topic, at), |hot| {
+            hot.forget_room(id);
+        })
+        .await
+    }
+
+    async fn leave_room(&self, id: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+        self.forgetting(self.inner.leave_room(id, user, at), |hot| {
+            hot.forget_room(id);
+        })
+        .await
+    }
+
     async fn delete_room(&self, id: RoomId, at: Timestamp) -> Result<(), StoreError> {
         self.forgetting(self.inner.delete_room(id, at), |hot| hot.forget_room(id))
             .await
@@ -528,6 +547,15 @@ impl Store for HotStore {
             },
         )
         .await
+    }
+
+    async fn replies(
+        &self,
+        root: MessageId,
+        after: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.inner.replies(root, after, limit).await
     }
 
     async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<Message>, StoreError> {

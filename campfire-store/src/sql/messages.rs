@@ -1,6 +1,6 @@
 //! Messages, mentions, boosts, and the event log.
 
-use campfire_domain::{Attachment, EventParts, LinkPreview, MessageBody, Timestamp};
+use campfire_domain::{Attachment, EventParts, LinkPreview, MessageBody, Replies, Timestamp};
 use sea_query::{
     Asterisk, DeleteStatement, Expr, ExprTrait, Func, InsertStatement, IntoTableRef, JoinType,
     Order, Query, SelectStatement, UnionType, UpdateStatement,
@@ -54,6 +54,12 @@ pub(crate) fn messages(dialect: Dialect) -> SelectStatement {
             (Previews::Table, Previews::Description),
             (Previews::Table, Previews::Site),
             (Previews::Table, Previews::Image),
+        ])
+        .columns([
+            (Messages::Table, Messages::ThreadId),
+            (Messages::Table, Messages::ReplyCount),
+            (Messages::Table, Messages::LastReplyAt),
+            (Messages::Table, Messages::Repliers),
         ])
         .from(Messages::Table)
         .join(
@@ -114,10 +120,17 @@ pub(crate) fn mentioning(dialect: Dialect, user: i64, before: i64, limit: u64) -
         .take()
 }
 
-/// Up to `limit` messages of a room older than `before`, newest first.
-pub(crate) fn page_before(dialect: Dialect, room: i64, before: i64, limit: u64) -> SelectStatement {
+/// The room's own messages: thread replies (X7) are read with their thread.
+fn room_messages(dialect: Dialect, room: i64) -> SelectStatement {
     messages(dialect)
         .and_where(Expr::col((Messages::Table, Messages::RoomId)).eq(room))
+        .and_where(Expr::col((Messages::Table, Messages::ThreadId)).is_null())
+        .take()
+}
+
+/// Up to `limit` messages of a room older than `before`, newest first.
+pub(crate) fn page_before(dialect: Dialect, room: i64, before: i64, limit: u64) -> SelectStatement {
+    room_messages(dialect, room)
         .and_where(Expr::col((Messages::Table, Messages::Id)).lt(before))
         .order_by((Messages::Table, Messages::Id), Order::Desc)
         .limit(limit)
@@ -134,11 +147,70 @@ pub(crate) fn page_from(
     limit: u64,
 ) -> SelectStatement {
     let id = Expr::col((Messages::Table, Messages::Id));
-    messages(dialect)
-        .and_where(Expr::col((Messages::Table, Messages::RoomId)).eq(room))
+    room_messages(dialect, room)
         .and_where(if inclusive { id.gte(from) } else { id.gt(from) })
         .order_by((Messages::Table, Messages::Id), Order::Asc)
         .limit(limit)
+        .take()
+}
+
+/// Up to `limit` replies in the thread of `root` after `after`, oldest first (X7), through
+/// `messages_thread`.
+pub(crate) fn replies(dialect: Dialect, root: i64, after: i64, limit: u64) -> SelectStatement {
+    messages(dialect)
+        .and_where(Expr::col((Messages::Table, Messages::ThreadId)).eq(root))
+        .and_where(Expr::col((Messages::Table, Messages::Id)).gt(after))
+        .order_by((Messages::Table, Messages::Id), Order::Asc)
+        .limit(limit)
+        .take()
+}
+
+/// `(id, author_id, created_at)` of every reply in the thread of `root`, newest first: what its
+/// summary is made from again when one goes.
+pub(crate) fn thread_replies(root: i64) -> SelectStatement {
+    Query::select()
+        .columns([Messages::Id, Messages::AuthorId, Messages::CreatedAt])
+        .from(Messages::Table)
+        .and_where(Expr::col(Messages::ThreadId).eq(root))
+        .order_by(Messages::Id, Order::Desc)
+        .take()
+}
+
+/// `(room_id, thread_id, reply_count, last_reply_at, repliers)` of a message: where a reply to
+/// it goes, and its thread's summary so far.
+pub(crate) fn thread_of(id: i64) -> SelectStatement {
+    Query::select()
+        .columns([
+            Messages::RoomId,
+            Messages::ThreadId,
+            Messages::ReplyCount,
+            Messages::LastReplyAt,
+            Messages::Repliers,
+        ])
+        .from(Messages::Table)
+        .and_where(Expr::col(Messages::Id).eq(id))
+        .take()
+}
+
+/// Keeps a thread's summary on its first message.
+pub(crate) fn set_replies(root: i64, replies: &Replies) -> UpdateStatement {
+    let repliers = replies
+        .latest
+        .iter()
+        .map(|u| u.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    Query::update()
+        .table(Messages::Table)
+        .values([
+            (Messages::ReplyCount, i64::from(replies.count).into()),
+            (Messages::LastReplyAt, replies.last_at.map(|t| t.0).into()),
+            (
+                Messages::Repliers,
+                (!repliers.is_empty()).then_some(repliers).into(),
+            ),
+        ])
+        .and_where(Expr::col(Messages::Id).eq(root))
         .take()
 }
 
@@ -161,7 +233,18 @@ pub(crate) fn messages_by_author(author: i64) -> SelectStatement {
         .take()
 }
 
-/// `(count)` of a room's messages.
+/// `(room_id, thread_id)` of each thread an author replied in (X7).
+pub(crate) fn threads_replied_by(author: i64) -> SelectStatement {
+    Query::select()
+        .distinct()
+        .columns([Messages::RoomId, Messages::ThreadId])
+        .from(Messages::Table)
+        .and_where(Expr::col(Messages::AuthorId).eq(author))
+        .and_where(Expr::col(Messages::ThreadId).is_not_null())
+        .take()
+}
+
+/// `(count)` of a room's messages, thread replies included (through `messages_room` alone).
 pub(crate) fn message_count(room: i64) -> SelectStatement {
     Query::select()
         .expr(Expr::col(Asterisk).count())
@@ -175,6 +258,7 @@ pub(crate) fn insert_message(
     author: i64,
     client_message_id: &str,
     body: &MessageBody,
+    thread: Option<i64>,
     at: Timestamp,
 ) -> InsertStatement {
     Query::insert()
@@ -186,6 +270,7 @@ pub(crate) fn insert_message(
             Messages::BodyHtml,
             Messages::BodyPlain,
             Messages::CreatedAt,
+            Messages::ThreadId,
         ])
         .values_panic([
             room.into(),
@@ -194,6 +279,7 @@ pub(crate) fn insert_message(
             body.html().into(),
             body.plain().into(),
             at.0.into(),
+            thread.into(),
         ])
         .take()
 }

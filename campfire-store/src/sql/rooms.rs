@@ -19,6 +19,7 @@ pub(crate) fn rooms() -> SelectStatement {
             Rooms::DirectKey,
             Rooms::CreatedAt,
             Rooms::LastActiveAt,
+            Rooms::Topic,
         ])
         .from(Rooms::Table)
         .order_by(Rooms::Id, Order::Asc)

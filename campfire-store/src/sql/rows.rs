@@ -8,9 +8,9 @@ use campfire_domain::{
     Account, AccountId, AccountName, Attachment, Bio, BlobKey, Bookmark, BoostId, BotToken,
     ClientMessageId, ContentType, CustomCss, DirectRoomKey, EmailAddress, Event, EventKind,
     EventSeq, FileName, ImageSize, Involvement, JoinCode, LinkPreview, Membership, Message,
-    MessageBody, MessageId, PersonName, PushSubscription, PushSubscriptionId, Role, Room, RoomId,
-    RoomKind, RoomName, Session, SessionId, Timestamp, UnreadCount, User, UserId, UserStatus,
-    ValueError,
+    MessageBody, MessageId, PersonName, PushSubscription, PushSubscriptionId, Replies, Role, Room,
+    RoomId, RoomKind, RoomName, RoomTopic, Session, SessionId, Timestamp, UnreadCount, User,
+    UserId, UserStatus, ValueError,
 };
 
 fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
@@ -92,6 +92,9 @@ pub(crate) fn room(row: &Row) -> Result<Room, StoreError> {
             .transpose()?,
         created_at: Timestamp(int(row, 5)?),
         last_active_at: Timestamp(int(row, 6)?),
+        topic: opt_text(row, 7)?
+            .map(|t| value("room topic", RoomTopic::new(&t)))
+            .transpose()?,
     })
 }
 
@@ -154,7 +157,28 @@ pub(crate) fn message(row: &Row) -> Result<Message, StoreError> {
         edited_at: opt_int(row, 7)?.map(Timestamp),
         attachment: attachment(row, 9)?,
         preview: preview(row, 16)?,
+        thread: opt_int(row, 21)?.map(MessageId),
+        replies: replies(row, 22)?,
     })
+}
+
+/// A thread's summary read from column `i` on (`reply_count, last_reply_at, repliers`).
+fn replies(row: &Row, i: usize) -> Result<Replies, StoreError> {
+    let count = int(row, i)?;
+    Ok(Replies {
+        count: u32::try_from(count).map_err(|e| corrupt("reply count", e))?,
+        last_at: opt_int(row, i + 1)?.map(Timestamp),
+        latest: repliers(opt_text(row, i + 2)?.as_deref())?,
+    })
+}
+
+/// The latest repliers as `messages.repliers` keeps them: ids newest first, joined by commas.
+pub(crate) fn repliers(raw: Option<&str>) -> Result<Vec<UserId>, StoreError> {
+    raw.unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<UserId>().map_err(|e| corrupt("replier", e)))
+        .collect()
 }
 
 /// The preview read from column `i` on (`url, title, description, site, image`), all null for

@@ -67,6 +67,7 @@ pub(crate) enum Rooms {
     DirectKey,
     CreatedAt,
     LastActiveAt,
+    Topic,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -91,6 +92,10 @@ pub(crate) enum Messages {
     BodyPlain,
     CreatedAt,
     EditedAt,
+    ThreadId,
+    ReplyCount,
+    LastReplyAt,
+    Repliers,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -8,7 +8,7 @@ use campfire_domain::{
 use rusqlite::Connection;
 
 use super::SqliteStore;
-use super::sql::{execute, execute_raw, map_unique, query};
+use super::sql::{execute, execute_raw, map_unique, query, query_one};
 use super::write::{account_in, append, insert_mentions, message_in, room_kinds, user_in};
 use crate::sql::schema::{Account as AccountColumn, Users};
 use crate::sql::{delivery, int, messages, people, rooms, rows, searches, text};
@@ -141,8 +141,20 @@ impl SqliteStore {
             .iter()
             .map(|row| Ok((MessageId(int(row, 0)?), RoomId(int(row, 1)?))))
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let threads = query(tx, &messages::threads_replied_by(id.0))?
+            .iter()
+            .map(|row| Ok((RoomId(int(row, 0)?), MessageId(int(row, 1)?))))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let departure = campfire_domain::ban(&user, &rooms_of(tx, id)?, &ips, &others, &messages)?;
-        persist_departure(tx, &departure, at)
+        persist_departure(tx, &departure, at)?;
+        // The threads they replied in (and whose first message is someone else's, so still
+        // there) no longer count their replies.
+        for (room, root) in threads {
+            if query_one(tx, &messages::thread_of(root.0))?.is_some() {
+                super::write::recount_thread(tx, room, root, at)?;
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn unban_in(tx: &Connection, id: UserId, at: Timestamp) -> Result<(), StoreError> {

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use campfire_domain::{
     Account, Audience, Bookmark, BotToken, DirectRoomKey, EmailAddress, Event, EventKind, EventSeq,
     Involvement, JoinCode, Membership, Message, MessageId, PushSubscription, PushSubscriptionId,
-    Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, UnreadCount, User, UserChange,
-    UserId, Webhook, WebhookId, check_change, roster_change, shared_room_members,
+    Replies, Role, Room, RoomId, RoomKind, Session, SessionId, Timestamp, UnreadCount, User,
+    UserChange, UserId, Webhook, WebhookId, check_change, roster_change, shared_room_members,
 };
 use rusqlite::Connection;
 
@@ -229,7 +229,7 @@ impl SqliteStore {
         )?;
         if let Some(row) = retry {
             let message = message_in(tx, MessageId(int(&row, 0)?))?;
-            if message.room != new.room {
+            if message.room != new.room || message.thread != new.thread {
                 return Err(Conflict::ClientIdUsedElsewhere.into());
             }
             return Ok(Posted {
@@ -237,6 +237,10 @@ impl SqliteStore {
                 created: false,
             });
         }
+        let thread = match new.thread {
+            Some(root) => Some((root, thread_in(tx, new.room, root)?)),
+            None => None,
+        };
         // The message row's foreign keys check that the room and the author exist (rooms can be
         // deleted meanwhile; users never are): no read of either first.
         let inserted = execute_raw(
@@ -246,6 +250,7 @@ impl SqliteStore {
                 new.author.0,
                 new.client_message_id.as_str(),
                 &new.body,
+                new.thread.map(|t| t.0),
                 new.at,
             ),
         )
@@ -301,6 +306,15 @@ impl SqliteStore {
             },
             new.at,
         )?;
+        if let Some((root, replies)) = thread {
+            set_replies(
+                tx,
+                new.room,
+                root,
+                &replies.with_reply(new.author, new.at),
+                new.at,
+            )?;
+        }
         // What was just written, without reading it back.
         let message = Message {
             id,
@@ -313,6 +327,8 @@ impl SqliteStore {
             edited_at: None,
             attachment: new.attachment,
             preview: None,
+            thread: new.thread,
+            replies: Replies::default(),
         };
         Ok(Posted {
             message,
@@ -727,6 +743,23 @@ impl Store for SqliteStore {
         self.read(move |c| message_in(c, id)).await
     }
 
+    async fn replies(
+        &self,
+        root: MessageId,
+        after: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        let limit = u64::from(limit.min(MAX_PAGE));
+        let after = after.map_or(0, |a| a.0);
+        self.read(move |c| {
+            query(c, &messages::replies(DIALECT, root.0, after, limit))?
+                .iter()
+                .map(rows::message)
+                .collect()
+        })
+        .await
+    }
+
     async fn messages(
         &self,
         room: RoomId,
@@ -841,6 +874,34 @@ impl Store for SqliteStore {
             )?;
             append(tx, EventKind::RoomRenamed { room: id }, at)?;
             room_in(tx, id)
+        })
+        .await
+    }
+
+    async fn set_topic(
+        &self,
+        id: RoomId,
+        topic: Option<campfire_domain::RoomTopic>,
+        at: Timestamp,
+    ) -> Result<Room, StoreError> {
+        self.write(move |tx| {
+            if room_in(tx, id)?.kind == RoomKind::Direct {
+                return Err(Conflict::WrongRoomKind.into());
+            }
+            let topic = topic.map(|t| t.as_str().to_owned());
+            execute(tx, &room_sql::update_room(id.0, Rooms::Topic, topic.into()))?;
+            append(tx, EventKind::RoomRenamed { room: id }, at)?;
+            room_in(tx, id)
+        })
+        .await
+    }
+
+    async fn leave_room(&self, id: RoomId, user: UserId, at: Timestamp) -> Result<(), StoreError> {
+        self.write(move |tx| {
+            if room_in(tx, id)?.kind != RoomKind::Closed {
+                return Err(Conflict::WrongRoomKind.into());
+            }
+            remove_member(tx, id, user, at)
         })
         .await
     }
@@ -1275,10 +1336,79 @@ pub(super) fn delete_message_in(
     id: MessageId,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let room = message_in(tx, id)?.room;
+    let message = message_in(tx, id)?;
+    let room = message.room;
+    // A thread's replies go with its first message, each told (X7).
+    let replies = query(tx, &messages::thread_replies(id.0))?
+        .iter()
+        .map(|row| int(row, 0).map(MessageId))
+        .collect::<Result<Vec<_>, _>>()?;
+    for reply in replies.into_iter().rev() {
+        execute(tx, &messages::delete_message(reply.0))?;
+        append(
+            tx,
+            EventKind::MessageDeleted {
+                room,
+                message: reply,
+            },
+            at,
+        )?;
+    }
     // Mentions and boosts go by ON DELETE CASCADE.
     execute(tx, &messages::delete_message(id.0))?;
-    append(tx, EventKind::MessageDeleted { room, message: id }, at)
+    append(tx, EventKind::MessageDeleted { room, message: id }, at)?;
+    if let Some(root) = message.thread {
+        recount_thread(tx, room, root, at)?;
+    }
+    Ok(())
+}
+
+/// The summary of the thread of `root`, which must be a room message of `room` (X7): a reply
+/// goes in a thread of its own room, and threads are one level deep.
+fn thread_in(tx: &Connection, room: RoomId, root: MessageId) -> Result<Replies, StoreError> {
+    let row = query_one(tx, &messages::thread_of(root.0))?.ok_or(StoreError::NotFound("thread"))?;
+    if RoomId(int(&row, 0)?) != room || opt_int(&row, 1)?.is_some() {
+        return Err(StoreError::NotFound("thread"));
+    }
+    Ok(Replies {
+        count: u32::try_from(int(&row, 2)?).unwrap_or(u32::MAX),
+        last_at: opt_int(&row, 3)?.map(Timestamp),
+        latest: rows::repliers(crate::sql::opt_text(&row, 4)?.as_deref())?,
+    })
+}
+
+/// Keeps `replies` as the summary of the thread of `root`, and tells clients the message
+/// changed (they show the summary under it; its edit time does not change).
+fn set_replies(
+    tx: &Connection,
+    room: RoomId,
+    root: MessageId,
+    replies: &Replies,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    execute(tx, &messages::set_replies(root.0, replies))?;
+    append(
+        tx,
+        EventKind::MessageEdited {
+            room,
+            message: root,
+        },
+        at,
+    )
+}
+
+/// Makes the summary of the thread of `root` again from its replies (one was deleted).
+pub(super) fn recount_thread(
+    tx: &Connection,
+    room: RoomId,
+    root: MessageId,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let replies = query(tx, &messages::thread_replies(root.0))?
+        .iter()
+        .map(|row| Ok((UserId(int(row, 1)?), Timestamp(int(row, 2)?))))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    set_replies(tx, room, root, &Replies::of(replies), at)
 }
 
 /// The direct room of `key`'s two people, if they have one.

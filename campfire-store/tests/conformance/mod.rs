@@ -14,8 +14,8 @@ use std::sync::Arc;
 use campfire_domain::{
     AccountName, Bio, BoostContent, BotToken, ClientMessageId, CustomCss, DirectRoomKey,
     EmailAddress, EventKind, EventSeq, Involvement, JoinCode, MessageBody, MessageId, PersonName,
-    PushKeys, PushSubscription, Role, RoomId, RoomKind, RoomName, SessionId, Timestamp, User,
-    UserId, UserStatus, VapidKey,
+    PushKeys, PushSubscription, Role, RoomId, RoomKind, RoomName, RoomTopic, SessionId, Timestamp,
+    User, UserId, UserStatus, VapidKey,
 };
 use campfire_store::{
     AccountChanges, Conflict, DeliveryTarget, FirstRun, MAX_PAGE, NewBot, NewMessage, NewPerson,
@@ -42,6 +42,9 @@ macro_rules! conformance_tests {
             a_room_is_marked_unread_from_any_message,
             bookmarks_are_saved_listed_removed_and_go_with_their_message,
             mentions_of_a_person_are_listed_newest_first_from_their_rooms,
+            thread_replies_stay_out_of_history_and_are_summed_up_on_their_first_message,
+            a_thread_goes_with_its_first_message_and_a_reply_is_taken_off_its_count,
+            a_topic_is_set_and_cleared_and_closed_rooms_are_left,
             deactivation_happens_in_one_step,
             event_sequence_numbers_increase_in_commit_order_without_gaps,
             a_failed_operation_leaves_nothing_half_written,
@@ -136,6 +139,7 @@ fn message(room: RoomId, author: UserId, client_id: &str, text: &str) -> NewMess
         connected: vec![],
         webhooks: vec![],
         attachment: None,
+        thread: None,
         at: at(10),
     }
 }
@@ -613,6 +617,236 @@ pub async fn a_room_is_marked_unread_from_any_message(store: Shared) {
             .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+fn reply(room: RoomId, author: UserId, root: MessageId, client_id: &str, t: i64) -> NewMessage {
+    NewMessage {
+        thread: Some(root),
+        at: at(t),
+        ..message(room, author, client_id, client_id)
+    }
+}
+
+pub async fn thread_replies_stay_out_of_history_and_are_summed_up_on_their_first_message(
+    store: Shared,
+) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let cy = person(&store, "Cy").await.id;
+    let root = post(&store, room, ada, "root").await.message;
+    let after = post(&store, room, ada, "after").await.message;
+
+    let seq = store.last_event_seq().await.unwrap();
+    let first = store
+        .post_message(reply(room, bob, root.id, "r1", 20))
+        .await
+        .unwrap()
+        .message;
+    assert_eq!(first.thread, Some(root.id));
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![
+            EventKind::MessageCreated {
+                room,
+                message: first.id
+            },
+            EventKind::MessageEdited {
+                room,
+                message: root.id
+            },
+        ],
+        "the reply, then its thread's first message (which shows the count) changed"
+    );
+    let retry = store
+        .post_message(reply(room, bob, root.id, "r1", 21))
+        .await
+        .unwrap();
+    assert!(!retry.created, "a reply is idempotent like any post");
+    store
+        .post_message(reply(room, cy, root.id, "r2", 22))
+        .await
+        .unwrap();
+    let third = store
+        .post_message(reply(room, bob, root.id, "r3", 23))
+        .await
+        .unwrap()
+        .message;
+
+    let history = store.messages(room, Page::Latest, 50).await.unwrap();
+    let ids: Vec<MessageId> = history.iter().map(|m| m.id).collect();
+    assert!(
+        ids.ends_with(&[root.id, after.id]) && history.iter().all(|m| m.thread.is_none()),
+        "replies are not in the room's history: {ids:?}"
+    );
+    let summed = store.message(root.id).await.unwrap();
+    assert_eq!(summed.replies.count, 3);
+    assert_eq!(summed.replies.last_at, Some(at(23)));
+    assert_eq!(
+        summed.replies.latest,
+        vec![bob, cy],
+        "latest repliers newest first, each once"
+    );
+    assert_eq!(
+        history
+            .iter()
+            .find(|m| m.id == root.id)
+            .map(|m| m.replies.count),
+        Some(3),
+        "history shows the summary"
+    );
+
+    let replies = store.replies(root.id, None, 50).await.unwrap();
+    assert_eq!(
+        replies.iter().map(|m| m.body.plain()).collect::<Vec<_>>(),
+        vec!["r1", "r2", "r3"],
+        "oldest first"
+    );
+    let later = store.replies(root.id, Some(first.id), 1).await.unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].body.plain(), "r2", "a page after a reply");
+
+    // Threads are one level deep and stay in their room.
+    assert!(matches!(
+        store
+            .post_message(reply(room, bob, third.id, "deeper", 24))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let other = closed_room(&store, "Elsewhere", ada, &[ada, bob]).await;
+    assert!(matches!(
+        store
+            .post_message(reply(other, bob, root.id, "astray", 25))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .post_message(reply(room, bob, MessageId(999_999), "gone", 26))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // A reply counts like a room message: it makes the room unread for others, from itself.
+    let ada_room = store.membership(room, ada).await.unwrap().unwrap();
+    assert!(ada_room.unread_since.is_some());
+    let counts = store.unread_counts(ada).await.unwrap();
+    assert_eq!(
+        counts.iter().find(|c| c.room == room).map(|c| c.messages),
+        Some(3)
+    );
+}
+
+pub async fn a_thread_goes_with_its_first_message_and_a_reply_is_taken_off_its_count(
+    store: Shared,
+) {
+    let setup = set_up(&store).await;
+    let (ada, room) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let root = post(&store, room, ada, "root").await.message;
+    let one = store
+        .post_message(reply(room, ada, root.id, "one", 20))
+        .await
+        .unwrap()
+        .message;
+    let two = store
+        .post_message(reply(room, bob, root.id, "two", 21))
+        .await
+        .unwrap()
+        .message;
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.delete_message(two.id, at(30)).await.unwrap();
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![
+            EventKind::MessageDeleted {
+                room,
+                message: two.id
+            },
+            EventKind::MessageEdited {
+                room,
+                message: root.id
+            },
+        ]
+    );
+    let summed = store.message(root.id).await.unwrap();
+    assert_eq!(summed.replies.count, 1);
+    assert_eq!(summed.replies.last_at, Some(at(20)));
+    assert_eq!(summed.replies.latest, vec![ada]);
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.delete_message(root.id, at(31)).await.unwrap();
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![
+            EventKind::MessageDeleted {
+                room,
+                message: one.id
+            },
+            EventKind::MessageDeleted {
+                room,
+                message: root.id
+            },
+        ],
+        "each reply goes, told, before the thread's first message"
+    );
+    assert!(matches!(
+        store.message(one.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn a_topic_is_set_and_cleared_and_closed_rooms_are_left(store: Shared) {
+    let setup = set_up(&store).await;
+    let (ada, open) = (setup.admin.id, setup.room.id);
+    let bob = person(&store, "Bob").await.id;
+    let closed = closed_room(&store, "Plans", ada, &[ada, bob]).await;
+
+    let seq = store.last_event_seq().await.unwrap();
+    let topic = RoomTopic::new("  Where we plan the week ").unwrap();
+    let room = store.set_topic(open, Some(topic), at(20)).await.unwrap();
+    assert_eq!(
+        room.topic.as_ref().map(RoomTopic::as_str),
+        Some("Where we plan the week")
+    );
+    assert_eq!(store.room(open).await.unwrap().topic, room.topic, "kept");
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::RoomRenamed { room: open }]
+    );
+    let room = store.set_topic(open, None, at(21)).await.unwrap();
+    assert_eq!(room.topic, None, "cleared");
+    let (direct, _) = store
+        .find_or_create_direct_room(ada, DirectRoomKey::new([ada, bob]).unwrap(), at(22))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .set_topic(direct.id, RoomTopic::new("x").ok(), at(23))
+            .await,
+        Err(StoreError::Conflict(Conflict::WrongRoomKind))
+    ));
+
+    let seq = store.last_event_seq().await.unwrap();
+    store.leave_room(closed, bob, at(24)).await.unwrap();
+    store.leave_room(closed, bob, at(25)).await.unwrap();
+    assert_eq!(
+        events_since(&store, seq).await,
+        vec![EventKind::MembershipRemoved {
+            room: closed,
+            user: bob
+        }],
+        "leaving twice is leaving once"
+    );
+    assert_eq!(member_ids(&store, closed).await, vec![ada]);
+    for room in [open, direct.id] {
+        assert!(matches!(
+            store.leave_room(room, bob, at(26)).await,
+            Err(StoreError::Conflict(Conflict::WrongRoomKind))
+        ));
+    }
+    assert!(member_ids(&store, open).await.contains(&bob));
 }
 
 pub async fn bookmarks_are_saved_listed_removed_and_go_with_their_message(store: Shared) {

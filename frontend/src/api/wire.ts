@@ -45,7 +45,11 @@ bots: boolean,
  */
 max_file_size: number, };
 
-export type RoomInfoJson = { id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
+export type RoomInfoJson = { id: number, kind: "open" | "closed" | "direct", name: string | null, 
+/**
+ * X7: what the room is for.
+ */
+topic: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
 
 export type RoomJson = { involvement: Involvement, unread: boolean, 
 /**
@@ -59,7 +63,11 @@ unread_count: number, mention_count: number,
 /**
  * The newest message those counts include: a client adds only later ones.
  */
-counted_through: number | null, id: number, kind: "open" | "closed" | "direct", name: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
+counted_through: number | null, id: number, kind: "open" | "closed" | "direct", name: string | null, 
+/**
+ * X7: what the room is for.
+ */
+topic: string | null, creator_id: number, member_ids: Array<number>, last_active_at: string, created_at: string, };
 
 export type BoostJson = { id: number, message_id: number, booster_id: number, content: string, created_at: string, };
 
@@ -99,7 +107,16 @@ attachment: AttachmentJson | null,
 /**
  * The card of the page it links to (M10), once fetched.
  */
-preview: PreviewJson | null, };
+preview: PreviewJson | null, 
+/**
+ * X7: for a thread reply, the room message it replies to.
+ */
+thread_id: number | null, 
+/**
+ * X7: for a room message, its thread: how many replies, the newest's time, and the most
+ * recent repliers (newest first).
+ */
+reply_count: number, last_reply_at: string | null, replier_ids: Array<number>, };
 
 export type SessionJson = { id: number, user_agent: string, ip: string, created_at: string, last_active_at: string, current: boolean, };
 
