@@ -285,5 +285,104 @@ await step("boost with any emoji: the picker beside the quick picks, most used f
   }
 });
 
+await step("threads: reply beside the room, the count under the message, live replies, Back closes it", async () => {
+  await desk.goto(`/rooms/${launch}`);
+  const root = await post(launch, "<p>Thread root: who brings snacks?</p>");
+  const message = log(desk).getByRole("listitem").filter({ hasText: "Thread root: who brings snacks?" });
+  await message.hover();
+  await message.getByRole("button", { name: /^Actions for/ }).click();
+  await message
+    .getByRole("group", { name: /^Actions for/ })
+    .getByRole("button", { name: "Reply in thread" })
+    .click();
+  await desk.waitForURL(`**/rooms/${launch}?thread=${root.id}`);
+  const panel = desk.getByRole("complementary", { name: /^Thread in Launch/ });
+  await panel.getByText("No replies yet").waitFor();
+  const box = panel.getByRole("textbox", { name: "Reply in the thread" });
+  await box.click();
+  await box.pressSequentially("I'll bring fruit");
+  await box.press("Enter");
+  await panel.getByText("I'll bring fruit").waitFor();
+  // Under the message in the room: the count and who replied.
+  await message.getByRole("button", { name: /^1 reply from Bob Builder\. Open the thread$/ }).waitFor();
+  check(!(await log(desk).getByText("I'll bring fruit").count()), "the reply is not in the room's history");
+  // Ada answers from elsewhere, mentioning Bob: it arrives live in the thread.
+  await call(
+    "POST",
+    `/api/messages/${root.id}/replies`,
+    { client_message_id: crypto.randomUUID(), body_html: `<p>Cheese from me, <span data-mention-id="${bobId}">@Bob Builder</span></p>` },
+    adaCookie,
+  );
+  await panel.getByText("Cheese from me").waitFor();
+  await message.getByRole("button", { name: /^2 replies from Ada Lovelace, Bob Builder/ }).waitFor();
+  await shoot(desk, "x7-thread");
+  await accessible(desk, "a thread beside its room");
+  await desk.goBack();
+  await panel.waitFor({ state: "detached" });
+  check(!desk.url().includes("thread="), "Back closes the thread");
+});
+
+await step("a mention in a thread is in the inbox, and its link opens the thread", async () => {
+  await desk.goto("/mentions");
+  await desk.getByRole("link", { name: /Cheese from me/ }).click();
+  await desk.waitForURL(/\?thread=\d+$/);
+  await desk
+    .getByRole("complementary", { name: /^Thread in Launch/ })
+    .getByText("Cheese from me")
+    .waitFor();
+});
+
+await step("on a phone the thread opens below the room's header, and Close goes back to the room", async () => {
+  await mobile.goto(`/rooms/${launch}`);
+  await mobile.getByRole("button", { name: /^2 replies from/ }).click();
+  const panel = mobile.getByRole("complementary", { name: /^Thread in Launch/ });
+  await panel.getByText("I'll bring fruit").waitFor();
+  check(!(await log(mobile).isVisible()), "the room's messages give way to the thread");
+  await inView(mobile, panel.getByRole("button", { name: "Close the thread" }), "Close");
+  await inView(mobile, panel.getByText("Cheese from me"), "the newest reply");
+  await shoot(mobile, "x7-phone-thread");
+  await accessible(mobile, "a thread on a phone");
+  await panel.getByRole("button", { name: "Close the thread" }).click();
+  await log(mobile).waitFor();
+});
+
+await step("a topic under the room's name, set by any member; a closed room can be left", async () => {
+  const plans = (await call("POST", "/api/rooms", { name: "Secret plans", kind: "closed", member_ids: [bobId] }, adaCookie)).json.room.id;
+  await desk.goto(`/rooms/${launch}/edit`);
+  const topic = desk.getByRole("textbox", { name: "What this room is for" });
+  await topic.fill("Getting the launch out the door");
+  await desk.getByRole("button", { name: "Save topic" }).click();
+  await desk.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  await desk.goto(`/rooms/${launch}`);
+  await desk.locator(".room-header__topic").filter({ hasText: "Getting the launch out the door" }).waitFor();
+  await eventually(
+    async () => (await call("GET", `/api/rooms/${launch}`, null, adaCookie)).json.room.topic === "Getting the launch out the door",
+    "Ada to see the topic",
+  );
+  await roomLink(desk, "Secret plans").waitFor();
+  await desk.goto(`/rooms/${plans}/edit`);
+  await desk.getByRole("button", { name: "Leave room…" }).click();
+  await desk.getByRole("dialog", { name: "Leave Secret plans?" }).getByRole("button", { name: "Leave room" }).click();
+  await desk.waitForURL((url) => !url.pathname.startsWith(`/rooms/${plans}`));
+  await roomLink(desk, "Secret plans").waitFor({ state: "detached" });
+});
+
+await step("the directory of open rooms shows hidden ones and shows them again", async () => {
+  await call("PUT", `/api/rooms/${busy}/involvement`, { involvement: "invisible" }, bobCookie);
+  await desk.goto("/");
+  await roomLink(desk, "Busy").waitFor({ state: "detached" });
+  await desk.getByRole("link", { name: "All rooms (1 hidden)" }).click();
+  await desk.getByRole("heading", { name: "All rooms" }).waitFor();
+  const show = desk.getByRole("button", { name: "Show Busy in my rooms" });
+  await show.waitFor();
+  await shoot(desk, "x7-directory");
+  await accessible(desk, "the directory of open rooms");
+  await show.click();
+  await roomLink(desk, "Busy").waitFor();
+  await desk.getByRole("button", { name: "Hide Busy from my rooms" }).waitFor();
+  await mobile.goto("/rooms/all");
+  await inView(mobile, mobile.getByRole("button", { name: "Hide Busy from my rooms" }), "Hide on a phone");
+});
+
 await browser.close();
 finish();

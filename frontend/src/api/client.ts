@@ -1,6 +1,6 @@
 // A small fetch wrapper for the JSON API: same-origin cookies, JSON bodies and
 // the API's error shape turned into an ApiError whose message a person can read.
-import type { Account, Bookmark, Bootstrap, Boost, Bot, Involvement, Message, MessagesPage, Room, Session, User } from "./types";
+import type { Account, Bookmark, Bootstrap, Boost, Bot, Involvement, Message, MessagesPage, Room, Session, ThreadPage, User } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -168,6 +168,9 @@ export const api = {
   deleteRoom: (id: number) => request<void>("DELETE", `/api/rooms/${id}`),
   setInvolvement: (id: number, involvement: Involvement) => request<{ room: Room }>("PUT", `/api/rooms/${id}/involvement`, { involvement }),
   markRead: (id: number) => request<void>("POST", `/api/rooms/${id}/read`),
+  setTopic: (id: number, topic: string) => request<{ room: Room }>("PUT", `/api/rooms/${id}/topic`, { topic }),
+  leaveRoom: (id: number) => request<void>("DELETE", `/api/rooms/${id}/membership`),
+  directory: () => request<{ rooms: Room[] }>("GET", "/api/directory"),
   mentions: (before?: number) => request<{ messages: Message[]; more: boolean }>("GET", `/api/mentions${before ? `?before=${before}` : ""}`),
   bookmarks: () => request<{ bookmarks: Bookmark[] }>("GET", "/api/bookmarks"),
   bookmark: (messageId: number) => request<void>("PUT", `/api/messages/${messageId}/bookmark`),
@@ -183,6 +186,8 @@ export const api = {
   },
   postMessage: (roomId: number, body: { client_message_id: string; body_html: string }) =>
     request<{ message: Message }>("POST", `/api/rooms/${roomId}/messages`, body),
+  thread: (id: number, after?: number) => request<ThreadPage>("GET", `/api/messages/${id}/thread${after ? `?after=${after}` : ""}`),
+  reply: (id: number, body: { client_message_id: string; body_html: string }) => request<{ message: Message }>("POST", `/api/messages/${id}/replies`, body),
   editMessage: (id: number, bodyHtml: string) => request<{ message: Message }>("PATCH", `/api/messages/${id}`, { body_html: bodyHtml }),
   deleteMessage: (id: number) => request<void>("DELETE", `/api/messages/${id}`),
   boost: (messageId: number, content: string) => request<{ boost: Boost }>("POST", `/api/messages/${messageId}/boosts`, { content }),

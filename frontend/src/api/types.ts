@@ -58,6 +58,8 @@ export type Bootstrap = {
 };
 
 export type MessagesPage = { messages: Message[]; has_before: boolean; has_after: boolean };
+/** X7: a thread's first message and a page of its replies, oldest first. */
+export type ThreadPage = { root: Message; replies: Message[]; more: boolean };
 
 export type BotDeliveries = {
   delivered: number;

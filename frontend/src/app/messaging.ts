@@ -41,6 +41,25 @@ async function post(roomId: number, clientMessageId: string, html: string) {
   }
 }
 
+/**
+ * X7: replies in the thread of `to`. Not shown until the server has it (the thread is small and
+ * beside the room); a failure is thrown for the composer to keep the text and say why.
+ */
+export async function sendReply(to: Message, html: string, clientMessageId: string = uuid()): Promise<void> {
+  const { message } = await api.reply(to.id, { client_message_id: clientMessageId, body_html: html });
+  store.dispatch({ type: "sendConfirmed", message });
+}
+
+/**
+ * X7: a thread's first message and its replies (from `after` on when more are asked for).
+ * Returns the first message's id: a reply's id opens the thread it is in.
+ */
+export async function loadThread(id: number, after?: number): Promise<number> {
+  const page = await api.thread(id, after);
+  store.dispatch({ type: "threadLoaded", rootId: page.root.id, root: page.root, replies: page.replies, more: page.more });
+  return page.root.id;
+}
+
 export async function editMessage(m: Message, html: string): Promise<void> {
   const { message } = await api.editMessage(m.id, html);
   store.dispatch({ type: "messageUpdated", message });

@@ -352,3 +352,43 @@ describe("unread", () => {
     expect(marksUnread({ ...r, involvement: "invisible" }, message(1), ME, 11)).toBe(false);
   });
 });
+
+describe("X7 threads", () => {
+  const thread = (s: AppState) => s.threads[2]?.messages.map((m) => m.id);
+  const opened = () =>
+    run(withWindow(loaded()), {
+      type: "threadLoaded",
+      rootId: 2,
+      root: message(2, { reply_count: 1, replier_ids: [2] }),
+      replies: [message(5, { thread_id: 2 })],
+      more: false,
+    });
+
+  it("a reply joins its open thread, not the room's history, and still counts as unread", () => {
+    const reply = message(6, { thread_id: 2, author_id: 2 });
+    const s = run(opened(), ev(101, { kind: "message_created", room_id: 10, message_id: 6, message: reply }));
+    expect(thread(s)).toEqual([2, 5, 6]);
+    expect(s.windows[10].messages.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(s.rooms[10].unread_count).toBe(1);
+  });
+
+  it("the first message's new count reaches the room and the thread alike", () => {
+    const root = message(2, { reply_count: 2, replier_ids: [1, 2] });
+    const s = run(opened(), ev(101, { kind: "message_edited", room_id: 10, message_id: 2, message: root }));
+    expect(s.windows[10].messages[1].reply_count).toBe(2);
+    expect(s.threads[2].messages[0].reply_count).toBe(2);
+  });
+
+  it("deleting and boosting a reply, named only by id, reach the thread", () => {
+    const boost = { id: 9, message_id: 5, booster_id: 1, content: "🔥", created_at: "2026-12-06T10:00:00Z" };
+    let s = run(opened(), ev(101, { kind: "boost_added", room_id: 10, message_id: 5, boost }));
+    expect(s.threads[2].messages[1].boosts).toEqual([boost]);
+    s = run(s, ev(102, { kind: "message_deleted", room_id: 10, message_id: 5 }));
+    expect(thread(s)).toEqual([2]);
+  });
+
+  it("a room that goes takes its threads with it", () => {
+    const s = run(opened(), { type: "roomRemoved", roomId: 10 });
+    expect(s.threads[2]).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@
 // (idempotency by seq, pending → confirmed → failed, unread) live in one place
 // and are tested without a browser.
 import type { Account, Bookmark, Boost, Bootstrap, Features, Involvement, LiveEvent, Message, Room, RoomInfo, ServerFrame, User } from "../api/types";
-import { applyPage, emptyWindow, mapMessage, removeMessage, upsertMessage, type PageMode, type RoomWindow } from "./messages";
+import { applyPage, emptyWindow, mapMessage, mergeMessages, removeMessage, upsertMessage, type PageMode, type RoomWindow } from "./messages";
 
 export type PendingStatus = "pending" | "failed";
 
@@ -42,6 +42,11 @@ export type AppState = {
   bookmarks: Bookmark[] | null;
   /** X7: messages that mention me, newest first, as far as loaded (`more`: older ones exist). */
   mentions: { messages: Message[]; more: boolean } | null;
+  /**
+   * X7: the threads opened here, by their first message's id: that message and its replies, as
+   * a window (`hasAfter`: later replies are not loaded yet).
+   */
+  threads: Record<number, RoomWindow>;
 };
 
 export const defaultFeatures: Features = {
@@ -72,6 +77,7 @@ export const initialState: AppState = {
   sessionEnded: false,
   bookmarks: null,
   mentions: null,
+  threads: {},
 };
 
 export type Action =
@@ -99,6 +105,7 @@ export type Action =
   | { type: "markRead"; roomId: number }
   | { type: "markedUnread"; roomId: number; messageId: number }
   | { type: "bookmarksLoaded"; bookmarks: Bookmark[] }
+  | { type: "threadLoaded"; rootId: number; root: Message; replies: Message[]; more: boolean }
   | { type: "mentionsLoaded"; messages: Message[]; more: boolean; older: boolean }
   | { type: "bookmarkSet"; message: Message; saved: boolean; savedAt: string }
   | { type: "involvementSet"; roomId: number; involvement: Involvement }
@@ -147,6 +154,7 @@ export function reduce(state: AppState, action: Action): AppState {
         // missed changes).
         bookmarks: null,
         mentions: null,
+        threads: {},
         // Replaying from the older of the two is safe: events apply idempotently.
         lastSeq: Math.min(d.seq, action.roomsSeq),
       };
@@ -202,13 +210,25 @@ export function reduce(state: AppState, action: Action): AppState {
       return { ...state, pending: { ...state.pending, [action.roomId]: list.filter((p) => p.clientMessageId !== action.clientMessageId) } };
     }
     case "messageUpdated":
-      return withWindow(state, action.message.room_id, (w) => upsertMessage(w, action.message));
+      return withMessage(state, action.message, (w) => upsertMessage(w, action.message));
     case "messageRemoved":
-      return withWindow(state, action.roomId, (w) => removeMessage(w, action.messageId));
+      return withAnyWindow(state, action.roomId, (w) => removeMessage(w, action.messageId));
     case "boostAdded":
-      return withWindow(state, action.roomId, (w) => addBoost(w, action.boost));
+      return withAnyWindow(state, action.roomId, (w) => addBoost(w, action.boost));
     case "boostRemoved":
-      return withWindow(state, action.roomId, (w) => dropBoost(w, action.messageId, action.boostId));
+      return withAnyWindow(state, action.roomId, (w) => dropBoost(w, action.messageId, action.boostId));
+    case "threadLoaded": {
+      const known = state.threads[action.rootId];
+      const page = mergeMessages([action.root], action.replies);
+      const thread: RoomWindow = {
+        // Replies that arrived live while the page loaded stay.
+        messages: known ? mergeMessages(known.messages, page) : page,
+        hasBefore: false,
+        hasAfter: action.more,
+        loaded: true,
+      };
+      return { ...state, threads: { ...state.threads, [action.rootId]: thread } };
+    }
     case "markRead":
       return setRoom(state, action.roomId, readRoom);
     case "markedUnread":
@@ -294,7 +314,7 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
     case "message_edited": {
       const m = e.message;
       if (!m) return state;
-      let s = withWindow(state, e.room_id, (w) => upsertMessage(w, m));
+      let s = withMessage(state, m, (w) => upsertMessage(w, m));
       if (s.bookmarks?.some((b) => b.message.id === m.id)) {
         s = { ...s, bookmarks: s.bookmarks.map((b) => (b.message.id === m.id ? { ...b, message: m } : b)) };
       }
@@ -309,7 +329,7 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
     case "message_deleted":
       return dropMention(
         dropBookmark(
-          withWindow(state, e.room_id, (w) => removeMessage(w, e.message_id)),
+          withAnyWindow(state, e.room_id, (w) => removeMessage(w, e.message_id)),
           e.message_id,
         ),
         e.message_id,
@@ -322,9 +342,9 @@ export function applyEvent(state: AppState, e: LiveEvent): AppState {
       return dropBookmark(state, e.message_id);
     case "boost_added":
       if (!e.boost) return state;
-      return withWindow(state, e.room_id, (w) => addBoost(w, e.boost as Boost));
+      return withAnyWindow(state, e.room_id, (w) => addBoost(w, e.boost as Boost));
     case "boost_removed":
-      return withWindow(state, e.room_id, (w) => dropBoost(w, e.message_id, e.boost_id));
+      return withAnyWindow(state, e.room_id, (w) => dropBoost(w, e.message_id, e.boost_id));
     case "room_created":
     case "room_renamed":
     case "room_converted":
@@ -431,7 +451,7 @@ export function unreadCount(state: AppState): number {
 
 function confirmMessage(state: AppState, m: Message): AppState {
   const s = dropPendingFor(state, m);
-  return withWindow(s, m.room_id, (w) => upsertMessage(w, m));
+  return withMessage(s, m, (w) => upsertMessage(w, m));
 }
 
 function dropPendingFor(state: AppState, m: Message): AppState {
@@ -456,6 +476,30 @@ function withWindow(state: AppState, roomId: number, f: (w: RoomWindow) => RoomW
   if (!w) return state;
   const next = f(w);
   return next === w ? state : { ...state, windows: { ...state.windows, [roomId]: next } };
+}
+
+/**
+ * X7: applies `f` to each loaded list message `m` belongs in: a room message to its room's
+ * window and to its own thread (as the first message); a reply to its thread only (replies are
+ * not in the room's history).
+ */
+function withMessage(state: AppState, m: Message, f: (w: RoomWindow) => RoomWindow): AppState {
+  const s = m.thread_id === null ? withWindow(state, m.room_id, f) : state;
+  return withThread(s, m.thread_id ?? m.id, f);
+}
+
+function withThread(state: AppState, rootId: number, f: (w: RoomWindow) => RoomWindow): AppState {
+  const w = state.threads[rootId];
+  if (!w) return state;
+  const next = f(w);
+  return next === w ? state : { ...state, threads: { ...state.threads, [rootId]: next } };
+}
+
+/** For events that name a message only by id: its room's window and every opened thread of the room. */
+function withAnyWindow(state: AppState, roomId: number, f: (w: RoomWindow) => RoomWindow): AppState {
+  let s = withWindow(state, roomId, f);
+  for (const [id, w] of Object.entries(state.threads)) if (w.messages[0]?.room_id === roomId) s = withThread(s, Number(id), f);
+  return s;
 }
 
 function setRoom(state: AppState, roomId: number, f: (r: Room) => Room): AppState {
@@ -502,7 +546,8 @@ function removeRoom(state: AppState, roomId: number): AppState {
   delete windows[roomId];
   const pending = { ...state.pending };
   delete pending[roomId];
-  return { ...state, rooms, windows, pending };
+  const threads = Object.fromEntries(Object.entries(state.threads).filter(([, w]) => w.messages[0]?.room_id !== roomId));
+  return { ...state, rooms, windows, pending, threads };
 }
 
 function upsertUser(state: AppState, user: User): AppState {

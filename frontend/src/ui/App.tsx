@@ -18,6 +18,7 @@ const Profile = lazy(() => import("./profile").then((m) => ({ default: m.Profile
 const MyProfile = lazy(() => import("./profile").then((m) => ({ default: m.MyProfile })));
 const AccountSettings = lazy(() => import("./account").then((m) => ({ default: m.AccountSettings })));
 const MentionsScreen = lazy(() => import("./mentions").then((m) => ({ default: m.MentionsScreen })));
+const DirectoryScreen = lazy(() => import("./directory").then((m) => ({ default: m.DirectoryScreen })));
 const SavedScreen = lazy(() => import("./saved").then((m) => ({ default: m.SavedScreen })));
 const SearchScreen = lazy(() => import("./search").then((m) => ({ default: m.SearchScreen })));
 const later = (node: React.ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
@@ -96,6 +97,7 @@ export function App() {
         <Route element={<RequireSession />}>
           <Route index element={<Home />} />
           <Route path="/rooms/new" element={later(<RoomForm />)} />
+          <Route path="/rooms/all" element={later(<DirectoryScreen />)} />
           <Route path="/rooms/:id" element={<RoomScreen />} />
           <Route path="/rooms/:id/edit" element={later(<RoomForm />)} />
           <Route path="/rooms/:id/:permalink" element={<RoomScreen />} />

@@ -70,6 +70,14 @@ export const ReplyIcon = (p: IconProps) => (
   </Svg>
 );
 
+/** X7: a thread: a message with replies hanging under it. */
+export const ThreadIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 5.5h16v8H11l-4 3.5v-3.5H4z" />
+    <path d="M8 20.5h8" />
+  </Svg>
+);
+
 export const LinkIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />

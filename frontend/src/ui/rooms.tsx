@@ -71,9 +71,11 @@ function SharedRoomForm({ room }: { room: Room | null }) {
     }
     return (
       <Panel title={room.name ?? "Room"} back={`/rooms/${room.id}`}>
-        <p className="muted">Only the person who created this room and administrators can change it.</p>
+        <TopicForm room={room} />
+        <p className="muted">Only the person who created this room and administrators can change its name and people.</p>
         <h2 className="section-title">{room.kind === "open" ? "Everyone is in this room" : `${room.member_ids.length} people in this room`}</h2>
         {room.kind === "closed" ? <PeopleList ids={room.member_ids} users={users} /> : null}
+        <LeaveRoom room={room} />
       </Panel>
     );
   }
@@ -165,6 +167,8 @@ function SharedRoomForm({ room }: { room: Room | null }) {
           </Link>
         </div>
       </form>
+      {room ? <TopicForm room={room} /> : null}
+      {room ? <LeaveRoom room={room} /> : null}
       {room ? (
         <section className="danger-zone" aria-labelledby="danger-title">
           <h2 id="danger-title" className="section-title">
@@ -178,6 +182,97 @@ function SharedRoomForm({ room }: { room: Room | null }) {
       ) : null}
       {confirmDialog}
     </Panel>
+  );
+}
+
+/** X7: what the room is for, one line under its name; anyone in the room keeps it current. */
+function TopicForm({ room }: { room: Room }) {
+  const [topic, setTopic] = useState(room.topic ?? "");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError("");
+    setSaved(false);
+    setBusy(true);
+    try {
+      const r = await api.setTopic(room.id, topic);
+      store.dispatch({ type: "roomUpsert", room: r.room });
+      setTopic(r.room.topic ?? "");
+      setSaved(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="settings-section" aria-labelledby="topic-title">
+      <h2 id="topic-title" className="section-title">
+        Topic
+      </h2>
+      <form className="form" onSubmit={submit}>
+        <Field
+          label="What this room is for"
+          value={topic}
+          onChange={(e) => {
+            setTopic(e.target.value);
+            setSaved(false);
+          }}
+          maxLength={250}
+          placeholder="Say what belongs here; leave it empty for no topic"
+        />
+        <ErrorNote>{error}</ErrorNote>
+        <div className="form__actions">
+          <button type="submit" className="btn" disabled={busy || topic.trim() === (room.topic ?? "")}>
+            {topic.trim() ? "Save topic" : "Clear topic"}
+          </button>
+          {saved ? (
+            <span className="muted" role="status">
+              Saved.
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** X7: a closed room can be left (an open one is hidden instead, with the bell). */
+function LeaveRoom({ room }: { room: Room }) {
+  const navigate = useNavigate();
+  const [confirm, confirmDialog] = useConfirm();
+  const [error, setError] = useState("");
+  if (room.kind !== "closed") return null;
+  const leave = async () => {
+    const ok = await confirm({
+      title: `Leave ${room.name}?`,
+      body: "It disappears from your rooms on every device. Someone in the room can add you back.",
+      confirm: "Leave room",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.leaveRoom(room.id);
+      store.dispatch({ type: "roomRemoved", roomId: room.id });
+      navigate("/", { replace: true });
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+  return (
+    <section className="settings-section" aria-labelledby="leave-title">
+      <h2 id="leave-title" className="section-title">
+        Leave this room
+      </h2>
+      <p className="muted">You stop seeing it and its messages.</p>
+      <ErrorNote>{error}</ErrorNote>
+      <button type="button" className="btn" onClick={() => void leave()}>
+        Leave room…
+      </button>
+      {confirmDialog}
+    </section>
   );
 }
 

@@ -52,6 +52,7 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
       .slice(0, 20);
   }, [rooms, users, me]);
 
+  const hiddenRooms = Object.values(rooms).filter((r) => r.kind === "open" && r.involvement === "invisible").length;
   const isAdmin = me?.role === "administrator";
   const mayCreate = isAdmin || !account?.only_admins_create_rooms;
 
@@ -146,6 +147,10 @@ export function Sidebar({ open, onClose }: { open: boolean; onClose: () => void 
             </li>
           ))}
         </ul>
+        {/* X7: the directory, where hidden rooms are shown again. */}
+        <Link to="/rooms/all" className="rooms__browse">
+          {hiddenRooms ? `All rooms (${hiddenRooms} hidden)` : "All rooms"}
+        </Link>
       </nav>
 
       <div className="sidebar__foot">

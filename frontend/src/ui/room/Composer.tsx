@@ -10,7 +10,7 @@ import { PluginKey, TextSelection } from "@tiptap/pm/state";
 import { api, errorMessage } from "../../api/client";
 import type { Message, Room, User } from "../../api/types";
 import { sendTyping } from "../../app/controller";
-import { sendMessage } from "../../app/messaging";
+import { sendMessage, sendReply } from "../../app/messaging";
 import { refuseBeforeUpload, uploadFile, type UploadHandle } from "../../app/uploads";
 import { formatBytes } from "../../lib/format";
 import { uuid } from "../../lib/uuid";
@@ -42,13 +42,22 @@ type Staged = { key: string; file: File; progress: number | null; error: string 
 type PopupItem = { key: string; label: string; detail?: string; user?: User; sound?: Sound; attrs: unknown };
 type Popup = { kind: "mention" | "play"; items: PopupItem[]; index: number; command: (attrs: unknown) => void } | null;
 
-/** Unsent drafts by room, kept while the app is open. */
+/** Unsent drafts by room, kept while the app is open; a thread's under the negative of its first message's id. */
 const drafts = new Map<number, unknown>();
 
-export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; onEditLast: () => boolean; focusNow?: boolean }>(function Composer(
-  { room, title, onEditLast, focusNow = false },
-  ref,
-) {
+type Props = {
+  room: Room;
+  title: string;
+  onEditLast: () => boolean;
+  focusNow?: boolean;
+  /** X7: the first message of the thread this composer replies in; none for the room's own. */
+  thread?: Message;
+};
+
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ room, title, onEditLast, focusNow = false, thread }, ref) {
+  const draftKey = thread ? -thread.id : room.id;
+  const label = thread ? "Reply in the thread" : `Message ${title}`;
+  const [replyError, setReplyError] = useState("");
   const features = useAppState((s) => s.features);
   const [toolbar, setToolbar] = useState(false);
   const [popup, setPopupState] = useState<Popup>(null);
@@ -113,9 +122,9 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
     immediatelyRender: true,
     injectCSS: false,
     autofocus: coarsePointer() && !focusNow ? false : "end",
-    content: (drafts.get(roomId) as string | undefined) ?? "",
+    content: (drafts.get(draftKey) as string | undefined) ?? "",
     extensions: [
-      ...baseExtensions(`Message ${title}`),
+      ...baseExtensions(label),
       mentionExtension({
         char: "@",
         debounce: 100,
@@ -232,7 +241,7 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
       // Dropped files are the room's to take (RoomScreen): the editor only keeps out of it.
       handleDrop: (_view, event) => ((event as DragEvent).dataTransfer?.files.length ?? 0) > 0,
       attributes: {
-        "aria-label": `Message ${title}`,
+        "aria-label": label,
         "aria-multiline": "true",
         role: "textbox",
         class: "composer__input",
@@ -247,21 +256,21 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
   // A renamed room renames the composer too.
   useEffect(() => {
     if (!editor || editor.isDestroyed) return;
-    editor.view.dom.setAttribute("aria-label", `Message ${title}`);
-  }, [editor, title]);
+    editor.view.dom.setAttribute("aria-label", label);
+  }, [editor, label]);
 
   // Keep the draft when leaving the room.
   useEffect(() => {
     return () => {
       if (editor && !editor.isDestroyed) {
-        if (isBlank(editor)) drafts.delete(roomId);
-        else drafts.set(roomId, editor.getHTML());
+        if (isBlank(editor)) drafts.delete(draftKey);
+        else drafts.set(draftKey, editor.getHTML());
       }
     };
-  }, [editor, roomId]);
+  }, [editor, draftKey]);
 
   handlers.current.attach = (files: File[]) => {
-    if (!features.files) {
+    if (!features.files || thread) {
       setFilesNote(true);
       return;
     }
@@ -303,7 +312,7 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
     if (stagedRef.current.some((s) => s.progress === null && !s.error)) {
       const caption = isBlank(editor) ? null : editorHtml(editor);
       editor.commands.clearContent(true);
-      drafts.delete(roomId);
+      drafts.delete(draftKey);
       setPopup(null);
       void uploadStaged(caption);
       return;
@@ -311,9 +320,16 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
     if (isBlank(editor)) return;
     const html = editorHtml(editor);
     const text = editorText(editor);
-    sendMessage(roomId, html, text);
+    if (thread) {
+      // Kept until the server has it: a failure puts the text back and says why.
+      setReplyError("");
+      sendReply(thread, html).catch((e: unknown) => {
+        if (!editor.isDestroyed && isBlank(editor)) editor.commands.setContent(html);
+        setReplyError(`Couldn't send your reply: ${errorMessage(e)}`);
+      });
+    } else sendMessage(roomId, html, text);
     editor.commands.clearContent(true);
-    drafts.delete(roomId);
+    drafts.delete(draftKey);
     setPopup(null);
   };
 
@@ -362,7 +378,12 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
   };
 
   return (
-    <div className="composer">
+    <div className={`composer ${thread ? "composer--thread" : ""}`}>
+      {replyError ? (
+        <p className="error-note composer__error" role="alert">
+          {replyError}
+        </p>
+      ) : null}
       {/* The list is always there (hidden while empty): the editor's aria-controls names it. */}
       {!popup ? <ul className="suggest" id={listId} role="listbox" aria-label="Suggestions" hidden /> : null}
       {popup ? (
@@ -438,9 +459,9 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
         <button
           type="button"
           className="icon-btn"
-          aria-label={features.files ? "Attach a file" : "Attach a file (not enabled on this server)"}
-          title={features.files ? "Attach a file" : "File sharing is not enabled on this server"}
-          onClick={() => (features.files ? fileInput.current?.click() : setFilesNote(true))}
+          aria-label={features.files && !thread ? "Attach a file" : "Attach a file (not in a thread)"}
+          title={features.files && !thread ? "Attach a file" : thread ? "Files are shared in the room" : "File sharing is not enabled on this server"}
+          onClick={() => (features.files && !thread ? fileInput.current?.click() : setFilesNote(true))}
         >
           <AttachIcon />
         </button>
@@ -473,9 +494,15 @@ export const Composer = forwardRef<ComposerHandle, { room: Room; title: string; 
           <SendIcon />
         </button>
       </form>
-      <Dialog open={filesNote} onClose={() => setFilesNote(false)} title="File sharing is not enabled">
+      <Dialog
+        open={filesNote}
+        onClose={() => setFilesNote(false)}
+        title={thread && features.files ? "Files are shared in the room" : "File sharing is not enabled"}
+      >
         <p className="dialog__text">
-          File sharing is not enabled on this server. An administrator can turn it on in the server's configuration; until then, share a link instead.
+          {thread && features.files
+            ? "A thread takes text. Share the file in the room, then link to it here."
+            : "File sharing is not enabled on this server. An administrator can turn it on in the server's configuration; until then, share a link instead."}
         </p>
         <div className="dialog__actions">
           <button type="button" className="btn btn--primary" onClick={() => setFilesNote(false)} autoFocus>

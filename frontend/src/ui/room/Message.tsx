@@ -6,13 +6,13 @@ import type { Boost, Message, User } from "../../api/types";
 import { errorMessage } from "../../api/client";
 import { ensureBookmarks, markRoomUnread, setBookmark } from "../../app/controller";
 import { addBoost, deleteMessage, discardMessage, removeBoost, retryMessage } from "../../app/messaging";
-import { formatFull, formatTime } from "../../lib/format";
+import { formatDay, formatFull, formatTime } from "../../lib/format";
 import { pictureUrl, playSound } from "../../lib/sounds";
 import { isEmojiOnly } from "../../state/messages";
 import type { PendingMessage } from "../../state/reducer";
 import { useAppState } from "../../state/store";
 import { Avatar, copyText, Dialog, Loading, useConfirm } from "../common";
-import { BookmarkIcon, BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, PlusIcon, ReplyIcon } from "../icons";
+import { BookmarkIcon, BoostIcon, DeleteIcon, EditIcon, LinkIcon, MarkUnreadIcon, MoreIcon, PlayIcon, PlusIcon, ReplyIcon, ThreadIcon } from "../icons";
 import { Attachment } from "./Attachment";
 import { PreviewCard } from "./PreviewCard";
 
@@ -51,9 +51,11 @@ type ItemProps = {
   onEdit: (id: number) => void;
   onEditDone: () => void;
   onReply: (m: Message) => void;
+  /** X7: opens the message's thread; absent inside a thread, where a reply joins it anyway. */
+  onThread?: (m: Message) => void;
 };
 
-export const MessageItem = memo(function MessageItem({ dataKey, message: m, header, highlighted, editing, onEdit, onEditDone, onReply }: ItemProps) {
+export const MessageItem = memo(function MessageItem({ dataKey, message: m, header, highlighted, editing, onEdit, onEditDone, onReply, onThread }: ItemProps) {
   const author = useAppState((s) => s.users[m.author_id]);
   const me = useAppState((s) => s.me);
   const mine = m.author_id === me?.id;
@@ -113,6 +115,7 @@ export const MessageItem = memo(function MessageItem({ dataKey, message: m, head
           </span>
         ) : null}
         <Boosts message={m} />
+        {onThread && m.reply_count > 0 ? <ThreadSummary message={m} onOpen={() => onThread(m)} /> : null}
       </div>
       {!editing ? (
         <MessageActions
@@ -121,6 +124,7 @@ export const MessageItem = memo(function MessageItem({ dataKey, message: m, head
           mayChange={mayChange}
           onEdit={() => onEdit(m.id)}
           onReply={() => onReply(m)}
+          onThread={onThread ? () => onThread(m) : undefined}
           open={menuOpen}
           setOpen={setMenuOpen}
         />
@@ -196,6 +200,28 @@ function MessageBody({ message: m, meId, authorName }: { message: Message; meId:
 }
 
 // ---------------------------------------------------------------------------
+// X7: a thread under its first message: how many replies, who replied last, and when.
+
+function ThreadSummary({ message: m, onOpen }: { message: Message; onOpen: () => void }) {
+  const users = useAppState((s) => s.users);
+  const names = m.replier_ids.map((id) => users[id]?.name ?? "Someone");
+  const count = m.reply_count === 1 ? "1 reply" : `${m.reply_count} replies`;
+  const last = m.last_reply_at ? new Date(m.last_reply_at) : null;
+  const when = last ? `${formatDay(last) === "Today" ? "" : `${formatDay(last)}, `}${formatTime(last)}` : "";
+  return (
+    <button type="button" className="thread-summary" onClick={onOpen} aria-label={`${count} from ${names.join(", ")}. Open the thread`}>
+      <span className="thread-summary__avatars" aria-hidden="true">
+        {m.replier_ids.map((id) => (
+          <Avatar key={id} user={users[id]} size={20} />
+        ))}
+      </span>
+      <span className="thread-summary__count">{count}</span>
+      {when ? <span className="thread-summary__when">Last reply {when}</span> : null}
+    </button>
+  );
+}
+
+// ---------------------------------------------------------------------------
 // Boosts (M6): chips under the message, identical ones grouped with a count.
 
 export function groupBoosts(boosts: Boost[]): { content: string; boosts: Boost[] }[] {
@@ -267,6 +293,7 @@ function MessageActions({
   mayChange,
   onEdit,
   onReply,
+  onThread,
   open,
   setOpen,
 }: {
@@ -275,6 +302,7 @@ function MessageActions({
   mayChange: boolean;
   onEdit: () => void;
   onReply: () => void;
+  onThread?: () => void;
   open: boolean;
   setOpen: (v: boolean) => void;
 }) {
@@ -403,6 +431,11 @@ function MessageActions({
         <button type="button" className="icon-btn icon-btn--small" tabIndex={-1} aria-label="Reply" title="Reply" onClick={onReply}>
           <ReplyIcon size={17} />
         </button>
+        {onThread ? (
+          <button type="button" className="icon-btn icon-btn--small" tabIndex={-1} aria-label="Reply in thread" title="Reply in thread" onClick={onThread}>
+            <ThreadIcon size={17} />
+          </button>
+        ) : null}
         <button
           ref={triggerRef}
           type="button"
@@ -478,6 +511,18 @@ function MessageActions({
             >
               <ReplyIcon size={16} /> Reply
             </button>
+            {onThread ? (
+              <button
+                type="button"
+                className="msg-menu__item"
+                onClick={() => {
+                  close(false);
+                  onThread();
+                }}
+              >
+                <ThreadIcon size={16} /> Reply in thread
+              </button>
+            ) : null}
             <button type="button" className="msg-menu__item" onClick={copyLink}>
               <LinkIcon size={16} /> <span aria-live="polite">{copied ? "Link copied" : "Copy link"}</span>
             </button>

@@ -2,6 +2,7 @@
 // day separators and author groups, "Jump to newest", auto-scroll only at the
 // bottom, and permalinks centred and highlighted.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useNavigate } from "react-router";
 import { api, errorMessage } from "../../api/client";
 import type { Message, Room } from "../../api/types";
 import { ensureUser } from "../../app/controller";
@@ -28,9 +29,12 @@ type Props = {
   onEdit: (id: number) => void;
   onEditDone: () => void;
   onReply: (m: Message) => void;
+  /** X7: opens a message's thread. */
+  onThread: (m: Message) => void;
 };
 
-export function MessageList({ room, anchor, newSince, editing, onEdit, onEditDone, onReply }: Props) {
+export function MessageList({ room, anchor, newSince, editing, onEdit, onEditDone, onReply, onThread }: Props) {
+  const navigate = useNavigate();
   const w = useAppState((s) => s.windows[room.id]);
   const pending = useAppState((s) => s.pending[room.id] ?? EMPTY_PENDING);
   const me = useAppState((s) => s.me);
@@ -73,13 +77,25 @@ export function MessageList({ room, anchor, newSince, editing, onEdit, onEditDon
         loadingRef.current = null;
         setLoading(null);
       }
+      if (gone && ref !== undefined) {
+        // X7: a permalink to a thread reply (not in the room's history) opens its thread, at
+        // the thread's first message.
+        const root = await api.thread(ref).then(
+          (t) => t.root.id,
+          () => null,
+        );
+        if (root !== null && root !== ref) {
+          navigate(`/rooms/${room.id}/@${root}?thread=${root}`, { replace: true });
+          return;
+        }
+      }
       if (gone) {
         setNotice("That message isn't here any more. These are the newest messages.");
         setHighlight(null);
         void load("latest");
       }
     },
-    [room.id],
+    [room.id, navigate],
   );
 
   // First load, reloads after a reset (the window disappears), and permalinks.
@@ -339,6 +355,7 @@ export function MessageList({ room, anchor, newSince, editing, onEdit, onEditDon
                   onEdit={onEdit}
                   onEditDone={onEditDone}
                   onReply={onReply}
+                  onThread={onThread}
                 />
               </MessageErrorBoundary>
             );

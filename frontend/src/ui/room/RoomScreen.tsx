@@ -1,7 +1,7 @@
 // A room: header, messages, who is here and typing, and the composer.
 import { coarsePointer } from "../../lib/pointer";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import type { Involvement, Message, Room } from "../../api/types";
 import { isKeptUnread, markRoomRead, setCurrentRoom } from "../../app/controller";
@@ -16,6 +16,7 @@ import { BellEverythingIcon, BellInvisibleIcon, BellMentionsIcon, BellNothingIco
 import { MessageList } from "./MessageList";
 import type { ComposerHandle } from "./Composer";
 import { HereNow } from "./HereNow";
+import { ThreadPanel } from "./ThreadPanel";
 import { usePageTitle } from "../pageTitle";
 
 // The composer brings the editor (tiptap and ProseMirror): it loads while the messages show (on a
@@ -115,13 +116,22 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
     }
   };
   const reply = (m: Message) => withComposer((c) => c.reply(m));
+  // X7: the open thread is in the address (?thread=), so Back closes it and a link opens it.
+  const [params, setParams] = useSearchParams();
+  const threadId = Number(params.get("thread")) || null;
+  const openThread = (m: Message) => setParams({ thread: String(m.thread_id ?? m.id) });
+  const closeThread = () =>
+    setParams((p) => {
+      p.delete("thread");
+      return p;
+    });
   // Files dragged over the room drop into the composer (M9).
   const [dropping, setDropping] = useState(false);
   const carriesFiles = (e: React.DragEvent) => [...e.dataTransfer.types].includes("Files");
 
   return (
     <section
-      className={`room ${dropping ? "room--dropping" : ""}`}
+      className={`room ${dropping ? "room--dropping" : ""} ${threadId ? "room--thread" : ""}`}
       aria-labelledby="room-title"
       onDragOver={(e) => {
         if (!carriesFiles(e)) return;
@@ -157,6 +167,7 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
         }}
         onEdit={(id) => setEditing(id)}
         onReply={reply}
+        onThread={openThread}
       />
       <HereNow roomId={room.id} />
       {/* Shift+Tab from the composer reaches this: back to the messages without passing each one. */}
@@ -177,6 +188,7 @@ function RoomView({ room, anchor }: { room: Room; anchor: number | null }) {
       ) : (
         <ComposerStandIn title={title} onActivate={() => setEditorWanted(true)} />
       )}
+      {threadId ? <ThreadPanel key={threadId} room={room} title={title} rootId={threadId} onClose={closeThread} /> : null}
     </section>
   );
 }
@@ -311,6 +323,11 @@ function RoomHeader({ room, title }: { room: Room; title: string }) {
         <Link to={`/rooms/${room.id}/edit`} className="icon-btn icon-btn--small" aria-label="Room settings" title="Room settings">
           <MoreIcon />
         </Link>
+        {room.topic ? (
+          <p className="room-header__topic" title={room.topic} dir="auto">
+            {room.topic}
+          </p>
+        ) : null}
       </div>
       <div className="room-header__actions">
         <BellButton room={room} />
