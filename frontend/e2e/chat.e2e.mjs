@@ -189,7 +189,7 @@ await step(
   async () => {
     const msg = log(pageB).getByRole("listitem").filter({ hasText: "Lunch at one?" });
     await msg.hover();
-    await msg.getByRole("button", { name: "Reply" }).click();
+    await msg.getByRole("button", { name: "Reply", exact: true }).click();
     await eventually(() => pageB.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Message Plans"), "the composer to take the focus");
     await pageB.keyboard.type("Sure, see you then");
     await pageB.keyboard.press("Enter");

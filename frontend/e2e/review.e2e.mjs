@@ -165,7 +165,7 @@ await defect("6. Reply puts the caret on an empty line under the quote (M7)", as
   await composer(pageA, "All Talk").click();
   const hello = log(pageA).locator(".msg").filter({ hasText: "Hello Bob, welcome to the team" });
   await hello.hover();
-  await hello.getByRole("button", { name: "Reply" }).click();
+  await hello.getByRole("button", { name: "Reply", exact: true }).click();
   await pageA.keyboard.type("Glad to be here!");
   await pageA.keyboard.press("Enter");
   const mine = log(pageA).locator(".msg").filter({ hasText: "Glad to be here!" }).last();

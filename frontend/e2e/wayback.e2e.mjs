@@ -274,11 +274,16 @@ await step("boost with any emoji: the picker beside the quick picks, most used f
       await message.getByRole("button", { name: /🥑/ }).first().waitFor();
       await accessible(desk, "a boosted message");
     } else {
-      // Used once: first among the favourites now; choosing it again takes the boost back.
-      const favourite = picker.getByRole("menu", { name: "Favorites" }).getByRole("menuitem", { name: /avocado/i });
-      await favourite.waitFor();
+      // The latest boost comes first among the recently used; choosing it again takes it back.
+      const recent = dialog.getByRole("group", { name: "Recently used" }).getByRole("button").first();
+      await recent.waitFor();
+      check((await recent.getAttribute("aria-label")) === "Boost with 🥑", `the avocado is first: ${await recent.getAttribute("aria-label")}`);
+      await picker
+        .getByRole("menu", { name: "Favorites" })
+        .getByRole("menuitem", { name: /avocado/i })
+        .waitFor();
       await shoot(desk, "x7-boost-picker");
-      await favourite.click();
+      await recent.click();
       await message.getByRole("button", { name: /🥑/ }).waitFor({ state: "detached" });
     }
     await dialog.waitFor({ state: "hidden" });

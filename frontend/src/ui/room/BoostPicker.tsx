@@ -1,7 +1,9 @@
 // X7: boost with any emoji, through emoji-picker-element (a web component; its code and its
-// emoji data load when the picker is first opened, from this server, never a CDN). Its
-// "Favorites" row, first, holds the emoji this browser has used most.
-import { useEffect, useRef } from "react";
+// emoji data load when the picker is first opened, from this server, never a CDN). Above it, the
+// boosts this browser gave most recently, newest first; the picker's own "Favorites" row holds
+// the ones used most.
+import { useEffect, useRef, useState } from "react";
+import { recentBoosts } from "../../lib/recentBoosts";
 import "emoji-picker-element";
 import dataSource from "emoji-picker-element-data/en/emojibase/data.json?url";
 
@@ -33,5 +35,22 @@ export default function BoostPicker({ onPick }: { onPick: (emoji: string) => voi
     };
   }, []);
 
-  return <div ref={host} className="boost-picker" />;
+  const [recent] = useState(recentBoosts);
+  return (
+    <>
+      {recent.length ? (
+        <div className="boost-recent" role="group" aria-label="Recently used">
+          <span className="boost-recent__label" aria-hidden="true">
+            Recently used
+          </span>
+          {recent.map((b) => (
+            <button key={b} type="button" className="msg-menu__emoji" aria-label={`Boost with ${b}`} onClick={() => pick.current(b)}>
+              {b}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      <div ref={host} className="boost-picker" />
+    </>
+  );
 }

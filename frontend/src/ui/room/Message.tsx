@@ -7,6 +7,7 @@ import { errorMessage } from "../../api/client";
 import { ensureBookmarks, markRoomUnread, setBookmark } from "../../app/controller";
 import { addBoost, deleteMessage, discardMessage, removeBoost, retryMessage } from "../../app/messaging";
 import { formatDay, formatFull, formatTime } from "../../lib/format";
+import { rememberBoost } from "../../lib/recentBoosts";
 import { pictureUrl, playSound } from "../../lib/sounds";
 import { isEmojiOnly } from "../../state/messages";
 import type { PendingMessage } from "../../state/reducer";
@@ -356,7 +357,10 @@ function MessageActions({
     const existing = m.boosts.find((b) => b.booster_id === me?.id && b.content === c);
     try {
       if (existing) await removeBoost(m, existing.id);
-      else await addBoost(m, c);
+      else {
+        await addBoost(m, c);
+        rememberBoost(c);
+      }
       setCustom("");
       close();
     } catch (e) {
