@@ -390,7 +390,7 @@ async fn unread_counts_mark_unread_and_bookmarks_reach_every_device_in_order() {
         second["id"]
     );
 
-    // Live and resumed, the same two events in the same order; Ada hears of neither.
+    // Live and resumed, the same events in the same order; Ada hears of none of them.
     let resumed = bob.ws(away_from).await;
     for mut ws in [bob_ws, resumed] {
         let read = ws.expect_event("room_read").await;
@@ -411,6 +411,19 @@ async fn unread_counts_mark_unread_and_bookmarks_reach_every_device_in_order() {
             ),
             "{marked}"
         );
+        // Then the saved messages, as he saved and unsaved them.
+        for (kind, message) in [
+            ("bookmark_added", &first),
+            ("bookmark_added", &third),
+            ("bookmark_removed", &first),
+        ] {
+            let event = ws.expect_event(kind).await;
+            assert_eq!(
+                (&event["user_id"], &event["message_id"]),
+                (&json!(bob.id()), &message["id"]),
+                "{event}"
+            );
+        }
         ws.close().await;
     }
     let next = ada_ws.next_event().await;

@@ -163,7 +163,7 @@ pub(crate) fn message(row: &Row) -> Result<Message, StoreError> {
 }
 
 /// A thread's summary read from column `i` on (`reply_count, last_reply_at, repliers`).
-fn replies(row: &Row, i: usize) -> Result<Replies, StoreError> {
+pub(crate) fn replies(row: &Row, i: usize) -> Result<Replies, StoreError> {
     let count = int(row, i)?;
     Ok(Replies {
         count: u32::try_from(count).map_err(|e| corrupt("reply count", e))?,
@@ -173,7 +173,7 @@ fn replies(row: &Row, i: usize) -> Result<Replies, StoreError> {
 }
 
 /// The latest repliers as `messages.repliers` keeps them: ids newest first, joined by commas.
-pub(crate) fn repliers(raw: Option<&str>) -> Result<Vec<UserId>, StoreError> {
+fn repliers(raw: Option<&str>) -> Result<Vec<UserId>, StoreError> {
     raw.unwrap_or_default()
         .split(',')
         .filter(|s| !s.is_empty())

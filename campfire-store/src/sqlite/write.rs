@@ -1370,11 +1370,7 @@ fn thread_in(tx: &Connection, room: RoomId, root: MessageId) -> Result<Replies, 
     if RoomId(int(&row, 0)?) != room || opt_int(&row, 1)?.is_some() {
         return Err(StoreError::NotFound("thread"));
     }
-    Ok(Replies {
-        count: u32::try_from(int(&row, 2)?).unwrap_or(u32::MAX),
-        last_at: opt_int(&row, 3)?.map(Timestamp),
-        latest: rows::repliers(crate::sql::opt_text(&row, 4)?.as_deref())?,
-    })
+    rows::replies(&row, 2)
 }
 
 /// Keeps `replies` as the summary of the thread of `root`, and tells clients the message

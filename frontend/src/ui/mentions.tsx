@@ -2,12 +2,11 @@
 // when, whether it is still unread, and a link into the room at it. New mentions arrive live;
 // older ones load a page at a time.
 import { useEffect, useState } from "react";
-import { Link } from "react-router";
 import { api, errorMessage } from "../api/client";
 import type { Message, Room } from "../api/types";
-import { formatDateTime, roomTitle } from "../lib/format";
 import { store, useAppState } from "../state/store";
-import { Avatar, Empty, ErrorNote, Loading, Panel } from "./common";
+import { Empty, ErrorNote, Loading, Panel } from "./common";
+import { MessageRow } from "./messageRow";
 
 /** Unread: the room is unread for me from a message at or before this one. */
 function isUnread(m: Message, room: Room | undefined): boolean {
@@ -17,8 +16,6 @@ function isUnread(m: Message, room: Room | undefined): boolean {
 export function MentionsScreen() {
   const mentions = useAppState((s) => s.mentions);
   const rooms = useAppState((s) => s.rooms);
-  const users = useAppState((s) => s.users);
-  const me = useAppState((s) => s.me);
   const [error, setError] = useState("");
   const [loading, setLoading] = useState(false);
 
@@ -61,22 +58,12 @@ export function MentionsScreen() {
             {mentions.messages.map((m) => {
               const unread = isUnread(m, rooms[m.room_id]);
               return (
-                <li key={m.id} className={`search-result ${unread ? "mention--unread" : ""}`}>
-                  <Avatar user={users[m.author_id]} size={28} />
-                  <div>
-                    <div className="search-result__meta">
-                      <strong>{users[m.author_id]?.name ?? "Someone"}</strong>
-                      <span className="muted">in {rooms[m.room_id] ? roomTitle(rooms[m.room_id], users, me?.id) : "a room"}</span>
-                      <time dateTime={m.created_at} className="muted">
-                        {formatDateTime(new Date(m.created_at))}
-                      </time>
-                      {unread ? <span className="count count--mention">unread</span> : null}
-                    </div>
-                    <Link to={m.url} className="search-result__text saved__text" dir="auto">
-                      {m.body_plain || m.attachment?.name || "(a file)"}
-                    </Link>
-                  </div>
-                </li>
+                <MessageRow
+                  key={m.id}
+                  message={m}
+                  className={unread ? "mention--unread" : ""}
+                  badge={unread ? <span className="count count--mention">unread</span> : null}
+                />
               );
             })}
           </ul>

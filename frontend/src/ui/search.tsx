@@ -6,10 +6,11 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { errorMessage, request } from "../api/client";
 import type { RecentSearches, SearchResults } from "../api/types";
-import { formatDateTime, roomTitle } from "../lib/format";
+import { roomTitle } from "../lib/format";
 import { useAppState } from "../state/store";
-import { Avatar, Empty, ErrorNote, Loading, Panel } from "./common";
+import { Empty, ErrorNote, Loading, Panel } from "./common";
 import { SearchIcon } from "./icons";
+import { MessageRow } from "./messageRow";
 
 const FILTERS = ["room", "author", "from", "to"] as const;
 
@@ -219,21 +220,7 @@ function SearchEnabled() {
           ) : (
             <ul className="search-results">
               {results.map(({ message: m, excerpt }) => (
-                <li key={m.id} className="search-result">
-                  <Avatar user={users[m.author_id]} size={28} />
-                  <div>
-                    <div className="search-result__meta">
-                      <strong>{users[m.author_id]?.name ?? "Someone"}</strong>
-                      <span className="muted">in {rooms[m.room_id] ? roomTitle(rooms[m.room_id], users, me?.id) : "a room"}</span>
-                      <time dateTime={m.created_at} className="muted">
-                        {formatDateTime(new Date(m.created_at))}
-                      </time>
-                    </div>
-                    <Link to={m.url} className="search-result__text" dir="auto">
-                      {excerpt.map((f, i) => (f.matched ? <mark key={i}>{f.text}</mark> : <span key={i}>{f.text}</span>))}
-                    </Link>
-                  </div>
-                </li>
+                <MessageRow key={m.id} message={m} text={excerpt.map((f, i) => (f.matched ? <mark key={i}>{f.text}</mark> : <span key={i}>{f.text}</span>))} />
               ))}
             </ul>
           )}
