@@ -1,9 +1,11 @@
 //! The embedded browser app and the project's own assets, with content types and cache headers.
 //! The app's text files are embedded also as brotli and gzip (made by the front end's build,
-//! `frontend/build-plugins.ts`) and sent that way to browsers that accept it.
+//! `frontend/build-plugins.ts`) and sent that way to browsers that accept it. Every file carries
+//! an `ETag` (its content's hash, made at build time), so a browser revalidating one it has
+//! (`no-cache` files, the emoji picker's data) gets `304 Not Modified` and no body.
 
 use axum::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, LINK, VARY,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, LINK, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +34,7 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     }
     let path = uri.path().trim_start_matches('/');
     if let Some(media) = path.strip_prefix("assets/").and_then(Media::get) {
-        return file(media, "public, max-age=604800");
+        return file(media, "public, max-age=604800", &headers);
     }
     if !path.is_empty()
         && let Some(asset) = App::get(path)
@@ -105,7 +107,7 @@ fn app_file(
         let Some(packed) = App::get(&format!("{path}.{suffix}")) else {
             continue;
         };
-        let mut response = file(packed, cache);
+        let mut response = file(packed, cache, headers);
         let headers = response.headers_mut();
         // The type is the plain file's, not that of `.br`/`.gz`.
         if let Ok(mime) = HeaderValue::from_str(plain.metadata.mimetype()) {
@@ -116,7 +118,7 @@ fn app_file(
         return response;
     }
     let compressible = App::get(&format!("{path}.gz")).is_some();
-    let mut response = file(plain, cache);
+    let mut response = file(plain, cache, headers);
     if compressible {
         response
             .headers_mut()
@@ -164,15 +166,48 @@ impl From<&HeaderMap> for Accepted {
     }
 }
 
-fn file(file: rust_embed::EmbeddedFile, cache: &'static str) -> Response {
-    let mime = file.metadata.mimetype().to_owned();
-    let mut response = file.data.into_owned().into_response();
+/// One embedded file as sent: its bytes, or `304` when the request already has them.
+fn file(file: rust_embed::EmbeddedFile, cache: &'static str, request: &HeaderMap) -> Response {
+    let etag = etag(&file.metadata);
+    let mut response = if has_current(request, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mime = file.metadata.mimetype().to_owned();
+        let mut response = file.data.into_owned().into_response();
+        if let Ok(mime) = HeaderValue::from_str(&mime) {
+            response.headers_mut().insert(CONTENT_TYPE, mime);
+        }
+        response
+    };
     let headers = response.headers_mut();
-    if let Ok(mime) = HeaderValue::from_str(&mime) {
-        headers.insert(CONTENT_TYPE, mime);
-    }
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        headers.insert(ETAG, etag);
+    }
     response
+}
+
+/// A strong validator: the first 16 bytes of the file's SHA-256, which rust-embed computes when
+/// it embeds the file (each encoding of a file is its own file, so its own tag).
+fn etag(metadata: &rust_embed::Metadata) -> String {
+    let hex: String = metadata
+        .sha256_hash()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`); weak tags compare by their value.
+fn has_current(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim())
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
 #[cfg(test)]
@@ -208,6 +243,28 @@ mod tests {
                 "{elsewhere}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_file_the_browser_has_is_not_sent_again() {
+        let uri = Uri::from_static("/assets/sounds/bell.mp3");
+        let first = serve(Method::GET, uri.clone(), HeaderMap::new()).await;
+        assert_eq!(first.status(), StatusCode::OK);
+        let etag = first.headers().get(ETAG).cloned().expect("an ETag");
+        assert!(etag.to_str().unwrap().len() == 34, "{etag:?}");
+
+        let mut again = HeaderMap::new();
+        again.insert(IF_NONE_MATCH, etag.clone());
+        let second = serve(Method::GET, uri.clone(), again).await;
+        assert_eq!(second.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(second.headers().get(ETAG), Some(&etag));
+        let body = axum::body::to_bytes(second.into_body(), 1024).await.unwrap();
+        assert!(body.is_empty(), "no body with a 304");
+
+        let mut other = HeaderMap::new();
+        other.insert(IF_NONE_MATCH, HeaderValue::from_static("\"stale\", W/\"older\""));
+        let changed = serve(Method::GET, uri, other).await;
+        assert_eq!(changed.status(), StatusCode::OK, "a tag of other bytes gets the file");
     }
 
     #[test]
