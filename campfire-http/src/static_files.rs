@@ -258,13 +258,22 @@ mod tests {
         let second = serve(Method::GET, uri.clone(), again).await;
         assert_eq!(second.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(second.headers().get(ETAG), Some(&etag));
-        let body = axum::body::to_bytes(second.into_body(), 1024).await.unwrap();
+        let body = axum::body::to_bytes(second.into_body(), 1024)
+            .await
+            .unwrap();
         assert!(body.is_empty(), "no body with a 304");
 
         let mut other = HeaderMap::new();
-        other.insert(IF_NONE_MATCH, HeaderValue::from_static("\"stale\", W/\"older\""));
+        other.insert(
+            IF_NONE_MATCH,
+            HeaderValue::from_static("\"stale\", W/\"older\""),
+        );
         let changed = serve(Method::GET, uri, other).await;
-        assert_eq!(changed.status(), StatusCode::OK, "a tag of other bytes gets the file");
+        assert_eq!(
+            changed.status(),
+            StatusCode::OK,
+            "a tag of other bytes gets the file"
+        );
     }
 
     #[test]

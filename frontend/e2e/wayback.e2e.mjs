@@ -320,6 +320,12 @@ await step("threads: reply beside the room, the count under the message, live re
   );
   await panel.getByText("Cheese from me").waitFor();
   await message.getByRole("button", { name: /^2 replies from Ada Lovelace, Bob Builder/ }).waitFor();
+  // A file, too, is a reply in the thread.
+  await panel.getByTestId("file-input").setInputFiles({ name: "snack-list.txt", mimeType: "text/plain", buffer: Buffer.from("apples\ncheese\n") });
+  await box.press("Enter");
+  await panel.getByText("snack-list.txt").first().waitFor();
+  await message.getByRole("button", { name: /^3 replies from Bob Builder, Ada Lovelace/ }).waitFor();
+  check(!(await log(desk).getByText("snack-list.txt").count()), "the file is not in the room's history");
   await shoot(desk, "x7-thread");
   await accessible(desk, "a thread beside its room");
   await desk.goBack();
@@ -339,7 +345,7 @@ await step("a mention in a thread is in the inbox, and its link opens the thread
 
 await step("on a phone the thread opens below the room's header, and Close goes back to the room", async () => {
   await mobile.goto(`/rooms/${launch}`);
-  await mobile.getByRole("button", { name: /^2 replies from/ }).click();
+  await mobile.getByRole("button", { name: /^3 replies from/ }).click();
   const panel = mobile.getByRole("complementary", { name: /^Thread in Launch/ });
   await panel.getByText("I'll bring fruit").waitFor();
   check(!(await log(mobile).isVisible()), "the room's messages give way to the thread");

@@ -313,7 +313,11 @@ pub(super) async fn say_file(
             .app
             .post_file(
                 &parts.bot,
-                parts.room.id,
+                // In the thread when it was a thread reply, as `say` does.
+                match parts.message.thread {
+                    Some(_) => campfire_store::app::Place::Thread(&parts.message),
+                    None => campfire_store::app::Place::Room(parts.room.id),
+                },
                 client_id,
                 None,
                 attachment,

@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::files;
 use crate::wire::{BotBoostJson, BotLinks, BotMessageJson};
-use campfire_store::app::{AppError, Origin};
+use campfire_store::app::{AppError, Origin, Place};
 
 /// The largest raw body a bot may post: a whole message (the original has no limit of its
 /// own, and bots post CI logs).
@@ -128,7 +128,14 @@ pub async fn post(
         let upload = files::receive(&state, request, "attachment").await?;
         state
             .app
-            .post_file(&bot, room.id, client_id, None, upload.file, Origin::Client)
+            .post_file(
+                &bot,
+                Place::Room(room.id),
+                client_id,
+                None,
+                upload.file,
+                Origin::Client,
+            )
             .await?
     } else {
         let text = text_body(&state, request).await?;

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use campfire_domain::{ClientMessageId, MessageId, RoomId};
-use campfire_store::app::Origin;
+use campfire_domain::{ClientMessageId, Message, MessageId, RoomId};
+use campfire_store::app::{Origin, Place};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -18,8 +18,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
 use crate::files::{self, serve};
 
-/// `POST /api/rooms/{id}/attachments`: a multipart form with `file`, `client_message_id` and
-/// an optional `caption` (message HTML). Answers like posting a message.
+/// `POST /api/rooms/{id}/attachments`: a multipart form with `file`, `client_message_id`, an
+/// optional `caption` (message HTML) and an optional `thread_id` (X7: a reply in the thread of
+/// that message of the room). Answers like posting a message.
 pub async fn upload(
     State(state): State<AppState>,
     authed: Authed,
@@ -41,11 +42,22 @@ pub async fn upload(
         Some(html) => caption(html)?,
         None => None,
     };
+    let to = match thread_of(&state, &authed, RoomId(id), upload.fields.get("thread_id")).await {
+        Ok(to) => to,
+        Err(error) => {
+            state.app.discard_file(&upload.file).await;
+            return Err(error);
+        }
+    };
+    let place = match &to {
+        Some(to) => Place::Thread(to),
+        None => Place::Room(RoomId(id)),
+    };
     let posted = state
         .app
         .post_file(
             &authed.user,
-            RoomId(id),
+            place,
             client_id,
             caption,
             upload.file,
@@ -59,6 +71,27 @@ pub async fn upload(
         StatusCode::OK
     };
     Ok((status, Json(json!({ "message": json.first() }))).into_response())
+}
+
+/// X7: the message of `room` whose thread an upload's `thread_id` names, if it names one.
+async fn thread_of(
+    state: &AppState,
+    authed: &Authed,
+    room: RoomId,
+    field: Option<&String>,
+) -> ApiResult<Option<Message>> {
+    let Some(raw) = field else {
+        return Ok(None);
+    };
+    let id = raw
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ApiError::bad_request("thread_id must be the id of a message in this room"))?;
+    let to = state.app.message_for(&authed.user, MessageId(id)).await?;
+    if to.room != room {
+        return Err(ApiError::not_found("message"));
+    }
+    Ok(Some(to))
 }
 
 /// `?download=1`.

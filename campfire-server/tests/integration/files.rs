@@ -722,3 +722,65 @@ async fn avatars_and_the_logo_are_made_square_and_served() {
     ada.delete("/api/account/logo").await.expect(200);
     assert_eq!(curl.get("/icons/icon-192.png").await.body, default_icon);
 }
+
+/// X7: a file can be a thread reply (`thread_id` in the form); a `thread_id` of another room or
+/// of nothing is refused and keeps no bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_posted_in_a_thread_and_a_wrong_thread_keeps_nothing() {
+    let server = Server::start(&[]).await;
+    let ada = first_run(&server, "Ada Admin", "ada@example.com").await;
+    let room = ada.room_named("All Talk").await;
+    let root = ada.post_message(room, "<p>The plan, please</p>").await;
+    let elsewhere = ada
+        .post(
+            "/api/rooms",
+            &json!({ "name": "Plans", "kind": "closed", "member_ids": [] }),
+        )
+        .await
+        .expect(201)["room"]["id"]
+        .as_i64()
+        .unwrap();
+
+    let send = |room: i64, thread: &str, bytes: Vec<u8>| {
+        let (content_type, body) = Form::new()
+            .text("client_message_id", &client_id())
+            .text("thread_id", thread)
+            .file("file", "plan.pdf", "application/pdf", &bytes)
+            .finish();
+        let ada = &ada;
+        async move {
+            ada.raw(
+                Method::POST,
+                &format!("/api/rooms/{room}/attachments"),
+                &content_type,
+                body,
+            )
+            .await
+        }
+    };
+    let reply = send(room, &root["id"].to_string(), pdf(20_000))
+        .await
+        .expect(201)["message"]
+        .clone();
+    assert_eq!(reply["thread_id"], root["id"], "{reply}");
+    assert_eq!(reply["attachment"]["name"], "plan.pdf");
+    let thread = ada
+        .get(&format!("/api/messages/{}/thread", root["id"]))
+        .await
+        .expect(200);
+    assert_eq!(thread["replies"][0]["id"], reply["id"]);
+    assert_eq!(thread["root"]["reply_count"], 1);
+
+    let before = files_on_disk(&server.data_dir()).len();
+    send(elsewhere, &root["id"].to_string(), pdf(30_000))
+        .await
+        .expect_error(404, "not_found");
+    send(room, "first", pdf(40_000))
+        .await
+        .expect_error(400, "bad_request");
+    assert_eq!(
+        files_on_disk(&server.data_dir()).len(),
+        before,
+        "a refused upload keeps no bytes"
+    );
+}

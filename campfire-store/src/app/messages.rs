@@ -20,6 +20,25 @@ pub struct Draft {
     pub chips: Vec<UserId>,
 }
 
+/// Where a post goes: a room's own history, or the thread of one of its messages (X7).
+#[derive(Debug, Clone, Copy)]
+pub enum Place<'a> {
+    /// The room's history.
+    Room(RoomId),
+    /// The thread this message starts or is in.
+    Thread(&'a Message),
+}
+
+impl Place<'_> {
+    /// The room, and the thread's first message if any.
+    fn parts(self) -> (RoomId, Option<MessageId>) {
+        match self {
+            Place::Room(room) => (room, None),
+            Place::Thread(to) => (to.room, Some(to.thread_root())),
+        }
+    }
+}
+
 /// Where a post comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -78,14 +97,14 @@ impl App {
         Ok((root, replies))
     }
 
-    /// M9: `author` posts `file` (its bytes already in the blob store) to `room`, with an
+    /// M9: `author` posts `file` (its bytes already in the blob store) to `place`, with an
     /// optional caption. Without one, the message's plain text is the file's name, as in the
     /// original (what search finds and webhooks carry). If the post is refused, or was a retry
     /// that stored nothing new, the bytes are released again.
     pub async fn post_file(
         &self,
         author: &User,
-        room: RoomId,
+        place: Place<'_>,
         client_id: ClientMessageId,
         caption: Option<Draft>,
         file: Attachment,
@@ -95,11 +114,12 @@ impl App {
             body: MessageBody::file_name(&file.name),
             chips: Vec::new(),
         });
+        let (room, thread) = place.parts();
         let posted = self
             .post_with(
                 author,
                 room,
-                None,
+                thread,
                 client_id,
                 draft,
                 Some(file.clone()),
@@ -293,6 +313,12 @@ impl App {
             self.release(file).await;
         }
         Ok(())
+    }
+
+    /// M9: an uploaded file that will not be posted after all (its request was refused): its
+    /// bytes go, unless something else uses them.
+    pub async fn discard_file(&self, file: &Attachment) {
+        self.release(file).await;
     }
 
     /// Removes a file's bytes and thumbnail from the blob store once nothing uses them.

@@ -32,7 +32,7 @@ pub use account::BotChanges;
 pub use clock::{Clock, SystemClock, now};
 pub use devices::{MAX_RECENT_CHARS, TOUCH_EVERY_MS};
 pub use live::{Live, Offline, RoomPresence};
-pub use messages::{Draft, Origin};
+pub use messages::{Draft, Origin, Place};
 pub use people::Caller;
 pub use random::NoRandomness;
 pub use rooms::{MAX_DIRECT_PEOPLE, RoomChanges};

@@ -12,11 +12,19 @@ export type UploadHandle = {
 };
 
 /** Uploads `file` to `roomId` with an optional caption (message HTML); `onProgress` gets 0..1. */
-export function uploadFile(roomId: number, file: File, captionHtml: string | null, onProgress: (fraction: number) => void): UploadHandle {
+export function uploadFile(
+  roomId: number,
+  file: File,
+  captionHtml: string | null,
+  onProgress: (fraction: number) => void,
+  /** X7: the first message of the thread the file is a reply in. */
+  threadId?: number,
+): UploadHandle {
   const xhr = new XMLHttpRequest();
   const form = new FormData();
   form.append("client_message_id", uuid());
   if (captionHtml) form.append("caption", captionHtml);
+  if (threadId !== undefined) form.append("thread_id", String(threadId));
   form.append("file", file, file.name || "file");
   const done = new Promise<Message>((resolve, reject) => {
     xhr.upload.onprogress = (e) => {

@@ -270,7 +270,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ ro
   }, [editor, draftKey]);
 
   handlers.current.attach = (files: File[]) => {
-    if (!features.files || thread) {
+    if (!features.files) {
       setFilesNote(true);
       return;
     }
@@ -291,7 +291,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ ro
     const waiting = stagedRef.current.filter((s) => s.progress === null && !s.error);
     let first = true;
     for (const item of waiting) {
-      const handle = uploadFile(roomId, item.file, first ? caption : null, (fraction) => patchStaged(item.key, { progress: fraction }));
+      const handle = uploadFile(roomId, item.file, first ? caption : null, (fraction) => patchStaged(item.key, { progress: fraction }), thread?.id);
       first = false;
       patchStaged(item.key, { progress: 0, handle });
       try {
@@ -459,9 +459,9 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ ro
         <button
           type="button"
           className="icon-btn"
-          aria-label={features.files && !thread ? "Attach a file" : "Attach a file (not in a thread)"}
-          title={features.files && !thread ? "Attach a file" : thread ? "Files are shared in the room" : "File sharing is not enabled on this server"}
-          onClick={() => (features.files && !thread ? fileInput.current?.click() : setFilesNote(true))}
+          aria-label={features.files ? "Attach a file" : "Attach a file (not enabled on this server)"}
+          title={features.files ? "Attach a file" : "File sharing is not enabled on this server"}
+          onClick={() => (features.files ? fileInput.current?.click() : setFilesNote(true))}
         >
           <AttachIcon />
         </button>
@@ -494,15 +494,9 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ ro
           <SendIcon />
         </button>
       </form>
-      <Dialog
-        open={filesNote}
-        onClose={() => setFilesNote(false)}
-        title={thread && features.files ? "Files are shared in the room" : "File sharing is not enabled"}
-      >
+      <Dialog open={filesNote} onClose={() => setFilesNote(false)} title="File sharing is not enabled">
         <p className="dialog__text">
-          {thread && features.files
-            ? "A thread takes text. Share the file in the room, then link to it here."
-            : "File sharing is not enabled on this server. An administrator can turn it on in the server's configuration; until then, share a link instead."}
+          File sharing is not enabled on this server. An administrator can turn it on in the server's configuration; until then, share a link instead.
         </p>
         <div className="dialog__actions">
           <button type="button" className="btn btn--primary" onClick={() => setFilesNote(false)} autoFocus>

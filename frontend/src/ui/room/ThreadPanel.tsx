@@ -103,6 +103,20 @@ export function ThreadPanel({ room, title, rootId, onClose }: Props) {
     <aside
       className="thread"
       aria-labelledby="thread-title"
+      // Files dropped on the thread are replies in it, not the room's (M9).
+      onDragOver={(e) => {
+        if (![...e.dataTransfer.types].includes("Files")) return;
+        e.preventDefault();
+        e.stopPropagation();
+        e.dataTransfer.dropEffect = "copy";
+      }}
+      onDrop={(e) => {
+        const files = [...e.dataTransfer.files];
+        if (!files.length) return;
+        e.preventDefault();
+        e.stopPropagation();
+        composer.current?.attach(files);
+      }}
       onKeyDown={(e) => {
         // Escape leaves the thread, unless something inside (a menu, a suggestion list, a dialog)
         // took it first.
