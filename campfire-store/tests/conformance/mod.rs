@@ -735,6 +735,19 @@ pub async fn thread_replies_stay_out_of_history_and_are_summed_up_on_their_first
         counts.iter().find(|c| c.room == room).map(|c| c.messages),
         Some(3)
     );
+
+    // And it is pushed like one: a mention of someone away queues a push of the reply.
+    let (_, browser) = subscribe(&store, ada, "https://push.example/ada").await;
+    let mut mentioning = reply(room, cy, root.id, "r4", 27);
+    mentioning.mentions = vec![ada];
+    let pushed = store.post_message(mentioning).await.unwrap().message;
+    let due = store.due_deliveries(at(30), 100).await.unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|d| (d.target, d.message))
+            .collect::<Vec<_>>(),
+        vec![(DeliveryTarget::Push(browser.id), pushed.id)]
+    );
 }
 
 pub async fn a_thread_goes_with_its_first_message_and_a_reply_is_taken_off_its_count(
