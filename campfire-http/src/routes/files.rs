@@ -2,16 +2,13 @@
 //! the message's room reach either: for anyone else, and after they leave, a file is the same
 //! 404 as one that never existed.
 
-use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use campfire_domain::{ClientMessageId, Message, MessageId, RoomId};
 use campfire_store::app::{Origin, Place};
 use serde::Deserialize;
-use serde_json::json;
 
-use super::messages::{caption, with_boosts};
+use super::messages::{caption, posted_answer};
 use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
@@ -64,13 +61,7 @@ pub async fn upload(
             Origin::Client,
         )
         .await?;
-    let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
-    let status = if posted.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(json!({ "message": json.first() }))).into_response())
+    posted_answer(&state, &posted).await
 }
 
 /// X7: the message of `room` whose thread an upload's `thread_id` names, if it names one.

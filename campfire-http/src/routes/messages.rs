@@ -159,6 +159,21 @@ async fn latest_page(state: &AppState, room: RoomId) -> ApiResult<Response> {
         .into_response())
 }
 
+/// The answer to a post (M1, M9, X7): `201` with the new message, or `200` with the first one
+/// when its client id was used before.
+pub async fn posted_answer(
+    state: &AppState,
+    posted: &campfire_store::Posted,
+) -> ApiResult<Response> {
+    let json = with_boosts(state, std::slice::from_ref(&posted.message)).await?;
+    let status = if posted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(json!({ "message": json.first() }))).into_response())
+}
+
 /// M1: post; the same client id again answers with the first message.
 pub async fn post(
     State(state): State<AppState>,
@@ -180,13 +195,7 @@ pub async fn post(
     if posted.created {
         crate::previews::spawn(&state, &posted.message);
     }
-    let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
-    let status = if posted.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(json!({ "message": json.first() }))).into_response())
+    posted_answer(&state, &posted).await
 }
 
 /// X7: replies in the thread of message `id` (a reply's own thread when it is one); the same
@@ -212,13 +221,7 @@ pub async fn reply(
     if posted.created {
         crate::previews::spawn(&state, &posted.message);
     }
-    let json = with_boosts(&state, std::slice::from_ref(&posted.message)).await?;
-    let status = if posted.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(json!({ "message": json.first() }))).into_response())
+    posted_answer(&state, &posted).await
 }
 
 /// `?after=&limit=` of a thread.
